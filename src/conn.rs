@@ -1,0 +1,1183 @@
+//! The server connection: sequences head parsing, body decoding, the keep-alive latch, response
+//! framing and the timers. It never does I/O and never reads a clock.
+
+use alloc::collections::VecDeque;
+use core::time::Duration;
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+
+use crate::chunked::{ChunkedDecoder, Decoded};
+use crate::config::{Config, KeepAliveHeader};
+use crate::error::{PeerError, PeerErrorKind, UsageError};
+use crate::framing::{request_framing, response_framing, BodyFraming, RequestFraming, ResponseFraming};
+use crate::head::{parse_head, HeadScanner, Method, RequestHead, Scan, Trailers, Version};
+use crate::persistence::{client_wants_persistence, requests_left, CloseReason, CloseReasons, KeepAlive};
+use crate::response::{self, put_hex, put_status_and_fields, put_u64, reason_phrase, Response};
+use crate::rules::{self, Expect};
+use crate::timers::{rate_deadline, Timer, TimerTable};
+
+/// A request, surfaced once the previous response is complete.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The parsed head.
+    pub head: RequestHead,
+    /// How its body is delimited. Body bytes follow as [`Event::Data`], then [`Event::End`].
+    pub body: BodyFraming,
+    /// The client waits for `100 Continue` before sending the body (HTTP/1.1 `Expect:
+    /// 100-continue`). Call [`Connection::accept_body`] to send it and receive the body, or answer
+    /// with a final response directly (the connection then closes after it, since the client may
+    /// or may not send the body).
+    pub expects_continue: bool,
+}
+
+/// What the connection tells the application.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A request head. Every `Request` is followed by its body events and one [`Event::End`]
+    /// (at once when it has no body).
+    Request(Request),
+    /// Request body bytes (never empty), slices of the read buffer.
+    Data(Bytes),
+    /// The request body is complete; trailer fields of a chunked body, kept apart.
+    End(Option<Trailers>),
+    /// The response switched protocols (101) or opened a tunnel (2xx to CONNECT). The bytes are
+    /// what the peer sent after the request; flush [`Connection::transmit`], then the socket belongs
+    /// to the new protocol.
+    Upgrade(Bytes),
+    /// The peer broke a rule. When no response was started, the connection has queued the error
+    /// response itself. Nothing more will be parsed.
+    Error(PeerError),
+}
+
+/// How to close the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloseHow {
+    /// Everything was sent and no unread input is expected: close (or shut down writing, then
+    /// close).
+    Graceful,
+    /// Shut down the write side, keep reading and feeding input (it is discarded) until
+    /// [`Connection::is_done`], so a reset does not destroy the response (RFC 9112 §9.6).
+    Linger,
+    /// Close at once; pending output is void (the connection must never be reused).
+    Abort,
+}
+
+/// The decision to close: how, and every reason recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Close {
+    /// How to close.
+    pub how: CloseHow,
+    /// Why.
+    pub reasons: CloseReasons,
+}
+
+#[derive(Debug)]
+enum Queued {
+    Request(RequestHead, RequestFraming),
+    Error(PeerError),
+}
+
+#[derive(Debug)]
+enum BodyRead {
+    Length(u64),
+    Chunked(ChunkedDecoder),
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Continue {
+    NotExpected,
+    Waiting,
+    Accepted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resp {
+    Waiting,
+    Sending { framing: ResponseFraming, remaining: u64 },
+    Finished,
+}
+
+#[derive(Debug)]
+struct Exchange {
+    method: Method,
+    version: Version,
+    body: BodyRead,
+    end_emitted: bool,
+    received: u64,
+    body_start: Duration,
+    body_progress: Duration,
+    cont: Continue,
+    resp: Resp,
+    /// The Upgrade field value, when the request asks to switch protocols.
+    upgrade_offer: Option<Bytes>,
+    discarded: u64,
+    /// A peer error ended this exchange's input.
+    failed: bool,
+}
+
+impl Exchange {
+    fn body_done(&self) -> bool {
+        matches!(self.body, BodyRead::Done)
+    }
+    /// Whether body bytes may flow now: not while a `100 Continue` is owed but not yet accepted.
+    fn body_flowing(&self) -> bool {
+        self.cont != Continue::Waiting || self.resp == Resp::Finished
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Open,
+    /// Closing once output is drained.
+    Closing(CloseHow),
+    /// Output drained; reading and discarding until the linger ends.
+    Lingering { since: Duration, discarded: u64 },
+    /// Finished: close the transport.
+    Done(CloseHow),
+    /// Handed over to another protocol.
+    Upgraded,
+}
+
+/// A server-side HTTP/1.x connection as a sans-I/O state machine.
+///
+/// See the crate documentation for the driving contract.
+#[derive(Debug)]
+pub struct Connection {
+    cfg: Config,
+    now: Duration,
+    opened: Duration,
+    rbuf: BytesMut,
+    scanner: HeadScanner,
+    head_start: Option<Duration>,
+    queue: VecDeque<Queued>,
+    parsed: u32,
+    served: u32,
+    parse_stop: bool,
+    cur: Option<Exchange>,
+    events: VecDeque<Event>,
+    wbuf: BytesMut,
+    send_progress: Duration,
+    idle_since: Duration,
+    latch: KeepAlive,
+    state: State,
+    eof: bool,
+    lifetime_over: bool,
+    timers: TimerTable,
+    date: Option<[u8; 29]>,
+}
+
+impl Connection {
+    /// A new connection, opened at `now` (a monotonic time since an origin the caller chooses).
+    pub fn new(cfg: Config, now: Duration) -> Self {
+        let mut c = Connection {
+            cfg,
+            now,
+            opened: now,
+            rbuf: BytesMut::new(),
+            scanner: HeadScanner::new(),
+            head_start: None,
+            queue: VecDeque::new(),
+            parsed: 0,
+            served: 0,
+            parse_stop: false,
+            cur: None,
+            events: VecDeque::new(),
+            wbuf: BytesMut::new(),
+            send_progress: now,
+            idle_since: now,
+            latch: KeepAlive::default(),
+            state: State::Open,
+            eof: false,
+            lifetime_over: false,
+            timers: TimerTable::default(),
+            date: None,
+        };
+        c.refresh_timers();
+        c
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    // ---- inputs -------------------------------------------------------------------------------
+
+    /// Feeds received bytes. Returns how many were taken: fewer than `data.len()` when the input
+    /// buffer is full (drain events and output first). While lingering every byte is taken and
+    /// discarded; once upgraded or done, none.
+    pub fn handle_input(&mut self, data: &[u8], now: Duration) -> usize {
+        self.tick(now);
+        match self.state {
+            State::Upgraded | State::Done(_) => return 0,
+            State::Lingering { since, discarded } => {
+                let discarded = discarded.saturating_add(data.len() as u64);
+                self.state = State::Lingering { since, discarded };
+                if discarded > self.cfg.timeouts.linger_bytes {
+                    self.state = State::Done(CloseHow::Linger);
+                }
+                self.refresh_timers();
+                return data.len();
+            }
+            _ if !self.input_needed() => {
+                // Nothing more will be parsed: discard.
+                self.refresh_timers();
+                return data.len();
+            }
+            _ => {}
+        }
+        let room = self.cfg.max_buffered.saturating_sub(self.rbuf.len());
+        let n = data.len().min(room);
+        if n > 0 {
+            if self.rbuf.is_empty() && self.waiting_for_head() && self.head_start.is_none() {
+                self.head_start = Some(now);
+            }
+            self.rbuf.extend_from_slice(&data[..n]);
+            if let Some(cur) = self.cur.as_mut() {
+                if !cur.body_done() {
+                    cur.body_progress = now;
+                }
+            }
+        }
+        self.refresh_timers();
+        n
+    }
+
+    /// The peer ended its input (a read returned 0). Complete requests already buffered are still
+    /// answered (a half-close does not cancel responses, RFC 9112 §9.6); then the connection closes.
+    pub fn handle_eof(&mut self, now: Duration) {
+        self.tick(now);
+        self.eof = true;
+        if let State::Lingering { .. } = self.state {
+            self.state = State::Done(CloseHow::Linger);
+        }
+        self.check_eof();
+        self.refresh_timers();
+    }
+
+    /// Processes every timer whose deadline is at or before `now`. A call with nothing expired
+    /// changes nothing.
+    pub fn handle_timeout(&mut self, now: Duration) {
+        self.tick(now);
+        while let Some(t) = self.timers.expired(now) {
+            self.timers.set(t, None);
+            self.fire(t);
+            self.refresh_timers();
+        }
+    }
+
+    /// The application will read the request body: sends `100 Continue` when the client waits
+    /// for it (HTTP/1.1 only). Without an expectation this does nothing.
+    pub fn accept_body(&mut self, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let cur = self.cur.as_mut().ok_or(UsageError::NoRequestPending)?;
+        if cur.cont == Continue::Waiting && cur.resp == Resp::Waiting {
+            cur.cont = Continue::Accepted;
+            cur.body_start = now;
+            cur.body_progress = now;
+            self.wbuf.put_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+            self.output_added();
+        }
+        self.refresh_timers();
+        Ok(())
+    }
+
+    /// Starts the response to the current request. Returns the framing chosen: with
+    /// [`ResponseFraming::NoBody`] no body bytes may follow. Every final response ends with
+    /// [`finish`](Connection::finish). Interim 1xx responses (not 101) may precede it; they are
+    /// dropped for HTTP/1.0 clients, which never receive 1xx. A 101 (to a request that offered the
+    /// protocol in its Upgrade field) or a 2xx to CONNECT hands the connection over.
+    pub fn send_response(&mut self, resp: &Response<'_>, now: Duration) -> Result<ResponseFraming, UsageError> {
+        self.tick(now);
+        if matches!(self.state, State::Done(_) | State::Upgraded | State::Lingering { .. }) {
+            return Err(UsageError::Closed);
+        }
+        response::validate(resp)?;
+        let cur = self.cur.as_ref().ok_or(UsageError::NoRequestPending)?;
+        if cur.resp != Resp::Waiting {
+            return Err(UsageError::ResponseAlreadyStarted);
+        }
+        let status = resp.status;
+        if status == 101 {
+            return self.send_switch(resp);
+        }
+        if status == 100 {
+            self.accept_body(now)?;
+            return Ok(ResponseFraming::NoBody { content_length: None });
+        }
+        if (100..200).contains(&status) {
+            if cur.version == Version::Http11 {
+                put_status_and_fields(&mut self.wbuf, resp);
+                self.wbuf.put_slice(b"\r\n");
+                self.output_added();
+            }
+            self.refresh_timers();
+            return Ok(ResponseFraming::NoBody { content_length: None });
+        }
+        let (method, version) = (cur.method, cur.version);
+        let framing = response_framing(method, version, status, resp.length);
+        let tunnel = method == Method::Connect && (200..300).contains(&status);
+        self.served += 1;
+        self.decide_keep_alive_for_response(framing);
+        let keep = self.latch.is_open() && !tunnel;
+        put_status_and_fields(&mut self.wbuf, resp);
+        match framing {
+            ResponseFraming::Length(n) | ResponseFraming::NoBody { content_length: Some(n) } => {
+                self.wbuf.put_slice(b"Content-Length: ");
+                put_u64(&mut self.wbuf, n);
+                self.wbuf.put_slice(b"\r\n");
+            }
+            ResponseFraming::Chunked => self.wbuf.put_slice(b"Transfer-Encoding: chunked\r\n"),
+            _ => {}
+        }
+        if !tunnel {
+            self.put_connection_fields(keep, version);
+        }
+        self.wbuf.put_slice(b"\r\n");
+        self.output_added();
+        let remaining = match framing {
+            ResponseFraming::Length(n) => n,
+            _ => 0,
+        };
+        if let Some(cur) = self.cur.as_mut() {
+            cur.resp = Resp::Sending { framing, remaining };
+        }
+        if tunnel {
+            self.hand_off();
+        }
+        self.refresh_timers();
+        Ok(framing)
+    }
+
+    /// Sends response body bytes. Chunked responses get one chunk per call (empty calls write
+    /// nothing).
+    pub fn send_body(&mut self, data: &[u8], now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let cur = self.cur.as_mut().ok_or(UsageError::NoRequestPending)?;
+        let Resp::Sending { framing, remaining } = cur.resp else {
+            return Err(if cur.resp == Resp::Waiting {
+                UsageError::ResponseNotStarted
+            } else {
+                UsageError::Closed
+            });
+        };
+        if data.is_empty() {
+            return Ok(());
+        }
+        match framing {
+            ResponseFraming::NoBody { .. } => return Err(UsageError::BodyNotAllowed),
+            ResponseFraming::Length(_) => {
+                if data.len() as u64 > remaining {
+                    return Err(UsageError::BodyTooLong);
+                }
+                cur.resp = Resp::Sending {
+                    framing,
+                    remaining: remaining - data.len() as u64,
+                };
+                self.wbuf.put_slice(data);
+            }
+            ResponseFraming::Chunked => {
+                put_hex(&mut self.wbuf, data.len() as u64);
+                self.wbuf.put_slice(b"\r\n");
+                self.wbuf.put_slice(data);
+                self.wbuf.put_slice(b"\r\n");
+            }
+            ResponseFraming::CloseDelimited => self.wbuf.put_slice(data),
+        }
+        self.output_added();
+        self.refresh_timers();
+        Ok(())
+    }
+
+    /// Ends the response. A Content-Length body that is short aborts the connection (it can never
+    /// be reused, RFC 9112 §8); the call still succeeds so the caller sees the abort in
+    /// [`poll_close`](Connection::poll_close).
+    pub fn finish(&mut self, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let cur = self.cur.as_mut().ok_or(UsageError::NoRequestPending)?;
+        let Resp::Sending { framing, remaining } = cur.resp else {
+            return Err(if cur.resp == Resp::Waiting {
+                UsageError::ResponseNotStarted
+            } else {
+                UsageError::Closed
+            });
+        };
+        cur.resp = Resp::Finished;
+        match framing {
+            ResponseFraming::Length(_) if remaining > 0 => {
+                self.abort(CloseReason::Aborted);
+                return Ok(());
+            }
+            ResponseFraming::Chunked => self.wbuf.put_slice(b"0\r\n\r\n"),
+            _ => {}
+        }
+        self.output_added();
+        self.end_response();
+        self.refresh_timers();
+        Ok(())
+    }
+
+    /// Convenience: a whole response with a body known in advance.
+    pub fn send_full(&mut self, resp: &Response<'_>, body: &[u8], now: Duration) -> Result<(), UsageError> {
+        let r = Response {
+            length: Some(body.len() as u64),
+            ..*resp
+        };
+        let framing = self.send_response(&r, now)?;
+        if !matches!(framing, ResponseFraming::NoBody { .. }) {
+            self.send_body(body, now)?;
+        }
+        if self.state != State::Upgraded {
+            self.finish(now)?;
+        }
+        Ok(())
+    }
+
+    /// Acknowledges that the first `n` bytes of [`transmit`](Connection::transmit) were written.
+    pub fn handle_written(&mut self, n: usize, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        if n > self.wbuf.len() {
+            return Err(UsageError::AckBeyondTransmit);
+        }
+        if n > 0 {
+            self.wbuf.advance(n);
+            self.send_progress = now;
+            if self.wbuf.is_empty() && self.cur.is_none() {
+                self.idle_since = now;
+            }
+        }
+        self.advance_close();
+        self.refresh_timers();
+        Ok(())
+    }
+
+    /// Writing failed or the bytes never left: the connection aborts and is never reused.
+    pub fn handle_write_failed(&mut self) {
+        self.abort(CloseReason::Aborted);
+        self.refresh_timers();
+    }
+
+    /// Graceful shutdown: no new request is started; a response under way finishes with
+    /// `Connection: close` when its head is not yet sent; an idle connection closes at once.
+    pub fn shutdown(&mut self, now: Duration) {
+        self.tick(now);
+        self.stop_new_requests(CloseReason::Shutdown);
+        self.maybe_close();
+        self.refresh_timers();
+    }
+
+    /// Sets the `Date` value the connection writes on the responses it makes itself (error
+    /// responses); format it with [`http_date`](crate::http_date).
+    pub fn set_date(&mut self, date: [u8; 29]) {
+        self.date = Some(date);
+    }
+
+    // ---- outputs ------------------------------------------------------------------------------
+
+    /// The next event, if any. Drain after every input.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        loop {
+            if let Some(e) = self.events.pop_front() {
+                return Some(e);
+            }
+            if !self.step() {
+                self.refresh_timers();
+                return None;
+            }
+        }
+    }
+
+    /// Bytes to write to the peer. Acknowledge with [`handle_written`](Connection::handle_written).
+    pub fn transmit(&self) -> &[u8] {
+        if matches!(self.state, State::Done(CloseHow::Abort)) {
+            return &[];
+        }
+        &self.wbuf
+    }
+
+    /// The earliest deadline, if any timer is armed.
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        self.timers.next()
+    }
+
+    /// The deadline of one timer.
+    pub fn timer(&self, t: Timer) -> Option<Duration> {
+        self.timers.get(t)
+    }
+
+    /// `Some` once the connection has decided to close and has nothing more to send (or must
+    /// abort). With [`CloseHow::Linger`], keep reading until [`is_done`](Connection::is_done).
+    pub fn poll_close(&self) -> Option<Close> {
+        let how = match self.state {
+            State::Done(how) => how,
+            State::Lingering { .. } => CloseHow::Linger,
+            _ => return None,
+        };
+        Some(Close {
+            how,
+            reasons: self.latch.reasons(),
+        })
+    }
+
+    /// True when the transport should be closed now (after a lingering close, when it ended).
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done(_))
+    }
+
+    /// True once the connection was handed over ([`Event::Upgrade`]).
+    pub fn is_upgraded(&self) -> bool {
+        self.state == State::Upgraded
+    }
+
+    /// The keep-alive latch and its reasons.
+    pub fn keep_alive(&self) -> KeepAlive {
+        self.latch
+    }
+
+    /// Final responses started on this connection.
+    pub fn requests_served(&self) -> u32 {
+        self.served
+    }
+
+    /// Bytes of received input not yet processed.
+    pub fn buffered_input(&self) -> usize {
+        self.rbuf.len()
+    }
+
+    /// How many more bytes [`handle_input`](Connection::handle_input) would take now.
+    pub fn input_capacity(&self) -> usize {
+        match self.state {
+            State::Upgraded | State::Done(_) => 0,
+            State::Lingering { .. } => usize::MAX,
+            _ => self.cfg.max_buffered.saturating_sub(self.rbuf.len()),
+        }
+    }
+
+    // ---- sequencing ---------------------------------------------------------------------------
+
+    fn tick(&mut self, now: Duration) {
+        if now > self.now {
+            self.now = now;
+        }
+    }
+
+    /// False once no further input can matter: parsing stopped and no body is still to be read.
+    fn input_needed(&self) -> bool {
+        if !self.parse_stop {
+            return true;
+        }
+        if let Some(c) = &self.cur {
+            if !c.body_done() && !c.failed {
+                return true;
+            }
+        }
+        matches!(self.queue.back(), Some(Queued::Request(_, f)) if f.body != BodyFraming::None)
+    }
+
+    /// True when the next bytes of input would start the head of the request surfaced next.
+    fn waiting_for_head(&self) -> bool {
+        self.cur.is_none() && self.queue.is_empty() && !self.parse_stop && self.state == State::Open
+    }
+
+    /// One unit of progress; false when nothing can move without more input or a call.
+    fn step(&mut self) -> bool {
+        if !matches!(self.state, State::Open | State::Closing(_)) {
+            return false;
+        }
+        // 1. The current exchange: body bytes, end of body, or discarding after the response.
+        if let Some(cur) = self.cur.as_mut() {
+            if !cur.body_done() && !cur.failed && cur.body_flowing() {
+                return self.step_body();
+            }
+            if cur.body_done() && !cur.end_emitted && cur.resp != Resp::Finished {
+                cur.end_emitted = true;
+                self.events.push_back(Event::End(None));
+                return true;
+            }
+            if cur.resp == Resp::Finished && (cur.body_done() || cur.failed) {
+                self.cur = None;
+                self.after_exchange();
+                return true;
+            }
+        }
+        // 2. Surface the next request when nothing is current.
+        if self.cur.is_none() && self.state == State::Open {
+            if let Some(q) = self.queue.pop_front() {
+                self.surface(q);
+                return true;
+            }
+        }
+        // 3. Parse ahead.
+        if self.may_parse_head() {
+            return self.parse_one();
+        }
+        false
+    }
+
+    fn may_parse_head(&self) -> bool {
+        if self.parse_stop || self.rbuf.is_empty() || self.queue.len() >= self.cfg.max_pipelined {
+            return false;
+        }
+        if let Some(Queued::Request(h, f)) = self.queue.back() {
+            return f.body == BodyFraming::None && !is_switch_candidate(h);
+        }
+        if let Some(Queued::Error(_)) = self.queue.back() {
+            return false;
+        }
+        match &self.cur {
+            Some(c) => c.body_done() && c.upgrade_offer.is_none() && c.method != Method::Connect,
+            None => true,
+        }
+    }
+
+    /// Scans for one head; queues the request or the error.
+    fn parse_one(&mut self) -> bool {
+        let limits = &self.cfg.limits;
+        let rules = &self.cfg.rules;
+        let scanned = self.scanner.scan(&mut self.rbuf, limits, rules);
+        let skipped = self.scanner.skipped();
+        if skipped > 0 {
+            self.rbuf.advance(skipped);
+            self.scanner.rebase(skipped);
+        }
+        match scanned {
+            Ok(Scan::Partial) => {
+                if self.rbuf.is_empty() {
+                    self.head_start = None;
+                }
+                false
+            }
+            Ok(Scan::Complete { start, end }) => {
+                let bytes = self.rbuf.split_to(end - start).freeze();
+                self.scanner.reset();
+                self.parsed += 1;
+                let q = match parse_head(bytes, limits, rules)
+                    .and_then(|h| request_framing(&h, rules, limits).map(|f| (h, f)))
+                {
+                    Ok((h, f)) => {
+                        if self.ends_connection(&h, &f) {
+                            self.parse_stop = true;
+                        }
+                        Queued::Request(h, f)
+                    }
+                    Err(e) => {
+                        self.parse_stop = true;
+                        Queued::Error(e)
+                    }
+                };
+                self.queue.push_back(q);
+                true
+            }
+            Err(e) => {
+                self.parse_stop = true;
+                self.queue.push_back(Queued::Error(e));
+                true
+            }
+        }
+    }
+
+    /// Whether a parsed request is the last one this connection will take.
+    fn ends_connection(&self, h: &RequestHead, f: &RequestFraming) -> bool {
+        let ka = &self.cfg.keep_alive;
+        client_wants_persistence(h.version(), h.connection()).is_err()
+            || !ka.enabled
+            || f.must_close
+            || (ka.max_requests != 0 && self.parsed >= ka.max_requests)
+            || self.lifetime_over
+    }
+
+    /// Makes a queued item the current exchange.
+    fn surface(&mut self, q: Queued) {
+        self.head_start = None;
+        match q {
+            Queued::Error(e) => self.peer_error_without_exchange(e),
+            Queued::Request(head, framing) => {
+                let version = head.version();
+                if let Err(r) = client_wants_persistence(version, head.connection()) {
+                    self.latch.close(r);
+                }
+                if framing.must_close {
+                    self.latch.close(CloseReason::FramingFault);
+                }
+                let expect = head.expect();
+                if expect == Expect::Unsupported && self.cfg.reject_unknown_expectations {
+                    self.peer_error_without_exchange(PeerErrorKind::ExpectationFailed.into());
+                    return;
+                }
+                let upgrade_offer = if head.wants_upgrade() {
+                    head.headers().get("upgrade").map(|v| head.as_bytes().slice_ref(v))
+                } else {
+                    None
+                };
+                let body = match framing.body {
+                    BodyFraming::None | BodyFraming::Length(0) => BodyRead::Done,
+                    BodyFraming::Length(n) => BodyRead::Length(n),
+                    BodyFraming::Chunked => BodyRead::Chunked(ChunkedDecoder::new()),
+                };
+                let expects_continue = expect == Expect::Continue && !matches!(body, BodyRead::Done);
+                self.cur = Some(Exchange {
+                    method: head.method(),
+                    version,
+                    body,
+                    end_emitted: false,
+                    received: 0,
+                    body_start: self.now,
+                    body_progress: self.now,
+                    cont: if expects_continue {
+                        Continue::Waiting
+                    } else {
+                        Continue::NotExpected
+                    },
+                    resp: Resp::Waiting,
+                    upgrade_offer,
+                    discarded: 0,
+                    failed: false,
+                });
+                self.events.push_back(Event::Request(Request {
+                    head,
+                    body: framing.body,
+                    expects_continue,
+                }));
+            }
+        }
+    }
+
+    /// Decodes one piece of the current body.
+    fn step_body(&mut self) -> bool {
+        let limits = &self.cfg.limits;
+        let Some(cur) = self.cur.as_mut() else {
+            return false;
+        };
+        let out: Result<Option<Decoded>, PeerError> = match &mut cur.body {
+            BodyRead::Length(rem) => {
+                if self.rbuf.is_empty() {
+                    Ok(None)
+                } else {
+                    let take = (*rem).min(self.rbuf.len() as u64) as usize;
+                    *rem -= take as u64;
+                    let data = self.rbuf.split_to(take).freeze();
+                    if *rem == 0 {
+                        cur.body = BodyRead::Done;
+                    }
+                    Ok(Some(Decoded::Data(data)))
+                }
+            }
+            BodyRead::Chunked(d) => {
+                let r = d.decode(&mut self.rbuf, limits);
+                if matches!(r, Ok(Some(Decoded::End(_)))) {
+                    cur.body = BodyRead::Done;
+                }
+                r
+            }
+            BodyRead::Done => Ok(None),
+        };
+        match out {
+            Ok(None) => {
+                if self.eof && !cur.body_done() {
+                    self.body_error(PeerErrorKind::Incomplete.into());
+                    return true;
+                }
+                false
+            }
+            Ok(Some(Decoded::Data(data))) => {
+                cur.received += data.len() as u64;
+                cur.body_progress = self.now;
+                if cur.resp == Resp::Finished {
+                    cur.discarded += data.len() as u64;
+                    if cur.discarded > self.cfg.discard_budget {
+                        self.latch.close(CloseReason::UnreadBody);
+                        cur.failed = true;
+                        self.stop_parsing_and_close(CloseHow::Linger);
+                    }
+                } else {
+                    self.events.push_back(Event::Data(data));
+                }
+                true
+            }
+            Ok(Some(Decoded::End(trailers))) => {
+                if cur.resp != Resp::Finished {
+                    cur.end_emitted = true;
+                    self.events.push_back(Event::End(trailers));
+                }
+                true
+            }
+            Err(e) => {
+                self.body_error(e);
+                true
+            }
+        }
+    }
+
+    /// A peer error inside the current body (bad chunk, body timeout, input ended).
+    fn body_error(&mut self, e: PeerError) {
+        let Some(cur) = self.cur.as_mut() else {
+            return;
+        };
+        cur.failed = true;
+        let resp = cur.resp;
+        let incomplete = e.kind() == PeerErrorKind::Incomplete;
+        if resp != Resp::Finished {
+            self.events.push_back(Event::Error(e));
+        }
+        self.parse_stop = true;
+        self.queue.clear();
+        self.latch.close(if incomplete {
+            CloseReason::PeerClosed
+        } else {
+            CloseReason::ErrorStatus
+        });
+        match resp {
+            Resp::Waiting => {
+                // No response started: the connection answers (unless the peer is gone).
+                self.cur = None;
+                if !incomplete {
+                    self.served += 1;
+                    self.write_error_response(e);
+                }
+                self.state = State::Closing(if incomplete { CloseHow::Graceful } else { CloseHow::Linger });
+            }
+            // The application's response finishes, then the connection closes.
+            Resp::Sending { .. } => {}
+            Resp::Finished => {
+                self.cur = None;
+                self.state = State::Closing(CloseHow::Linger);
+            }
+        }
+        self.advance_close();
+    }
+
+    /// A peer error with no exchange to attach to: queue the error response and close.
+    fn peer_error_without_exchange(&mut self, e: PeerError) {
+        self.events.push_back(Event::Error(e));
+        self.parse_stop = true;
+        self.queue.clear();
+        self.latch.close(CloseReason::ErrorStatus);
+        self.served += 1;
+        self.write_error_response(e);
+        self.state = State::Closing(CloseHow::Linger);
+        self.advance_close();
+    }
+
+    fn write_error_response(&mut self, e: PeerError) {
+        let body = e.reason();
+        let status = e.status();
+        self.wbuf.put_slice(b"HTTP/1.1 ");
+        put_u64(&mut self.wbuf, u64::from(status));
+        self.wbuf.put_u8(b' ');
+        self.wbuf.put_slice(reason_phrase(status).as_bytes());
+        self.wbuf.put_slice(b"\r\n");
+        if let Some(d) = self.date {
+            self.wbuf.put_slice(b"Date: ");
+            self.wbuf.put_slice(&d);
+            self.wbuf.put_slice(b"\r\n");
+        }
+        self.wbuf.put_slice(b"Content-Type: text/plain\r\nContent-Length: ");
+        put_u64(&mut self.wbuf, body.len() as u64 + 1);
+        self.wbuf.put_slice(b"\r\nConnection: close\r\n\r\n");
+        self.wbuf.put_slice(body.as_bytes());
+        self.wbuf.put_u8(b'\n');
+        self.output_added();
+    }
+
+    /// The response is complete: the exchange stays until its body is read or discarded.
+    fn end_response(&mut self) {
+        let budget = self.cfg.discard_budget;
+        let Some(cur) = self.cur.as_mut() else {
+            return;
+        };
+        if !cur.body_done() && !cur.failed {
+            let unread_over = match cur.body {
+                BodyRead::Length(rem) => rem > budget,
+                _ => false,
+            };
+            if cur.cont == Continue::Waiting || unread_over || !self.latch.is_open() {
+                // The body will not be read: do not wait for it.
+                if self.latch.is_open() {
+                    self.latch.close(CloseReason::UnreadBody);
+                }
+                cur.failed = true;
+                self.parse_stop = true;
+                self.queue.clear();
+                self.cur = None;
+                self.state = State::Closing(CloseHow::Linger);
+                self.advance_close();
+                return;
+            }
+            // Discard the rest (step_body counts it against the budget).
+            return;
+        }
+        self.cur = None;
+        self.after_exchange();
+    }
+
+    /// After an exchange ends: close if the latch says so, else become idle.
+    fn after_exchange(&mut self) {
+        if !self.latch.is_open() {
+            self.parse_stop = true;
+            self.queue.clear();
+            let how = if self.rbuf.is_empty() { CloseHow::Graceful } else { CloseHow::Linger };
+            if self.state == State::Open {
+                self.state = State::Closing(how);
+            }
+        } else {
+            self.idle_since = self.now;
+            self.head_start = (!self.rbuf.is_empty()).then_some(self.now);
+        }
+        self.check_eof();
+        self.maybe_close();
+        self.advance_close();
+    }
+
+    /// Records why the response about to be written closes the connection.
+    fn decide_keep_alive_for_response(&mut self, framing: ResponseFraming) {
+        let ka = &self.cfg.keep_alive;
+        if !ka.enabled {
+            self.latch.close(CloseReason::PolicyOff);
+        }
+        if ka.max_requests != 0 && self.served >= ka.max_requests {
+            self.latch.close(CloseReason::MaxRequests);
+        }
+        if self.lifetime_over {
+            self.latch.close(CloseReason::Lifetime);
+        }
+        if framing.is_close_delimited() {
+            self.latch.close(CloseReason::CloseDelimited);
+        }
+        let budget = self.cfg.discard_budget;
+        if let Some(cur) = &self.cur {
+            let unread = match cur.body {
+                BodyRead::Length(rem) => rem > budget,
+                _ => false,
+            };
+            if cur.cont == Continue::Waiting || unread {
+                self.latch.close(CloseReason::UnreadBody);
+            }
+        }
+    }
+
+    /// Connection and Keep-Alive fields (RFC 9112 §9.3, §9.6; RFC 2068 §19.7.1 for Keep-Alive).
+    fn put_connection_fields(&mut self, keep: bool, version: Version) {
+        if !keep {
+            self.wbuf.put_slice(b"Connection: close\r\n");
+            return;
+        }
+        let ka = &self.cfg.keep_alive;
+        let send_ka = match ka.header {
+            KeepAliveHeader::Never => false,
+            KeepAliveHeader::Always => true,
+            KeepAliveHeader::Http10Only => version == Version::Http10,
+        };
+        if version == Version::Http10 || send_ka {
+            self.wbuf.put_slice(b"Connection: keep-alive\r\n");
+        }
+        if send_ka {
+            self.wbuf.put_slice(b"Keep-Alive: timeout=");
+            put_u64(&mut self.wbuf, ka.timeout.as_secs());
+            if let Some(left) = requests_left(ka.max_requests, self.served) {
+                self.wbuf.put_slice(b", max=");
+                put_u64(&mut self.wbuf, u64::from(left));
+            }
+            self.wbuf.put_slice(b"\r\n");
+        }
+    }
+
+    fn send_switch(&mut self, resp: &Response<'_>) -> Result<ResponseFraming, UsageError> {
+        let cur = self.cur.as_ref().ok_or(UsageError::NoRequestPending)?;
+        let offer = cur.upgrade_offer.clone().ok_or(UsageError::UpgradeNotRequested)?;
+        if !cur.body_done() {
+            return Err(UsageError::UpgradeNotRequested);
+        }
+        let chosen = resp
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("upgrade"))
+            .map(|(_, v)| *v)
+            .ok_or(UsageError::UpgradeNotRequested)?;
+        let offered = |p: &[u8]| rules::list_members(&offer).any(|o| o.eq_ignore_ascii_case(p));
+        if !rules::list_members(chosen).filter(|p| !p.is_empty()).all(offered) {
+            return Err(UsageError::UpgradeNotRequested);
+        }
+        put_status_and_fields(&mut self.wbuf, resp);
+        self.wbuf.put_slice(b"Connection: upgrade\r\n\r\n");
+        self.output_added();
+        self.served += 1;
+        if let Some(cur) = self.cur.as_mut() {
+            cur.resp = Resp::Finished;
+        }
+        self.hand_off();
+        self.refresh_timers();
+        Ok(ResponseFraming::NoBody { content_length: None })
+    }
+
+    fn hand_off(&mut self) {
+        self.latch.close(CloseReason::Upgraded);
+        let rest = self.rbuf.split().freeze();
+        self.events.push_back(Event::Upgrade(rest));
+        self.queue.clear();
+        self.parse_stop = true;
+        self.state = State::Upgraded;
+    }
+
+    fn stop_new_requests(&mut self, r: CloseReason) {
+        self.latch.close(r);
+        self.parse_stop = true;
+        self.queue.clear();
+    }
+
+    fn stop_parsing_and_close(&mut self, how: CloseHow) {
+        self.parse_stop = true;
+        self.queue.clear();
+        if self.state == State::Open {
+            self.state = State::Closing(how);
+        }
+        self.advance_close();
+    }
+
+    fn abort(&mut self, r: CloseReason) {
+        self.latch.close(r);
+        self.parse_stop = true;
+        self.queue.clear();
+        if self.state != State::Upgraded {
+            self.state = State::Done(CloseHow::Abort);
+        }
+    }
+
+    /// Closes an idle connection whose latch is closed.
+    fn maybe_close(&mut self) {
+        if self.state == State::Open && self.cur.is_none() && !self.latch.is_open() {
+            self.queue.clear();
+            let how = if self.rbuf.is_empty() { CloseHow::Graceful } else { CloseHow::Linger };
+            self.state = State::Closing(how);
+        }
+        self.advance_close();
+    }
+
+    /// After the peer's EOF: close once no complete request is left to answer.
+    fn check_eof(&mut self) {
+        if !self.eof || self.state != State::Open || self.cur.is_some() || !self.queue.is_empty() {
+            return;
+        }
+        // Complete heads may still sit in the buffer: parse them first.
+        while self.may_parse_head() && self.parse_one() {}
+        if !self.queue.is_empty() {
+            return;
+        }
+        self.latch.close(CloseReason::PeerClosed);
+        self.parse_stop = true;
+        self.state = State::Closing(CloseHow::Graceful);
+        self.advance_close();
+    }
+
+    /// Moves Closing → Lingering/Done once output is drained.
+    fn advance_close(&mut self) {
+        if let State::Closing(how) = self.state {
+            if self.wbuf.is_empty() {
+                self.state = match how {
+                    CloseHow::Linger if !self.eof => State::Lingering {
+                        since: self.now,
+                        discarded: 0,
+                    },
+                    _ => State::Done(how),
+                };
+                self.rbuf.clear();
+            }
+        }
+    }
+
+    fn output_added(&mut self) {
+        if self.wbuf.len() > 0 && self.timers.get(Timer::Send).is_none() {
+            self.send_progress = self.now;
+        }
+    }
+
+    fn fire(&mut self, t: Timer) {
+        match t {
+            Timer::Idle => {
+                self.latch.close(CloseReason::Timeout);
+                self.parse_stop = true;
+                if self.state == State::Open {
+                    self.state = State::Closing(CloseHow::Graceful);
+                }
+                self.advance_close();
+            }
+            Timer::Header => {
+                self.latch.close(CloseReason::Timeout);
+                self.rbuf.clear();
+                self.scanner.reset();
+                self.peer_error_without_exchange(PeerErrorKind::HeaderTimeout.into());
+            }
+            Timer::Body => {
+                self.latch.close(CloseReason::Timeout);
+                self.body_error(PeerErrorKind::BodyTimeout.into());
+            }
+            Timer::Send => {
+                self.abort(CloseReason::Timeout);
+            }
+            Timer::Linger => {
+                self.state = State::Done(CloseHow::Linger);
+            }
+            Timer::Lifetime => {
+                self.lifetime_over = true;
+                self.stop_new_requests(CloseReason::Lifetime);
+                self.maybe_close();
+            }
+        }
+    }
+
+    /// Recomputes every deadline from the state; O(timers).
+    fn refresh_timers(&mut self) {
+        let to = &self.cfg.timeouts;
+        let open = self.state == State::Open;
+        let idle = open && self.cur.is_none() && self.queue.is_empty() && self.rbuf.is_empty() && !self.eof;
+        let idle_at = idle.then(|| self.idle_since.max(self.send_progress) + self.cfg.keep_alive.timeout);
+        self.timers.set(Timer::Idle, idle_at.filter(|_| self.wbuf.is_empty()));
+        let header = (open && self.cur.is_none() && self.queue.is_empty() && !self.parse_stop && !self.rbuf.is_empty())
+            .then_some(self.head_start)
+            .flatten()
+            .map(|s| {
+                rate_deadline(
+                    s,
+                    to.header,
+                    Some(to.header_max),
+                    to.header_min_rate,
+                    self.rbuf.len() as u64,
+                )
+            });
+        self.timers.set(Timer::Header, header);
+        let body = match &self.cur {
+            Some(c)
+                if matches!(self.state, State::Open | State::Closing(_))
+                    && !c.body_done()
+                    && !c.failed
+                    && c.body_flowing()
+                    && self.rbuf.is_empty()
+                    && !self.eof =>
+            {
+                let gap = c.body_progress + to.body;
+                let rate = (to.body_min_rate > 0)
+                    .then(|| rate_deadline(c.body_start, to.body, None, to.body_min_rate, c.received));
+                Some(rate.map_or(gap, |r| r.min(gap)))
+            }
+            _ => None,
+        };
+        self.timers.set(Timer::Body, body);
+        let send = (!self.wbuf.is_empty() && !matches!(self.state, State::Done(_) | State::Upgraded))
+            .then(|| self.send_progress + to.send);
+        self.timers.set(Timer::Send, send);
+        let linger = match self.state {
+            State::Lingering { since, .. } => Some(since + to.linger),
+            _ => None,
+        };
+        self.timers.set(Timer::Linger, linger);
+        let life = match (self.cfg.keep_alive.max_lifetime, self.lifetime_over, self.state) {
+            (Some(l), false, State::Open) => Some(self.opened + l),
+            _ => None,
+        };
+        self.timers.set(Timer::Lifetime, life);
+    }
+}
+
+fn is_switch_candidate(h: &RequestHead) -> bool {
+    h.wants_upgrade() || h.method() == Method::Connect
+}

@@ -1,0 +1,135 @@
+//! # h1conn
+//!
+//! HTTP/1.0 and HTTP/1.1 server connections as a pure, sans-I/O state machine. A [`Connection`]
+//! consumes received bytes and clock ticks and produces request events, response bytes,
+//! keep-alive / close decisions and deadlines. It never touches a socket and never reads a clock:
+//! time is always an argument, a [`Duration`](core::time::Duration) since an origin the caller
+//! chooses.
+//!
+//! RFC 9112 and RFC 9110 are the rules; docs/conformance.md maps each one to the code and the test
+//! that shows it.
+//!
+//! ## The driving contract
+//!
+//! 1. Create one [`Connection`] per accepted transport with [`Connection::new`]`(config, now)`.
+//! 2. **Input.** When bytes arrive, call [`Connection::handle_input`]`(bytes, now)`; it returns how
+//!    many it took (fewer when its buffer is full: drain events and output, then offer the rest).
+//!    When the peer ends its input, call [`Connection::handle_eof`]`(now)` (never an empty slice).
+//! 3. **Events.** After every input, drain [`Connection::poll_event`] until `None`. Each
+//!    [`Event::Request`] is followed by its [`Event::Data`] pieces and one [`Event::End`]. A request
+//!    with `expects_continue` gets its body only after [`Connection::accept_body`].
+//! 4. **Respond** in request order: [`Connection::send_response`], then [`Connection::send_body`] as
+//!    often as needed, then [`Connection::finish`] (or [`Connection::send_full`]). Interim 1xx may
+//!    come first. The connection adds Content-Length / Transfer-Encoding / Connection / Keep-Alive.
+//! 5. **Output.** Write [`Connection::transmit`] to the transport and acknowledge what was written
+//!    with [`Connection::handle_written`]`(n, now)`; if writing fails, call
+//!    [`Connection::handle_write_failed`].
+//! 6. **Time.** Sleep until [`Connection::poll_timeout`] (a deadline on the same time line as
+//!    `now`), or until input arrives; on waking call [`Connection::handle_timeout`]`(now)`. A call
+//!    with nothing expired does nothing. Re-read `poll_timeout` after every call.
+//! 7. **Fate.** After output is drained, [`Connection::poll_close`] says whether to close and how:
+//!    [`CloseHow::Graceful`] (close), [`CloseHow::Linger`] (shut down writing, keep feeding input
+//!    until [`Connection::is_done`]), [`CloseHow::Abort`] (close now, never reuse). An
+//!    [`Event::Upgrade`] hands the transport to another protocol after `transmit` is flushed.
+//! 8. [`Connection::shutdown`] asks for a graceful close: no new request starts.
+//!
+//! ## A socket loop (shape only)
+//!
+//! ```no_run
+//! use std::io::{Read, Write};
+//! use std::time::Instant;
+//! use h1conn::{Config, Connection, Event, Response};
+//!
+//! let listener = std::net::TcpListener::bind("127.0.0.1:8080").unwrap();
+//! let (mut sock, _) = listener.accept().unwrap();
+//! let origin = Instant::now();
+//! let mut conn = Connection::new(Config::default(), origin.elapsed());
+//! let mut buf = [0u8; 16 * 1024];
+//! loop {
+//!     while let Some(ev) = conn.poll_event() {
+//!         if let Event::End(_) = ev {
+//!             let r = Response::new(200).headers(&[("Content-Type", b"text/plain")]);
+//!             conn.send_full(&r, b"hello", origin.elapsed()).unwrap();
+//!         }
+//!     }
+//!     while !conn.transmit().is_empty() {
+//!         let n = sock.write(conn.transmit()).unwrap();
+//!         conn.handle_written(n, origin.elapsed()).unwrap();
+//!     }
+//!     if conn.is_done() || conn.poll_close().is_some() {
+//!         break; // a real server lingers on CloseHow::Linger
+//!     }
+//!     let wait = conn.poll_timeout().map(|d| d.saturating_sub(origin.elapsed()));
+//!     sock.set_read_timeout(wait.map(|w| w.max(std::time::Duration::from_millis(1)))).unwrap();
+//!     match sock.read(&mut buf) {
+//!         Ok(0) => conn.handle_eof(origin.elapsed()),
+//!         Ok(n) => {
+//!             let mut off = 0;
+//!             while off < n {
+//!                 let took = conn.handle_input(&buf[off..n], origin.elapsed());
+//!                 off += took;
+//!                 if took == 0 {
+//!                     while conn.poll_event().is_some() {}
+//!                 }
+//!             }
+//!         }
+//!         Err(_) => conn.handle_timeout(origin.elapsed()),
+//!     }
+//! }
+//! ```
+//!
+//! ## An exchange in memory
+//!
+//! ```
+//! use core::time::Duration;
+//! use h1conn::{Config, Connection, Event, Response};
+//!
+//! let t0 = Duration::ZERO;
+//! let mut conn = Connection::new(Config::default(), t0);
+//! conn.handle_input(b"GET /hello HTTP/1.1\r\nHost: example.com\r\n\r\n", t0);
+//!
+//! let Some(Event::Request(req)) = conn.poll_event() else { panic!() };
+//! assert_eq!(req.head.target(), b"/hello");
+//! assert!(matches!(conn.poll_event(), Some(Event::End(None))));
+//!
+//! let resp = Response::new(200).headers(&[("Content-Type", b"text/plain")]);
+//! conn.send_full(&resp, b"hi", t0).unwrap();
+//! assert_eq!(
+//!     conn.transmit(),
+//!     b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi"
+//! );
+//! let n = conn.transmit().len();
+//! conn.handle_written(n, t0).unwrap();
+//!
+//! // Idle now: the keep-alive timer (5 s by default) is the next deadline.
+//! assert_eq!(conn.poll_timeout(), Some(Duration::from_secs(5)));
+//! conn.handle_timeout(Duration::from_secs(5));
+//! assert!(conn.is_done());
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod chunked;
+pub mod config;
+mod conn;
+pub mod error;
+pub mod framing;
+pub mod head;
+pub mod persistence;
+pub mod response;
+pub mod rules;
+pub mod timers;
+
+pub use config::{Config, KeepAliveHeader, KeepAlivePolicy, Limits, Rules, Timeouts};
+pub use conn::{Close, CloseHow, Connection, Event, Request};
+pub use error::{PeerError, PeerErrorKind, UsageError};
+pub use framing::{BodyFraming, RequestFraming, ResponseFraming};
+pub use head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};
+pub use persistence::{CloseReason, CloseReasons, KeepAlive};
+pub use response::{http_date, Response};
+pub use timers::Timer;

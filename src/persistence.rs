@@ -1,0 +1,141 @@
+//! Persistence (RFC 9112 §9.3) and the keep-alive latch.
+//!
+//! Keep-alive is a one-way latch: it starts open and every reason to close is recorded; it never
+//! reopens. The pure function [`client_wants_persistence`] gives the RFC's order; the policy
+//! (Apache's `KeepAlive`, `MaxKeepAliveRequests`) is applied by the connection on top.
+
+use core::fmt;
+
+use crate::head::Version;
+use crate::rules::ConnectionOptions;
+
+/// Why a connection will not be kept alive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum CloseReason {
+    /// The client sent a `close` connection option (RFC 9112 §9.3, §9.6).
+    ClientClose = 0,
+    /// An HTTP/1.0 request without `keep-alive` (RFC 9112 §9.3).
+    Http10,
+    /// Keep-alive is off by policy (`KeepAlive Off`).
+    PolicyOff,
+    /// The last request allowed on one connection was served (`MaxKeepAliveRequests`).
+    MaxRequests,
+    /// The connection lived past its maximum lifetime.
+    Lifetime,
+    /// A response without a known length to an HTTP/1.0 client ends with the connection.
+    CloseDelimited,
+    /// The request body was not read and is larger than the discard budget, or its delivery after
+    /// an `Expect: 100-continue` left unanswered is uncertain.
+    UnreadBody,
+    /// The request framing was tolerated only on condition of closing (RFC 9112 §6.1).
+    FramingFault,
+    /// A peer error was answered with an error status (400, 408, 413, 414, 431, 501, 505).
+    ErrorStatus,
+    /// The application asked for a graceful shutdown.
+    Shutdown,
+    /// A timer expired (idle keep-alive, header, body, send or linger).
+    Timeout,
+    /// The peer ended its input.
+    PeerClosed,
+    /// The response body was shorter than announced, or the application aborted.
+    Aborted,
+    /// The connection was handed over after 101 Switching Protocols or a 2xx to CONNECT.
+    Upgraded,
+}
+
+impl CloseReason {
+    const ALL: [CloseReason; 14] = [
+        CloseReason::ClientClose,
+        CloseReason::Http10,
+        CloseReason::PolicyOff,
+        CloseReason::MaxRequests,
+        CloseReason::Lifetime,
+        CloseReason::CloseDelimited,
+        CloseReason::UnreadBody,
+        CloseReason::FramingFault,
+        CloseReason::ErrorStatus,
+        CloseReason::Shutdown,
+        CloseReason::Timeout,
+        CloseReason::PeerClosed,
+        CloseReason::Aborted,
+        CloseReason::Upgraded,
+    ];
+}
+
+/// A set of [`CloseReason`]s.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CloseReasons(u16);
+
+impl CloseReasons {
+    /// The empty set.
+    pub const fn empty() -> Self {
+        CloseReasons(0)
+    }
+    /// True when no reason was recorded.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// True when `r` is in the set.
+    pub const fn contains(self, r: CloseReason) -> bool {
+        self.0 & (1 << r as u8) != 0
+    }
+    /// Adds `r`.
+    pub fn insert(&mut self, r: CloseReason) {
+        self.0 |= 1 << r as u8;
+    }
+    /// The reasons, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = CloseReason> {
+        CloseReason::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+}
+
+impl fmt::Debug for CloseReasons {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+/// The keep-alive latch: open until the first reason to close, then closed for good.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeepAlive {
+    reasons: CloseReasons,
+}
+
+impl KeepAlive {
+    /// True while no reason to close was recorded.
+    pub fn is_open(&self) -> bool {
+        self.reasons.is_empty()
+    }
+    /// Records a reason to close. The latch never reopens.
+    pub fn close(&mut self, r: CloseReason) {
+        self.reasons.insert(r);
+    }
+    /// Every reason recorded.
+    pub fn reasons(&self) -> CloseReasons {
+        self.reasons
+    }
+}
+
+/// RFC 9112 §9.3, in its order: a `close` option closes; otherwise HTTP/1.1 persists; otherwise
+/// HTTP/1.0 persists only with `keep-alive`.
+pub fn client_wants_persistence(version: Version, conn: ConnectionOptions) -> Result<(), CloseReason> {
+    if conn.close {
+        return Err(CloseReason::ClientClose);
+    }
+    match version {
+        Version::Http11 => Ok(()),
+        Version::Http10 if conn.keep_alive => Ok(()),
+        Version::Http10 => Err(CloseReason::Http10),
+    }
+}
+
+/// How many more requests may follow the `served`-th one (1-based) under `max_requests`
+/// (0 = unlimited: `None`). Zero means this response is the last one.
+pub fn requests_left(max_requests: u32, served: u32) -> Option<u32> {
+    if max_requests == 0 {
+        None
+    } else {
+        Some(max_requests.saturating_sub(served))
+    }
+}

@@ -1,0 +1,269 @@
+//! Field-value rules as small pure functions: Content-Length, Transfer-Encoding, Host, Connection,
+//! Expect. Each takes raw field values and says what they mean or which rule they break.
+
+use crate::error::PeerErrorKind as K;
+
+/// The options of every `Connection` field line, parsed as a case-insensitive token list
+/// (RFC 9110 §7.6.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ConnectionOptions {
+    /// `close` was listed.
+    pub close: bool,
+    /// `keep-alive` was listed.
+    pub keep_alive: bool,
+    /// `upgrade` was listed.
+    pub upgrade: bool,
+}
+
+/// What the request expects (RFC 9110 §10.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Expect {
+    /// No Expect field (or an HTTP/1.0 request, which ignores it).
+    None,
+    /// `100-continue`, in any case.
+    Continue,
+    /// Anything else: answered 417 by default.
+    Unsupported,
+}
+
+/// Optional whitespace (RFC 9110 §5.6.3).
+pub(crate) fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+pub(crate) fn trim_ows(mut v: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = v {
+        if is_ows(*first) {
+            v = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = v {
+        if is_ows(*last) {
+            v = rest;
+        } else {
+            break;
+        }
+    }
+    v
+}
+
+/// Splits a comma-separated list value into trimmed members, empty ones included (callers decide).
+pub(crate) fn list_members(v: &[u8]) -> impl Iterator<Item = &[u8]> {
+    v.split(|&b| b == b',').map(trim_ows)
+}
+
+pub(crate) fn is_token(t: &[u8]) -> bool {
+    !t.is_empty()
+        && t.iter().all(|&b| {
+            matches!(b,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\''
+            | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
+        })
+}
+
+/// Adds the options of one Connection value to `opts`.
+pub fn connection_options(value: &[u8], opts: &mut ConnectionOptions) {
+    for m in list_members(value) {
+        if m.eq_ignore_ascii_case(b"close") {
+            opts.close = true;
+        } else if m.eq_ignore_ascii_case(b"keep-alive") {
+            opts.keep_alive = true;
+        } else if m.eq_ignore_ascii_case(b"upgrade") {
+            opts.upgrade = true;
+        }
+    }
+}
+
+/// Reads every Expect value: `100-continue` alone is understood.
+pub fn expect<'a>(values: impl Iterator<Item = &'a [u8]>) -> Expect {
+    let mut out = Expect::None;
+    for v in values {
+        for m in list_members(v) {
+            if m.is_empty() {
+                continue;
+            }
+            if m.eq_ignore_ascii_case(b"100-continue") && out != Expect::Unsupported {
+                out = Expect::Continue;
+            } else {
+                return Expect::Unsupported;
+            }
+        }
+    }
+    out
+}
+
+/// Parses `1*DIGIT` with an overflow guard. No sign, no spaces, no hex, not empty.
+pub fn parse_decimal(v: &[u8]) -> Option<u64> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in v {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
+/// The Content-Length of a message from all its Content-Length values (RFC 9112 §6.3, RFC 9110
+/// §8.6). `Ok(None)` when there is none. A value or list member that is not `1*DIGIT`, or that
+/// overflows, is [`K::BadContentLength`]; more than one value is [`K::DuplicateContentLength`]
+/// unless `collapse_identical` and all are equal.
+pub fn content_length<'a>(
+    values: impl Iterator<Item = &'a [u8]>,
+    collapse_identical: bool,
+) -> Result<Option<u64>, K> {
+    let mut found: Option<u64> = None;
+    for v in values {
+        // A list is only meaningful when identical values are collapsed; otherwise each member is
+        // still checked so an invalid spelling says "bad" rather than "duplicate".
+        for m in v.split(|&b| b == b',') {
+            let m = if collapse_identical { trim_ows(m) } else { m };
+            let n = parse_decimal(m).ok_or(K::BadContentLength)?;
+            match found {
+                None => found = Some(n),
+                Some(prev) if prev == n && collapse_identical => {}
+                Some(_) => return Err(K::DuplicateContentLength),
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The verdict on a request's Transfer-Encoding values (RFC 9112 §6.1, §6.3, §7): `Ok(())` when the
+/// codings are exactly `chunked` (after dropping empty list members).
+pub fn transfer_encoding<'a>(values: impl Iterator<Item = &'a [u8]>) -> Result<(), K> {
+    let mut last_is_chunked = false;
+    let mut any = false;
+    let mut chunked_seen = false;
+    let mut unknown = false;
+    for v in values {
+        for m in list_members(v) {
+            if m.is_empty() {
+                continue;
+            }
+            any = true;
+            // transfer-coding = token *( OWS ";" OWS transfer-parameter )
+            let (name, params) = match m.iter().position(|&b| b == b';') {
+                Some(i) => (trim_ows(&m[..i]), Some(&m[i + 1..])),
+                None => (m, None),
+            };
+            if !is_token(name) {
+                return Err(K::BadTransferEncoding);
+            }
+            if name.eq_ignore_ascii_case(b"chunked") {
+                if chunked_seen || params.is_some() {
+                    return Err(K::BadTransferEncoding);
+                }
+                chunked_seen = true;
+                last_is_chunked = true;
+            } else {
+                if let Some(p) = params {
+                    if !valid_params(p) {
+                        return Err(K::BadTransferEncoding);
+                    }
+                }
+                unknown = true;
+                last_is_chunked = false;
+            }
+        }
+    }
+    if !any {
+        return Err(K::BadTransferEncoding);
+    }
+    if !last_is_chunked {
+        return Err(K::ChunkedNotFinal);
+    }
+    if unknown {
+        return Err(K::UnknownTransferCoding);
+    }
+    Ok(())
+}
+
+/// `transfer-parameter *( OWS ";" OWS transfer-parameter )`, parameter = token BWS "=" BWS
+/// ( token / quoted-string ). Quoted strings with `;` inside are rejected for simplicity: no coding
+/// this server understands takes parameters.
+fn valid_params(p: &[u8]) -> bool {
+    p.split(|&b| b == b';').all(|param| {
+        let param = trim_ows(param);
+        match param.iter().position(|&b| b == b'=') {
+            Some(i) => {
+                let (k, v) = (trim_ows(&param[..i]), trim_ows(&param[i + 1..]));
+                is_token(k) && (is_token(v) || is_quoted(v))
+            }
+            None => false,
+        }
+    })
+}
+
+fn is_quoted(v: &[u8]) -> bool {
+    v.len() >= 2
+        && v[0] == b'"'
+        && v[v.len() - 1] == b'"'
+        && v[1..v.len() - 1]
+            .iter()
+            .all(|&b| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80)
+}
+
+/// Splits `host[:port]`; the port part may be empty (RFC 3986 `port = *DIGIT`). `None` when a port
+/// holds a non-digit or an IP literal is unclosed.
+pub fn split_host_port(v: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
+    let host_end = if v.first() == Some(&b'[') {
+        v.iter().position(|&b| b == b']')? + 1
+    } else {
+        v.iter().position(|&b| b == b':').unwrap_or(v.len())
+    };
+    let (host, rest) = v.split_at(host_end);
+    match rest {
+        [] => Some((host, None)),
+        [b':', port @ ..] if port.iter().all(u8::is_ascii_digit) => Some((host, Some(port))),
+        _ => None,
+    }
+}
+
+/// True when `v` is a valid Host value: `uri-host [ ":" port ]`, or empty (RFC 9110 §7.2,
+/// RFC 3986 §3.2.2). Userinfo (`@`) is refused.
+pub fn valid_host(v: &[u8]) -> bool {
+    let Some((host, _port)) = split_host_port(v) else {
+        return false;
+    };
+    if let [b'[', inner @ .., b']'] = host {
+        // IP-literal: IPv6address or IPvFuture; checked by alphabet only.
+        return !inner.is_empty()
+            && inner.iter().all(|&b| {
+                b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'v' | b'V') || is_unreserved_or_sub_delim(b)
+            });
+    }
+    // reg-name / IPv4address: unreserved / pct-encoded / sub-delims.
+    let mut i = 0;
+    while i < host.len() {
+        let b = host[i];
+        if b == b'%' {
+            if i + 2 >= host.len() {
+                return false;
+            }
+            if !(host[i + 1].is_ascii_hexdigit() && host[i + 2].is_ascii_hexdigit()) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !is_unreserved_or_sub_delim(b) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+fn is_unreserved_or_sub_delim(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+        )
+}
