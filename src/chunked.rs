@@ -87,7 +87,11 @@ impl ChunkedDecoder {
                     }
                     let take = rem.min(buf.len() as u64) as usize;
                     let left = rem - take as u64;
-                    self.state = if left == 0 { State::DataCr } else { State::Data(left) };
+                    self.state = if left == 0 {
+                        State::DataCr
+                    } else {
+                        State::Data(left)
+                    };
                     return Ok(Some(Decoded::Data(buf.split_to(take).freeze())));
                 }
                 State::Trailers { .. } => {
@@ -159,7 +163,10 @@ impl ChunkedDecoder {
                         return Err(K::BadChunk.into());
                     }
                     if size == 0 {
-                        State::Trailers { scan: i, line_start: i }
+                        State::Trailers {
+                            scan: i,
+                            line_start: i,
+                        }
                     } else {
                         self.total = self
                             .total
@@ -189,7 +196,10 @@ impl ChunkedDecoder {
                 // Positions in the trailer state are relative to the buffer after advancing.
                 buf.advance(i);
                 i = 0;
-                self.state = State::Trailers { scan: 0, line_start: 0 };
+                self.state = State::Trailers {
+                    scan: 0,
+                    line_start: 0,
+                };
             }
         }
     }

@@ -94,7 +94,10 @@ enum Continue {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Resp {
     Waiting,
-    Sending { framing: ResponseFraming, remaining: u64 },
+    Sending {
+        framing: ResponseFraming,
+        remaining: u64,
+    },
     Finished,
 }
 
@@ -132,7 +135,10 @@ enum State {
     /// Closing once output is drained.
     Closing(CloseHow),
     /// Output drained; reading and discarding until the linger ends.
-    Lingering { since: Duration, discarded: u64 },
+    Lingering {
+        since: Duration,
+        discarded: u64,
+    },
     /// Finished: close the transport.
     Done(CloseHow),
     /// Handed over to another protocol.
@@ -288,9 +294,16 @@ impl Connection {
     /// [`finish`](Connection::finish). Interim 1xx responses (not 101) may precede it; they are
     /// dropped for HTTP/1.0 clients, which never receive 1xx. A 101 (to a request that offered the
     /// protocol in its Upgrade field) or a 2xx to CONNECT hands the connection over.
-    pub fn send_response(&mut self, resp: &Response<'_>, now: Duration) -> Result<ResponseFraming, UsageError> {
+    pub fn send_response(
+        &mut self,
+        resp: &Response<'_>,
+        now: Duration,
+    ) -> Result<ResponseFraming, UsageError> {
         self.tick(now);
-        if matches!(self.state, State::Done(_) | State::Upgraded | State::Lingering { .. }) {
+        if matches!(
+            self.state,
+            State::Done(_) | State::Upgraded | State::Lingering { .. }
+        ) {
             return Err(UsageError::Closed);
         }
         response::validate(resp)?;
@@ -323,7 +336,10 @@ impl Connection {
         let keep = self.latch.is_open() && !tunnel;
         put_status_and_fields(&mut self.wbuf, resp);
         match framing {
-            ResponseFraming::Length(n) | ResponseFraming::NoBody { content_length: Some(n) } => {
+            ResponseFraming::Length(n)
+            | ResponseFraming::NoBody {
+                content_length: Some(n),
+            } => {
                 self.wbuf.put_slice(b"Content-Length: ");
                 put_u64(&mut self.wbuf, n);
                 self.wbuf.put_slice(b"\r\n");
@@ -706,7 +722,9 @@ impl Connection {
                     return;
                 }
                 let upgrade_offer = if head.wants_upgrade() {
-                    head.headers().get("upgrade").map(|v| head.as_bytes().slice_ref(v))
+                    head.headers()
+                        .get("upgrade")
+                        .map(|v| head.as_bytes().slice_ref(v))
                 } else {
                     None
                 };
@@ -835,7 +853,11 @@ impl Connection {
                     self.served += 1;
                     self.write_error_response(e);
                 }
-                self.state = State::Closing(if incomplete { CloseHow::Graceful } else { CloseHow::Linger });
+                self.state = State::Closing(if incomplete {
+                    CloseHow::Graceful
+                } else {
+                    CloseHow::Linger
+                });
             }
             // The application's response finishes, then the connection closes.
             Resp::Sending { .. } => {}
@@ -872,7 +894,8 @@ impl Connection {
             self.wbuf.put_slice(&d);
             self.wbuf.put_slice(b"\r\n");
         }
-        self.wbuf.put_slice(b"Content-Type: text/plain\r\nContent-Length: ");
+        self.wbuf
+            .put_slice(b"Content-Type: text/plain\r\nContent-Length: ");
         put_u64(&mut self.wbuf, body.len() as u64 + 1);
         self.wbuf.put_slice(b"\r\nConnection: close\r\n\r\n");
         self.wbuf.put_slice(body.as_bytes());
@@ -916,7 +939,11 @@ impl Connection {
         if !self.latch.is_open() {
             self.parse_stop = true;
             self.queue.clear();
-            let how = if self.rbuf.is_empty() { CloseHow::Graceful } else { CloseHow::Linger };
+            let how = if self.rbuf.is_empty() {
+                CloseHow::Graceful
+            } else {
+                CloseHow::Linger
+            };
             if self.state == State::Open {
                 self.state = State::Closing(how);
             }
@@ -1047,7 +1074,11 @@ impl Connection {
     fn maybe_close(&mut self) {
         if self.state == State::Open && self.cur.is_none() && !self.latch.is_open() {
             self.queue.clear();
-            let how = if self.rbuf.is_empty() { CloseHow::Graceful } else { CloseHow::Linger };
+            let how = if self.rbuf.is_empty() {
+                CloseHow::Graceful
+            } else {
+                CloseHow::Linger
+            };
             self.state = State::Closing(how);
         }
         self.advance_close();
@@ -1131,19 +1162,24 @@ impl Connection {
         let open = self.state == State::Open;
         let idle = open && self.cur.is_none() && self.queue.is_empty() && self.rbuf.is_empty() && !self.eof;
         let idle_at = idle.then(|| self.idle_since.max(self.send_progress) + self.cfg.keep_alive.timeout);
-        self.timers.set(Timer::Idle, idle_at.filter(|_| self.wbuf.is_empty()));
-        let header = (open && self.cur.is_none() && self.queue.is_empty() && !self.parse_stop && !self.rbuf.is_empty())
-            .then_some(self.head_start)
-            .flatten()
-            .map(|s| {
-                rate_deadline(
-                    s,
-                    to.header,
-                    Some(to.header_max),
-                    to.header_min_rate,
-                    self.rbuf.len() as u64,
-                )
-            });
+        self.timers
+            .set(Timer::Idle, idle_at.filter(|_| self.wbuf.is_empty()));
+        let header = (open
+            && self.cur.is_none()
+            && self.queue.is_empty()
+            && !self.parse_stop
+            && !self.rbuf.is_empty())
+        .then_some(self.head_start)
+        .flatten()
+        .map(|s| {
+            rate_deadline(
+                s,
+                to.header,
+                Some(to.header_max),
+                to.header_min_rate,
+                self.rbuf.len() as u64,
+            )
+        });
         self.timers.set(Timer::Header, header);
         let body = match &self.cur {
             Some(c)

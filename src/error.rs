@@ -238,7 +238,9 @@ impl fmt::Display for UsageError {
             ResponseNotStarted => "no response head was given yet",
             InvalidStatus => "invalid status code",
             InvalidHeader => "header name or value not allowed (CR, LF or NUL, or a non-token name)",
-            ReservedHeader => "Content-Length, Transfer-Encoding, Connection and Keep-Alive are written by the connection",
+            ReservedHeader => {
+                "Content-Length, Transfer-Encoding, Connection and Keep-Alive are written by the connection"
+            }
             BodyNotAllowed => "this response has no body",
             BodyTooLong => "more body bytes than announced",
             UpgradeNotRequested => "the request did not ask for this upgrade",

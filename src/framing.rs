@@ -58,8 +58,11 @@ pub fn request_framing(head: &RequestHead, r: &Rules, limits: &Limits) -> Result
         });
     }
     if sp.content_length {
-        let n = rules::content_length(headers.get_all("content-length"), r.collapse_identical_content_length)?
-            .unwrap_or(0);
+        let n = rules::content_length(
+            headers.get_all("content-length"),
+            r.collapse_identical_content_length,
+        )?
+        .unwrap_or(0);
         if limits.max_body.is_some_and(|max| n > max) {
             return Err(K::BodyTooLarge.into());
         }
@@ -101,12 +104,22 @@ impl ResponseFraming {
 /// Chooses the framing of a response (RFC 9112 §6.1–§6.3, RFC 9110 §6.4.1):
 /// 1xx, 204, 2xx to CONNECT: no body and no length; HEAD and 304: no body, the length if known;
 /// a known length: Content-Length; otherwise chunked to HTTP/1.1 and close-delimited to HTTP/1.0.
-pub fn response_framing(method: Method, version: Version, status: u16, length: Option<u64>) -> ResponseFraming {
-    if (100..200).contains(&status) || status == 204 || (method == Method::Connect && (200..300).contains(&status)) {
+pub fn response_framing(
+    method: Method,
+    version: Version,
+    status: u16,
+    length: Option<u64>,
+) -> ResponseFraming {
+    if (100..200).contains(&status)
+        || status == 204
+        || (method == Method::Connect && (200..300).contains(&status))
+    {
         return ResponseFraming::NoBody { content_length: None };
     }
     if method == Method::Head || status == 304 {
-        return ResponseFraming::NoBody { content_length: length };
+        return ResponseFraming::NoBody {
+            content_length: length,
+        };
     }
     match (length, version) {
         (Some(n), _) => ResponseFraming::Length(n),

@@ -534,7 +534,14 @@ fn parse_version(v: &[u8]) -> Result<(Version, u8), PeerError> {
                 return Err(K::VersionNotSupported.into());
             }
             let minor = min - b'0';
-            Ok((if minor == 0 { Version::Http10 } else { Version::Http11 }, minor))
+            Ok((
+                if minor == 0 {
+                    Version::Http10
+                } else {
+                    Version::Http11
+                },
+                minor,
+            ))
         }
         _ => Err(K::BadVersion.into()),
     }
@@ -715,7 +722,11 @@ pub(crate) fn parse_head_reusing(
         .iter()
         .position(|&b| b == b'\n')
         .ok_or(PeerError::from(K::BadRequestLine))?;
-    let line_end = if nl > 0 && buf[nl - 1] == b'\r' { nl - 1 } else { nl };
+    let line_end = if nl > 0 && buf[nl - 1] == b'\r' {
+        nl - 1
+    } else {
+        nl
+    };
     let line = parse_request_line(&buf[..line_end], limits, r)?;
     // An upper bound on field lines: count LFs (cheap, and exact unless obs-fold was merged).
     let hint = buf[nl + 1..].iter().filter(|&&b| b == b'\n').count();

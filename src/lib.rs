@@ -133,3 +133,6 @@ pub use head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version
 pub use persistence::{CloseReason, CloseReasons, KeepAlive};
 pub use response::{http_date, Response};
 pub use timers::Timer;
+
+#[cfg(feature = "arbitrary")]
+pub mod gen;

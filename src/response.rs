@@ -167,7 +167,11 @@ pub(crate) fn put_status_and_fields(out: &mut BytesMut, resp: &Response<'_>) {
     out.put_slice(b"HTTP/1.1 ");
     put_u64(out, u64::from(resp.status));
     out.put_u8(b' ');
-    out.put_slice(resp.reason.unwrap_or_else(|| reason_phrase(resp.status)).as_bytes());
+    out.put_slice(
+        resp.reason
+            .unwrap_or_else(|| reason_phrase(resp.status))
+            .as_bytes(),
+    );
     out.put_slice(b"\r\n");
     for (name, value) in resp.headers {
         out.put_slice(name.as_bytes());

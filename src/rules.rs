@@ -235,7 +235,9 @@ pub fn valid_host(v: &[u8]) -> bool {
         // IP-literal: IPv6address or IPvFuture; checked by alphabet only.
         return !inner.is_empty()
             && inner.iter().all(|&b| {
-                b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'v' | b'V') || is_unreserved_or_sub_delim(b)
+                b.is_ascii_hexdigit()
+                    || matches!(b, b':' | b'.' | b'v' | b'V')
+                    || is_unreserved_or_sub_delim(b)
             });
     }
     // reg-name / IPv4address: unreserved / pct-encoded / sub-delims.
@@ -264,6 +266,19 @@ fn is_unreserved_or_sub_delim(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
-            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
         )
 }

@@ -63,14 +63,22 @@ impl TimerTable {
     }
     /// The first timer (in table order) whose deadline is at or before `now`.
     pub fn expired(&self, now: Duration) -> Option<Timer> {
-        Timer::ALL.into_iter().find(|t| self.get(*t).is_some_and(|d| d <= now))
+        Timer::ALL
+            .into_iter()
+            .find(|t| self.get(*t).is_some_and(|d| d <= now))
     }
 }
 
 /// A deadline that starts at `start`, is `base` long, and grows by one second per `rate` bytes
 /// received, never past `start + cap` (Apache `RequestReadTimeout ... MinRate=`). `rate == 0`: no
 /// growth.
-pub fn rate_deadline(start: Duration, base: Duration, cap: Option<Duration>, rate: u32, received: u64) -> Duration {
+pub fn rate_deadline(
+    start: Duration,
+    base: Duration,
+    cap: Option<Duration>,
+    rate: u32,
+    received: u64,
+) -> Duration {
     let mut d = base;
     if rate > 0 {
         let ext_ms = received.saturating_mul(1000) / u64::from(rate);

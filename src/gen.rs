@@ -1,0 +1,1 @@
+//! Generators of valid and hostile HTTP/1 requests for fuzzing (feature `arbitrary`).
