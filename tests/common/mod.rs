@@ -69,7 +69,11 @@ fn drain(c: &mut Connection, outs: &mut Vec<Out>, wire: &mut Vec<u8>) {
                     version: h.version(),
                     minor: h.minor_version(),
                     body: r.body,
-                    headers: h.headers().iter().map(|f| (f.name.to_string(), f.value.to_vec())).collect(),
+                    headers: h
+                        .headers()
+                        .iter()
+                        .map(|f| (f.name.to_string(), f.value.to_vec()))
+                        .collect(),
                 })
             }
             Event::Data(d) => match outs.last_mut() {
@@ -79,7 +83,10 @@ fn drain(c: &mut Connection, outs: &mut Vec<Out>, wire: &mut Vec<u8>) {
             Event::End(tr) => {
                 outs.push(Out::End(
                     tr.map(|t| {
-                        t.fields().iter().map(|f| (f.name.to_string(), f.value.to_vec())).collect()
+                        t.fields()
+                            .iter()
+                            .map(|f| (f.name.to_string(), f.value.to_vec()))
+                            .collect()
                     })
                     .unwrap_or_default(),
                 ));
@@ -100,11 +107,21 @@ pub fn run_all_splits(input: &[u8], cfg: &Config) -> (Vec<Out>, Vec<u8>) {
     let whole = run_pieces(&[input], cfg);
     let bytes: Vec<&[u8]> = input.chunks(1).collect();
     let one_by_one = run_pieces(&bytes, cfg);
-    assert_eq!(whole, one_by_one, "byte-by-byte differs for {:?}", input.escape_ascii().to_string());
+    assert_eq!(
+        whole,
+        one_by_one,
+        "byte-by-byte differs for {:?}",
+        input.escape_ascii().to_string()
+    );
     for i in 1..input.len() {
         let (a, b) = input.split_at(i);
         let split = run_pieces(&[a, b], cfg);
-        assert_eq!(whole, split, "split at {i} differs for {:?}", input.escape_ascii().to_string());
+        assert_eq!(
+            whole,
+            split,
+            "split at {i} differs for {:?}",
+            input.escape_ascii().to_string()
+        );
     }
     whole
 }
