@@ -206,6 +206,11 @@ pub struct Config {
     pub discard_budget: u64,
     /// Answer an Expect other than `100-continue` with 417 (default true; RFC 9110 §10.1.1 MAY).
     pub reject_unknown_expectations: bool,
+    /// Release buffers and in-flight state whenever the connection is idle, so an idle keep-alive
+    /// connection costs only `size_of::<Connection>()` (default true, as nginx frees its buffers
+    /// on idle keep-alive connections). Off: capacity is kept for the next request, which then
+    /// allocates nothing.
+    pub release_idle_memory: bool,
 }
 
 impl Default for Config {
@@ -221,6 +226,7 @@ impl Default for Config {
             max_buffered,
             discard_budget: 256 * 1024,
             reject_unknown_expectations: true,
+            release_idle_memory: true,
         }
     }
 }

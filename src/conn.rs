@@ -1,7 +1,17 @@
 //! The server connection: sequences head parsing, body decoding, the keep-alive latch, response
 //! framing and the timers. It never does I/O and never reads a clock.
+//!
+//! Layout: the part of the state every connection needs (buffers, latch, timers, counters) lives in
+//! [`Connection`] itself; the part only a connection with a request in flight needs (scanner,
+//! pipeline queue, pending events, the current exchange) lives in a boxed `Busy` that is released,
+//! together with the buffers, when the connection goes idle (unless
+//! [`Config::release_idle_memory`] is off). An idle keep-alive connection therefore costs its own
+//! size and nothing else.
 
+use alloc::boxed::Box;
 use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::time::Duration;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
@@ -10,11 +20,11 @@ use crate::chunked::{ChunkedDecoder, Decoded};
 use crate::config::{Config, KeepAliveHeader};
 use crate::error::{PeerError, PeerErrorKind, UsageError};
 use crate::framing::{request_framing, response_framing, BodyFraming, RequestFraming, ResponseFraming};
-use crate::head::{parse_head, HeadScanner, Method, RequestHead, Scan, Trailers, Version};
+use crate::head::{parse_head_reusing, FieldPos, HeadScanner, Method, RequestHead, Scan, Trailers, Version};
 use crate::persistence::{client_wants_persistence, requests_left, CloseReason, CloseReasons, KeepAlive};
 use crate::response::{self, put_hex, put_status_and_fields, put_u64, reason_phrase, Response};
 use crate::rules::{self, Expect};
-use crate::timers::{rate_deadline, Timer, TimerTable};
+use crate::timers::{rate_deadline, to_nanos, Timer, TimerTable};
 
 /// A request, surfaced once the previous response is complete.
 #[derive(Debug, Clone)]
@@ -41,8 +51,8 @@ pub enum Event {
     /// The request body is complete; trailer fields of a chunked body, kept apart.
     End(Option<Trailers>),
     /// The response switched protocols (101) or opened a tunnel (2xx to CONNECT). The bytes are
-    /// what the peer sent after the request; flush [`Connection::transmit`], then the socket belongs
-    /// to the new protocol.
+    /// what the peer sent after the request; flush [`Connection::transmit`], then the transport
+    /// belongs to the new protocol.
     Upgrade(Bytes),
     /// The peer broke a rule. When no response was started, the connection has queued the error
     /// response itself. Nothing more will be parsed.
@@ -52,8 +62,7 @@ pub enum Event {
 /// How to close the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CloseHow {
-    /// Everything was sent and no unread input is expected: close (or shut down writing, then
-    /// close).
+    /// Everything was sent and no unread input is expected: close.
     Graceful,
     /// Shut down the write side, keep reading and feeding input (it is discarded) until
     /// [`Connection::is_done`], so a reset does not destroy the response (RFC 9112 §9.6).
@@ -101,6 +110,7 @@ enum Resp {
     Finished,
 }
 
+/// One request and its response.
 #[derive(Debug)]
 struct Exchange {
     method: Method,
@@ -108,8 +118,8 @@ struct Exchange {
     body: BodyRead,
     end_emitted: bool,
     received: u64,
-    body_start: Duration,
-    body_progress: Duration,
+    body_start: u64,
+    body_progress: u64,
     cont: Continue,
     resp: Resp,
     /// The Upgrade field value, when the request asks to switch protocols.
@@ -123,10 +133,25 @@ impl Exchange {
     fn body_done(&self) -> bool {
         matches!(self.body, BodyRead::Done)
     }
-    /// Whether body bytes may flow now: not while a `100 Continue` is owed but not yet accepted.
+    /// Body bytes may flow, except while a `100 Continue` is owed but not yet accepted.
     fn body_flowing(&self) -> bool {
         self.cont != Continue::Waiting || self.resp == Resp::Finished
     }
+    fn wants_input(&self) -> bool {
+        !self.body_done() && !self.failed
+    }
+}
+
+/// State only needed while a request is in flight; released when the connection is idle.
+#[derive(Debug, Default)]
+struct Busy {
+    scanner: HeadScanner,
+    /// When the first byte of the next head was seen (nanoseconds), if any.
+    head_start: Option<u64>,
+    queue: VecDeque<Queued>,
+    events: VecDeque<Event>,
+    cur: Option<Exchange>,
+    spare_fields: Vec<FieldPos>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +161,7 @@ enum State {
     Closing(CloseHow),
     /// Output drained; reading and discarding until the linger ends.
     Lingering {
-        since: Duration,
+        since: u64,
         discarded: u64,
     },
     /// Finished: close the transport.
@@ -145,58 +170,58 @@ enum State {
     Upgraded,
 }
 
-/// A server-side HTTP/1.x connection as a sans-I/O state machine.
+/// A server-side HTTP/1.x connection as a sans-I/O state machine. One storable type, no lifetimes.
 ///
 /// See the crate documentation for the driving contract.
 #[derive(Debug)]
 pub struct Connection {
-    cfg: Config,
-    now: Duration,
-    opened: Duration,
+    cfg: Arc<Config>,
     rbuf: BytesMut,
-    scanner: HeadScanner,
-    head_start: Option<Duration>,
-    queue: VecDeque<Queued>,
+    wbuf: BytesMut,
+    busy: Option<Box<Busy>>,
+    timers: TimerTable,
+    now: u64,
+    opened: u64,
+    send_progress: u64,
+    idle_since: u64,
+    state: State,
     parsed: u32,
     served: u32,
-    parse_stop: bool,
-    cur: Option<Exchange>,
-    events: VecDeque<Event>,
-    wbuf: BytesMut,
-    send_progress: Duration,
-    idle_since: Duration,
     latch: KeepAlive,
-    state: State,
+    parse_stop: bool,
     eof: bool,
     lifetime_over: bool,
-    timers: TimerTable,
+    error: Option<PeerError>,
     date: Option<[u8; 29]>,
+}
+
+fn dur(n: u64) -> Duration {
+    Duration::from_nanos(n)
 }
 
 impl Connection {
     /// A new connection, opened at `now` (a monotonic time since an origin the caller chooses).
-    pub fn new(cfg: Config, now: Duration) -> Self {
+    /// Pass an `Arc<Config>` to share one configuration between many connections.
+    pub fn new(cfg: impl Into<Arc<Config>>, now: Duration) -> Self {
+        let now = to_nanos(now);
         let mut c = Connection {
-            cfg,
+            cfg: cfg.into(),
+            rbuf: BytesMut::new(),
+            wbuf: BytesMut::new(),
+            busy: None,
+            timers: TimerTable::default(),
             now,
             opened: now,
-            rbuf: BytesMut::new(),
-            scanner: HeadScanner::new(),
-            head_start: None,
-            queue: VecDeque::new(),
-            parsed: 0,
-            served: 0,
-            parse_stop: false,
-            cur: None,
-            events: VecDeque::new(),
-            wbuf: BytesMut::new(),
             send_progress: now,
             idle_since: now,
-            latch: KeepAlive::default(),
             state: State::Open,
+            parsed: 0,
+            served: 0,
+            latch: KeepAlive::default(),
+            parse_stop: false,
             eof: false,
             lifetime_over: false,
-            timers: TimerTable::default(),
+            error: None,
             date: None,
         };
         c.refresh_timers();
@@ -211,23 +236,24 @@ impl Connection {
     // ---- inputs -------------------------------------------------------------------------------
 
     /// Feeds received bytes. Returns how many were taken: fewer than `data.len()` when the input
-    /// buffer is full (drain events and output first). While lingering every byte is taken and
-    /// discarded; once upgraded or done, none.
+    /// buffer is full (drain events and output first). Input that can no longer matter (after the
+    /// last request was read, or while lingering) is taken and discarded; once upgraded or done,
+    /// none is taken.
     pub fn handle_input(&mut self, data: &[u8], now: Duration) -> usize {
         self.tick(now);
         match self.state {
             State::Upgraded | State::Done(_) => return 0,
             State::Lingering { since, discarded } => {
                 let discarded = discarded.saturating_add(data.len() as u64);
-                self.state = State::Lingering { since, discarded };
-                if discarded > self.cfg.timeouts.linger_bytes {
-                    self.state = State::Done(CloseHow::Linger);
-                }
+                self.state = if discarded > self.cfg.timeouts.linger_bytes {
+                    State::Done(CloseHow::Linger)
+                } else {
+                    State::Lingering { since, discarded }
+                };
                 self.refresh_timers();
                 return data.len();
             }
             _ if !self.input_needed() => {
-                // Nothing more will be parsed: discard.
                 self.refresh_timers();
                 return data.len();
             }
@@ -236,15 +262,19 @@ impl Connection {
         let room = self.cfg.max_buffered.saturating_sub(self.rbuf.len());
         let n = data.len().min(room);
         if n > 0 {
-            if self.rbuf.is_empty() && self.waiting_for_head() && self.head_start.is_none() {
-                self.head_start = Some(now);
+            let now = self.now;
+            let waiting_for_head = self.waiting_for_head();
+            let was_empty = self.rbuf.is_empty();
+            let b = self.busy.get_or_insert_with(Box::default);
+            if was_empty && waiting_for_head && b.head_start.is_none() {
+                b.head_start = Some(now);
             }
-            self.rbuf.extend_from_slice(&data[..n]);
-            if let Some(cur) = self.cur.as_mut() {
-                if !cur.body_done() {
+            if let Some(cur) = b.cur.as_mut() {
+                if cur.wants_input() {
                     cur.body_progress = now;
                 }
             }
+            self.rbuf.extend_from_slice(&data[..n]);
         }
         self.refresh_timers();
         n
@@ -259,25 +289,27 @@ impl Connection {
             self.state = State::Done(CloseHow::Linger);
         }
         self.check_eof();
-        self.refresh_timers();
+        self.settle();
     }
 
     /// Processes every timer whose deadline is at or before `now`. A call with nothing expired
     /// changes nothing.
     pub fn handle_timeout(&mut self, now: Duration) {
         self.tick(now);
-        while let Some(t) = self.timers.expired(now) {
+        while let Some(t) = self.timers.expired(dur(self.now)) {
             self.timers.set(t, None);
             self.fire(t);
             self.refresh_timers();
         }
+        self.settle();
     }
 
     /// The application will read the request body: sends `100 Continue` when the client waits
     /// for it (HTTP/1.1 only). Without an expectation this does nothing.
     pub fn accept_body(&mut self, now: Duration) -> Result<(), UsageError> {
         self.tick(now);
-        let cur = self.cur.as_mut().ok_or(UsageError::NoRequestPending)?;
+        let now = self.now;
+        let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
         if cur.cont == Continue::Waiting && cur.resp == Resp::Waiting {
             cur.cont = Continue::Accepted;
             cur.body_start = now;
@@ -291,9 +323,10 @@ impl Connection {
 
     /// Starts the response to the current request. Returns the framing chosen: with
     /// [`ResponseFraming::NoBody`] no body bytes may follow. Every final response ends with
-    /// [`finish`](Connection::finish). Interim 1xx responses (not 101) may precede it; they are
-    /// dropped for HTTP/1.0 clients, which never receive 1xx. A 101 (to a request that offered the
-    /// protocol in its Upgrade field) or a 2xx to CONNECT hands the connection over.
+    /// [`finish`](Connection::finish). Interim 1xx responses may precede it (100 is the same as
+    /// [`accept_body`](Connection::accept_body)); they are dropped for HTTP/1.0 clients, which
+    /// never receive 1xx. A 101 (to a request that offered the protocol in its Upgrade field) or a
+    /// 2xx to CONNECT hands the connection over.
     pub fn send_response(
         &mut self,
         resp: &Response<'_>,
@@ -307,10 +340,11 @@ impl Connection {
             return Err(UsageError::Closed);
         }
         response::validate(resp)?;
-        let cur = self.cur.as_ref().ok_or(UsageError::NoRequestPending)?;
+        let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
         if cur.resp != Resp::Waiting {
             return Err(UsageError::ResponseAlreadyStarted);
         }
+        let (method, version) = (cur.method, cur.version);
         let status = resp.status;
         if status == 101 {
             return self.send_switch(resp);
@@ -320,7 +354,7 @@ impl Connection {
             return Ok(ResponseFraming::NoBody { content_length: None });
         }
         if (100..200).contains(&status) {
-            if cur.version == Version::Http11 {
+            if version == Version::Http11 {
                 put_status_and_fields(&mut self.wbuf, resp);
                 self.wbuf.put_slice(b"\r\n");
                 self.output_added();
@@ -328,7 +362,6 @@ impl Connection {
             self.refresh_timers();
             return Ok(ResponseFraming::NoBody { content_length: None });
         }
-        let (method, version) = (cur.method, cur.version);
         let framing = response_framing(method, version, status, resp.length);
         let tunnel = method == Method::Connect && (200..300).contains(&status);
         self.served += 1;
@@ -356,7 +389,7 @@ impl Connection {
             ResponseFraming::Length(n) => n,
             _ => 0,
         };
-        if let Some(cur) = self.cur.as_mut() {
+        if let Some(cur) = self.cur_mut() {
             cur.resp = Resp::Sending { framing, remaining };
         }
         if tunnel {
@@ -367,16 +400,13 @@ impl Connection {
     }
 
     /// Sends response body bytes. Chunked responses get one chunk per call (empty calls write
-    /// nothing).
+    /// nothing). The bytes are copied into the output buffer; check
+    /// [`transmit`](Connection::transmit)'s length to apply back-pressure.
     pub fn send_body(&mut self, data: &[u8], now: Duration) -> Result<(), UsageError> {
         self.tick(now);
-        let cur = self.cur.as_mut().ok_or(UsageError::NoRequestPending)?;
+        let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
         let Resp::Sending { framing, remaining } = cur.resp else {
-            return Err(if cur.resp == Resp::Waiting {
-                UsageError::ResponseNotStarted
-            } else {
-                UsageError::Closed
-            });
+            return Err(not_sending(cur.resp));
         };
         if data.is_empty() {
             return Ok(());
@@ -411,13 +441,9 @@ impl Connection {
     /// [`poll_close`](Connection::poll_close).
     pub fn finish(&mut self, now: Duration) -> Result<(), UsageError> {
         self.tick(now);
-        let cur = self.cur.as_mut().ok_or(UsageError::NoRequestPending)?;
+        let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
         let Resp::Sending { framing, remaining } = cur.resp else {
-            return Err(if cur.resp == Resp::Waiting {
-                UsageError::ResponseNotStarted
-            } else {
-                UsageError::Closed
-            });
+            return Err(not_sending(cur.resp));
         };
         cur.resp = Resp::Finished;
         match framing {
@@ -430,48 +456,48 @@ impl Connection {
         }
         self.output_added();
         self.end_response();
-        self.refresh_timers();
+        self.settle();
         Ok(())
     }
 
-    /// Convenience: a whole response with a body known in advance.
+    /// Convenience: a whole response with a body known in advance (its length is set from `body`).
     pub fn send_full(&mut self, resp: &Response<'_>, body: &[u8], now: Duration) -> Result<(), UsageError> {
         let r = Response {
             length: Some(body.len() as u64),
             ..*resp
         };
         let framing = self.send_response(&r, now)?;
+        if (100..200).contains(&resp.status) || self.state == State::Upgraded {
+            return Ok(());
+        }
         if !matches!(framing, ResponseFraming::NoBody { .. }) {
             self.send_body(body, now)?;
         }
-        if self.state != State::Upgraded {
-            self.finish(now)?;
-        }
-        Ok(())
+        self.finish(now)
     }
 
     /// Acknowledges that the first `n` bytes of [`transmit`](Connection::transmit) were written.
     pub fn handle_written(&mut self, n: usize, now: Duration) -> Result<(), UsageError> {
         self.tick(now);
-        if n > self.wbuf.len() {
+        if n > self.transmit().len() {
             return Err(UsageError::AckBeyondTransmit);
         }
         if n > 0 {
             self.wbuf.advance(n);
-            self.send_progress = now;
-            if self.wbuf.is_empty() && self.cur.is_none() {
-                self.idle_since = now;
+            self.send_progress = self.now;
+            if self.wbuf.is_empty() && self.cur_ref().is_none() {
+                self.idle_since = self.now;
             }
         }
         self.advance_close();
-        self.refresh_timers();
+        self.settle();
         Ok(())
     }
 
     /// Writing failed or the bytes never left: the connection aborts and is never reused.
     pub fn handle_write_failed(&mut self) {
         self.abort(CloseReason::Aborted);
-        self.refresh_timers();
+        self.settle();
     }
 
     /// Graceful shutdown: no new request is started; a response under way finishes with
@@ -480,13 +506,24 @@ impl Connection {
         self.tick(now);
         self.stop_new_requests(CloseReason::Shutdown);
         self.maybe_close();
-        self.refresh_timers();
+        self.settle();
     }
 
-    /// Sets the `Date` value the connection writes on the responses it makes itself (error
+    /// Sets the `Date` value written on the responses the connection makes itself (error
     /// responses); format it with [`http_date`](crate::http_date).
     pub fn set_date(&mut self, date: [u8; 29]) {
         self.date = Some(date);
+    }
+
+    /// Gives a request head back when the application is done with it, so its field vector is
+    /// reused for the next request (no allocation per request in steady state).
+    pub fn recycle(&mut self, head: RequestHead) {
+        if let Some(b) = self.busy.as_mut() {
+            let v = head.into_field_vec();
+            if v.capacity() > b.spare_fields.capacity() {
+                b.spare_fields = v;
+            }
+        }
     }
 
     // ---- outputs ------------------------------------------------------------------------------
@@ -494,11 +531,11 @@ impl Connection {
     /// The next event, if any. Drain after every input.
     pub fn poll_event(&mut self) -> Option<Event> {
         loop {
-            if let Some(e) = self.events.pop_front() {
+            if let Some(e) = self.busy.as_mut().and_then(|b| b.events.pop_front()) {
                 return Some(e);
             }
             if !self.step() {
-                self.refresh_timers();
+                self.settle();
                 return None;
             }
         }
@@ -546,12 +583,17 @@ impl Connection {
         self.state == State::Upgraded
     }
 
+    /// The peer error that stopped this connection, if any (sticky).
+    pub fn peer_error(&self) -> Option<PeerError> {
+        self.error
+    }
+
     /// The keep-alive latch and its reasons.
     pub fn keep_alive(&self) -> KeepAlive {
         self.latch
     }
 
-    /// Final responses started on this connection.
+    /// Final responses started on this connection (error responses included).
     pub fn requests_served(&self) -> u32 {
         self.served
     }
@@ -561,11 +603,24 @@ impl Connection {
         self.rbuf.len()
     }
 
+    /// Heap bytes the connection holds now (buffer capacities and in-flight state), beyond
+    /// `size_of::<Connection>()`. Zero for an idle keep-alive connection by default.
+    pub fn heap_bytes(&self) -> usize {
+        let busy = self.busy.as_ref().map_or(0, |b| {
+            core::mem::size_of::<Busy>()
+                + b.queue.capacity() * core::mem::size_of::<Queued>()
+                + b.events.capacity() * core::mem::size_of::<Event>()
+                + b.spare_fields.capacity() * core::mem::size_of::<FieldPos>()
+        });
+        self.rbuf.capacity() + self.wbuf.capacity() + busy
+    }
+
     /// How many more bytes [`handle_input`](Connection::handle_input) would take now.
     pub fn input_capacity(&self) -> usize {
         match self.state {
             State::Upgraded | State::Done(_) => 0,
             State::Lingering { .. } => usize::MAX,
+            _ if !self.input_needed() => usize::MAX,
             _ => self.cfg.max_buffered.saturating_sub(self.rbuf.len()),
         }
     }
@@ -573,9 +628,29 @@ impl Connection {
     // ---- sequencing ---------------------------------------------------------------------------
 
     fn tick(&mut self, now: Duration) {
-        if now > self.now {
-            self.now = now;
+        self.now = self.now.max(to_nanos(now));
+    }
+
+    fn cur_ref(&self) -> Option<&Exchange> {
+        self.busy.as_ref().and_then(|b| b.cur.as_ref())
+    }
+
+    fn cur_mut(&mut self) -> Option<&mut Exchange> {
+        self.busy.as_mut().and_then(|b| b.cur.as_mut())
+    }
+
+    fn queue_is_empty(&self) -> bool {
+        self.busy.as_ref().is_none_or(|b| b.queue.is_empty())
+    }
+
+    fn clear_queue(&mut self) {
+        if let Some(b) = self.busy.as_mut() {
+            b.queue.clear();
         }
+    }
+
+    fn push_event(&mut self, e: Event) {
+        self.busy.get_or_insert_with(Box::default).events.push_back(e);
     }
 
     /// False once no further input can matter: parsing stopped and no body is still to be read.
@@ -583,17 +658,18 @@ impl Connection {
         if !self.parse_stop {
             return true;
         }
-        if let Some(c) = &self.cur {
-            if !c.body_done() && !c.failed {
-                return true;
-            }
+        let Some(b) = self.busy.as_ref() else {
+            return false;
+        };
+        if b.cur.as_ref().is_some_and(Exchange::wants_input) {
+            return true;
         }
-        matches!(self.queue.back(), Some(Queued::Request(_, f)) if f.body != BodyFraming::None)
+        matches!(b.queue.back(), Some(Queued::Request(_, f)) if f.body != BodyFraming::None)
     }
 
     /// True when the next bytes of input would start the head of the request surfaced next.
     fn waiting_for_head(&self) -> bool {
-        self.cur.is_none() && self.queue.is_empty() && !self.parse_stop && self.state == State::Open
+        self.cur_ref().is_none() && self.queue_is_empty() && !self.parse_stop && self.state == State::Open
     }
 
     /// One unit of progress; false when nothing can move without more input or a call.
@@ -602,24 +678,23 @@ impl Connection {
             return false;
         }
         // 1. The current exchange: body bytes, end of body, or discarding after the response.
-        if let Some(cur) = self.cur.as_mut() {
-            if !cur.body_done() && !cur.failed && cur.body_flowing() {
+        if let Some(cur) = self.cur_mut() {
+            if cur.wants_input() && cur.body_flowing() {
                 return self.step_body();
             }
             if cur.body_done() && !cur.end_emitted && cur.resp != Resp::Finished {
                 cur.end_emitted = true;
-                self.events.push_back(Event::End(None));
+                self.push_event(Event::End(None));
                 return true;
             }
-            if cur.resp == Resp::Finished && (cur.body_done() || cur.failed) {
-                self.cur = None;
-                self.after_exchange();
+            if cur.resp == Resp::Finished && !cur.wants_input() {
+                self.end_exchange();
                 return true;
             }
         }
         // 2. Surface the next request when nothing is current.
-        if self.cur.is_none() && self.state == State::Open {
-            if let Some(q) = self.queue.pop_front() {
+        if self.cur_ref().is_none() && self.state == State::Open {
+            if let Some(q) = self.busy.as_mut().and_then(|b| b.queue.pop_front()) {
                 self.surface(q);
                 return true;
             }
@@ -632,44 +707,49 @@ impl Connection {
     }
 
     fn may_parse_head(&self) -> bool {
-        if self.parse_stop || self.rbuf.is_empty() || self.queue.len() >= self.cfg.max_pipelined {
+        if self.parse_stop || self.rbuf.is_empty() {
             return false;
         }
-        if let Some(Queued::Request(h, f)) = self.queue.back() {
-            return f.body == BodyFraming::None && !is_switch_candidate(h);
-        }
-        if let Some(Queued::Error(_)) = self.queue.back() {
+        let Some(b) = self.busy.as_ref() else {
+            return true;
+        };
+        if b.queue.len() >= self.cfg.max_pipelined {
             return false;
         }
-        match &self.cur {
-            Some(c) => c.body_done() && c.upgrade_offer.is_none() && c.method != Method::Connect,
-            None => true,
+        match b.queue.back() {
+            Some(Queued::Request(h, f)) => f.body == BodyFraming::None && !is_switch_candidate(h),
+            Some(Queued::Error(_)) => false,
+            None => match &b.cur {
+                Some(c) => c.body_done() && c.upgrade_offer.is_none() && c.method != Method::Connect,
+                None => true,
+            },
         }
     }
 
     /// Scans for one head; queues the request or the error.
     fn parse_one(&mut self) -> bool {
-        let limits = &self.cfg.limits;
-        let rules = &self.cfg.rules;
-        let scanned = self.scanner.scan(&mut self.rbuf, limits, rules);
-        let skipped = self.scanner.skipped();
+        let cfg = Arc::clone(&self.cfg);
+        let b = self.busy.get_or_insert_with(Box::default);
+        let scanned = b.scanner.scan(&mut self.rbuf, &cfg.limits, &cfg.rules);
+        let skipped = b.scanner.skipped();
         if skipped > 0 {
             self.rbuf.advance(skipped);
-            self.scanner.rebase(skipped);
+            b.scanner.rebase(skipped);
         }
-        match scanned {
+        let q = match scanned {
             Ok(Scan::Partial) => {
                 if self.rbuf.is_empty() {
-                    self.head_start = None;
+                    b.head_start = None;
                 }
-                false
+                return false;
             }
             Ok(Scan::Complete { start, end }) => {
                 let bytes = self.rbuf.split_to(end - start).freeze();
-                self.scanner.reset();
+                b.scanner.reset();
                 self.parsed += 1;
-                let q = match parse_head(bytes, limits, rules)
-                    .and_then(|h| request_framing(&h, rules, limits).map(|f| (h, f)))
+                let fields = core::mem::take(&mut b.spare_fields);
+                match parse_head_reusing(bytes, &cfg.limits, &cfg.rules, fields)
+                    .and_then(|h| request_framing(&h, &cfg.rules, &cfg.limits).map(|f| (h, f)))
                 {
                     Ok((h, f)) => {
                         if self.ends_connection(&h, &f) {
@@ -681,16 +761,15 @@ impl Connection {
                         self.parse_stop = true;
                         Queued::Error(e)
                     }
-                };
-                self.queue.push_back(q);
-                true
+                }
             }
             Err(e) => {
                 self.parse_stop = true;
-                self.queue.push_back(Queued::Error(e));
-                true
+                Queued::Error(e)
             }
-        }
+        };
+        self.busy.get_or_insert_with(Box::default).queue.push_back(q);
+        true
     }
 
     /// Whether a parsed request is the last one this connection will take.
@@ -705,66 +784,72 @@ impl Connection {
 
     /// Makes a queued item the current exchange.
     fn surface(&mut self, q: Queued) {
-        self.head_start = None;
-        match q {
-            Queued::Error(e) => self.peer_error_without_exchange(e),
-            Queued::Request(head, framing) => {
-                let version = head.version();
-                if let Err(r) = client_wants_persistence(version, head.connection()) {
-                    self.latch.close(r);
-                }
-                if framing.must_close {
-                    self.latch.close(CloseReason::FramingFault);
-                }
-                let expect = head.expect();
-                if expect == Expect::Unsupported && self.cfg.reject_unknown_expectations {
-                    self.peer_error_without_exchange(PeerErrorKind::ExpectationFailed.into());
-                    return;
-                }
-                let upgrade_offer = if head.wants_upgrade() {
-                    head.headers()
-                        .get("upgrade")
-                        .map(|v| head.as_bytes().slice_ref(v))
-                } else {
-                    None
-                };
-                let body = match framing.body {
-                    BodyFraming::None | BodyFraming::Length(0) => BodyRead::Done,
-                    BodyFraming::Length(n) => BodyRead::Length(n),
-                    BodyFraming::Chunked => BodyRead::Chunked(ChunkedDecoder::new()),
-                };
-                let expects_continue = expect == Expect::Continue && !matches!(body, BodyRead::Done);
-                self.cur = Some(Exchange {
-                    method: head.method(),
-                    version,
-                    body,
-                    end_emitted: false,
-                    received: 0,
-                    body_start: self.now,
-                    body_progress: self.now,
-                    cont: if expects_continue {
-                        Continue::Waiting
-                    } else {
-                        Continue::NotExpected
-                    },
-                    resp: Resp::Waiting,
-                    upgrade_offer,
-                    discarded: 0,
-                    failed: false,
-                });
-                self.events.push_back(Event::Request(Request {
-                    head,
-                    body: framing.body,
-                    expects_continue,
-                }));
-            }
+        if let Some(b) = self.busy.as_mut() {
+            b.head_start = None;
         }
+        let (head, framing) = match q {
+            Queued::Error(e) => return self.peer_error_without_exchange(e),
+            Queued::Request(head, framing) => (head, framing),
+        };
+        let version = head.version();
+        if let Err(r) = client_wants_persistence(version, head.connection()) {
+            self.latch.close(r);
+        }
+        if framing.must_close {
+            self.latch.close(CloseReason::FramingFault);
+        }
+        let expect = head.expect();
+        if expect == Expect::Unsupported && self.cfg.reject_unknown_expectations {
+            return self.peer_error_without_exchange(PeerErrorKind::ExpectationFailed.into());
+        }
+        let upgrade_offer = if head.wants_upgrade() {
+            head.headers()
+                .get("upgrade")
+                .map(|v| head.as_bytes().slice_ref(v))
+        } else {
+            None
+        };
+        let body = match framing.body {
+            BodyFraming::None | BodyFraming::Length(0) => BodyRead::Done,
+            BodyFraming::Length(n) => BodyRead::Length(n),
+            BodyFraming::Chunked => BodyRead::Chunked(ChunkedDecoder::new()),
+        };
+        let expects_continue = expect == Expect::Continue && !matches!(body, BodyRead::Done);
+        let now = self.now;
+        let b = self.busy.get_or_insert_with(Box::default);
+        b.cur = Some(Exchange {
+            method: head.method(),
+            version,
+            body,
+            end_emitted: false,
+            received: 0,
+            body_start: now,
+            body_progress: now,
+            cont: if expects_continue {
+                Continue::Waiting
+            } else {
+                Continue::NotExpected
+            },
+            resp: Resp::Waiting,
+            upgrade_offer,
+            discarded: 0,
+            failed: false,
+        });
+        b.events.push_back(Event::Request(Request {
+            head,
+            body: framing.body,
+            expects_continue,
+        }));
     }
 
     /// Decodes one piece of the current body.
     fn step_body(&mut self) -> bool {
-        let limits = &self.cfg.limits;
-        let Some(cur) = self.cur.as_mut() else {
+        let now = self.now;
+        let budget = self.cfg.discard_budget;
+        let Some(b) = self.busy.as_mut() else {
+            return false;
+        };
+        let Some(cur) = b.cur.as_mut() else {
             return false;
         };
         let out: Result<Option<Decoded>, PeerError> = match &mut cur.body {
@@ -782,7 +867,7 @@ impl Connection {
                 }
             }
             BodyRead::Chunked(d) => {
-                let r = d.decode(&mut self.rbuf, limits);
+                let r = d.decode(&mut self.rbuf, &self.cfg.limits);
                 if matches!(r, Ok(Some(Decoded::End(_)))) {
                     cur.body = BodyRead::Done;
                 }
@@ -800,23 +885,23 @@ impl Connection {
             }
             Ok(Some(Decoded::Data(data))) => {
                 cur.received += data.len() as u64;
-                cur.body_progress = self.now;
+                cur.body_progress = now;
                 if cur.resp == Resp::Finished {
                     cur.discarded += data.len() as u64;
-                    if cur.discarded > self.cfg.discard_budget {
-                        self.latch.close(CloseReason::UnreadBody);
+                    if cur.discarded > budget && !cur.body_done() {
                         cur.failed = true;
+                        self.latch.close(CloseReason::UnreadBody);
                         self.stop_parsing_and_close(CloseHow::Linger);
                     }
                 } else {
-                    self.events.push_back(Event::Data(data));
+                    b.events.push_back(Event::Data(data));
                 }
                 true
             }
             Ok(Some(Decoded::End(trailers))) => {
                 if cur.resp != Resp::Finished {
                     cur.end_emitted = true;
-                    self.events.push_back(Event::End(trailers));
+                    b.events.push_back(Event::End(trailers));
                 }
                 true
             }
@@ -829,17 +914,18 @@ impl Connection {
 
     /// A peer error inside the current body (bad chunk, body timeout, input ended).
     fn body_error(&mut self, e: PeerError) {
-        let Some(cur) = self.cur.as_mut() else {
+        let Some(cur) = self.cur_mut() else {
             return;
         };
         cur.failed = true;
         let resp = cur.resp;
         let incomplete = e.kind() == PeerErrorKind::Incomplete;
+        self.error = Some(e);
         if resp != Resp::Finished {
-            self.events.push_back(Event::Error(e));
+            self.push_event(Event::Error(e));
         }
         self.parse_stop = true;
-        self.queue.clear();
+        self.clear_queue();
         self.latch.close(if incomplete {
             CloseReason::PeerClosed
         } else {
@@ -848,7 +934,7 @@ impl Connection {
         match resp {
             Resp::Waiting => {
                 // No response started: the connection answers (unless the peer is gone).
-                self.cur = None;
+                self.drop_exchange();
                 if !incomplete {
                     self.served += 1;
                     self.write_error_response(e);
@@ -862,7 +948,7 @@ impl Connection {
             // The application's response finishes, then the connection closes.
             Resp::Sending { .. } => {}
             Resp::Finished => {
-                self.cur = None;
+                self.drop_exchange();
                 self.state = State::Closing(CloseHow::Linger);
             }
         }
@@ -871,9 +957,10 @@ impl Connection {
 
     /// A peer error with no exchange to attach to: queue the error response and close.
     fn peer_error_without_exchange(&mut self, e: PeerError) {
-        self.events.push_back(Event::Error(e));
+        self.error = Some(e);
+        self.push_event(Event::Error(e));
         self.parse_stop = true;
-        self.queue.clear();
+        self.clear_queue();
         self.latch.close(CloseReason::ErrorStatus);
         self.served += 1;
         self.write_error_response(e);
@@ -881,6 +968,7 @@ impl Connection {
         self.advance_close();
     }
 
+    /// A self-delimited error response with `Connection: close`.
     fn write_error_response(&mut self, e: PeerError) {
         let body = e.reason();
         let status = e.status();
@@ -906,39 +994,39 @@ impl Connection {
     /// The response is complete: the exchange stays until its body is read or discarded.
     fn end_response(&mut self) {
         let budget = self.cfg.discard_budget;
-        let Some(cur) = self.cur.as_mut() else {
+        let latch_open = self.latch.is_open();
+        let Some(cur) = self.cur_mut() else {
             return;
         };
-        if !cur.body_done() && !cur.failed {
-            let unread_over = match cur.body {
-                BodyRead::Length(rem) => rem > budget,
-                _ => false,
-            };
-            if cur.cont == Continue::Waiting || unread_over || !self.latch.is_open() {
+        if cur.wants_input() {
+            let unread_over = matches!(cur.body, BodyRead::Length(rem) if rem > budget);
+            if cur.cont == Continue::Waiting || unread_over || !latch_open {
                 // The body will not be read: do not wait for it.
-                if self.latch.is_open() {
+                cur.failed = true;
+                if latch_open {
                     self.latch.close(CloseReason::UnreadBody);
                 }
-                cur.failed = true;
-                self.parse_stop = true;
-                self.queue.clear();
-                self.cur = None;
-                self.state = State::Closing(CloseHow::Linger);
-                self.advance_close();
-                return;
+                self.drop_exchange();
+                self.stop_parsing_and_close(CloseHow::Linger);
             }
-            // Discard the rest (step_body counts it against the budget).
+            // Otherwise the rest is discarded as it arrives (counted against the budget).
             return;
         }
-        self.cur = None;
-        self.after_exchange();
+        self.end_exchange();
+    }
+
+    fn drop_exchange(&mut self) {
+        if let Some(b) = self.busy.as_mut() {
+            b.cur = None;
+        }
     }
 
     /// After an exchange ends: close if the latch says so, else become idle.
-    fn after_exchange(&mut self) {
+    fn end_exchange(&mut self) {
+        self.drop_exchange();
         if !self.latch.is_open() {
             self.parse_stop = true;
-            self.queue.clear();
+            self.clear_queue();
             let how = if self.rbuf.is_empty() {
                 CloseHow::Graceful
             } else {
@@ -949,11 +1037,14 @@ impl Connection {
             }
         } else {
             self.idle_since = self.now;
-            self.head_start = (!self.rbuf.is_empty()).then_some(self.now);
+            let now = self.now;
+            let pending = !self.rbuf.is_empty();
+            if let Some(b) = self.busy.as_mut() {
+                b.head_start = pending.then_some(now);
+            }
         }
         self.check_eof();
         self.maybe_close();
-        self.advance_close();
     }
 
     /// Records why the response about to be written closes the connection.
@@ -972,12 +1063,9 @@ impl Connection {
             self.latch.close(CloseReason::CloseDelimited);
         }
         let budget = self.cfg.discard_budget;
-        if let Some(cur) = &self.cur {
-            let unread = match cur.body {
-                BodyRead::Length(rem) => rem > budget,
-                _ => false,
-            };
-            if cur.cont == Continue::Waiting || unread {
+        if let Some(cur) = self.cur_ref() {
+            let unread_over = matches!(cur.body, BodyRead::Length(rem) if rem > budget);
+            if cur.cont == Continue::Waiting || unread_over {
                 self.latch.close(CloseReason::UnreadBody);
             }
         }
@@ -1009,9 +1097,13 @@ impl Connection {
         }
     }
 
+    /// 101 Switching Protocols: only to a protocol the client offered, after the whole request.
     fn send_switch(&mut self, resp: &Response<'_>) -> Result<ResponseFraming, UsageError> {
-        let cur = self.cur.as_ref().ok_or(UsageError::NoRequestPending)?;
-        let offer = cur.upgrade_offer.clone().ok_or(UsageError::UpgradeNotRequested)?;
+        let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
+        let offer = cur
+            .upgrade_offer
+            .as_ref()
+            .ok_or(UsageError::UpgradeNotRequested)?;
         if !cur.body_done() {
             return Err(UsageError::UpgradeNotRequested);
         }
@@ -1021,15 +1113,16 @@ impl Connection {
             .find(|(n, _)| n.eq_ignore_ascii_case("upgrade"))
             .map(|(_, v)| *v)
             .ok_or(UsageError::UpgradeNotRequested)?;
-        let offered = |p: &[u8]| rules::list_members(&offer).any(|o| o.eq_ignore_ascii_case(p));
-        if !rules::list_members(chosen).filter(|p| !p.is_empty()).all(offered) {
+        let offered = |p: &[u8]| rules::list_members(offer).any(|o| o.eq_ignore_ascii_case(p));
+        let mut chosen_members = rules::list_members(chosen).filter(|p| !p.is_empty()).peekable();
+        if chosen_members.peek().is_none() || !chosen_members.all(offered) {
             return Err(UsageError::UpgradeNotRequested);
         }
         put_status_and_fields(&mut self.wbuf, resp);
         self.wbuf.put_slice(b"Connection: upgrade\r\n\r\n");
         self.output_added();
         self.served += 1;
-        if let Some(cur) = self.cur.as_mut() {
+        if let Some(cur) = self.cur_mut() {
             cur.resp = Resp::Finished;
         }
         self.hand_off();
@@ -1040,8 +1133,8 @@ impl Connection {
     fn hand_off(&mut self) {
         self.latch.close(CloseReason::Upgraded);
         let rest = self.rbuf.split().freeze();
-        self.events.push_back(Event::Upgrade(rest));
-        self.queue.clear();
+        self.push_event(Event::Upgrade(rest));
+        self.clear_queue();
         self.parse_stop = true;
         self.state = State::Upgraded;
     }
@@ -1049,12 +1142,12 @@ impl Connection {
     fn stop_new_requests(&mut self, r: CloseReason) {
         self.latch.close(r);
         self.parse_stop = true;
-        self.queue.clear();
+        self.clear_queue();
     }
 
     fn stop_parsing_and_close(&mut self, how: CloseHow) {
         self.parse_stop = true;
-        self.queue.clear();
+        self.clear_queue();
         if self.state == State::Open {
             self.state = State::Closing(how);
         }
@@ -1064,16 +1157,16 @@ impl Connection {
     fn abort(&mut self, r: CloseReason) {
         self.latch.close(r);
         self.parse_stop = true;
-        self.queue.clear();
+        self.clear_queue();
         if self.state != State::Upgraded {
             self.state = State::Done(CloseHow::Abort);
         }
     }
 
-    /// Closes an idle connection whose latch is closed.
+    /// Closes a connection with nothing in flight once its latch is closed.
     fn maybe_close(&mut self) {
-        if self.state == State::Open && self.cur.is_none() && !self.latch.is_open() {
-            self.queue.clear();
+        if self.state == State::Open && self.cur_ref().is_none() && !self.latch.is_open() {
+            self.clear_queue();
             let how = if self.rbuf.is_empty() {
                 CloseHow::Graceful
             } else {
@@ -1086,12 +1179,12 @@ impl Connection {
 
     /// After the peer's EOF: close once no complete request is left to answer.
     fn check_eof(&mut self) {
-        if !self.eof || self.state != State::Open || self.cur.is_some() || !self.queue.is_empty() {
+        if !self.eof || self.state != State::Open || self.cur_ref().is_some() || !self.queue_is_empty() {
             return;
         }
         // Complete heads may still sit in the buffer: parse them first.
         while self.may_parse_head() && self.parse_one() {}
-        if !self.queue.is_empty() {
+        if !self.queue_is_empty() {
             return;
         }
         self.latch.close(CloseReason::PeerClosed);
@@ -1100,7 +1193,7 @@ impl Connection {
         self.advance_close();
     }
 
-    /// Moves Closing → Lingering/Done once output is drained.
+    /// Moves Closing → Lingering or Done once output is drained.
     fn advance_close(&mut self) {
         if let State::Closing(how) = self.state {
             if self.wbuf.is_empty() {
@@ -1117,7 +1210,7 @@ impl Connection {
     }
 
     fn output_added(&mut self) {
-        if self.wbuf.len() > 0 && self.timers.get(Timer::Send).is_none() {
+        if self.timers.get(Timer::Send).is_none() {
             self.send_progress = self.now;
         }
     }
@@ -1135,19 +1228,17 @@ impl Connection {
             Timer::Header => {
                 self.latch.close(CloseReason::Timeout);
                 self.rbuf.clear();
-                self.scanner.reset();
+                if let Some(b) = self.busy.as_mut() {
+                    b.scanner.reset();
+                }
                 self.peer_error_without_exchange(PeerErrorKind::HeaderTimeout.into());
             }
             Timer::Body => {
                 self.latch.close(CloseReason::Timeout);
                 self.body_error(PeerErrorKind::BodyTimeout.into());
             }
-            Timer::Send => {
-                self.abort(CloseReason::Timeout);
-            }
-            Timer::Linger => {
-                self.state = State::Done(CloseHow::Linger);
-            }
+            Timer::Send => self.abort(CloseReason::Timeout),
+            Timer::Linger => self.state = State::Done(CloseHow::Linger),
             Timer::Lifetime => {
                 self.lifetime_over = true;
                 self.stop_new_requests(CloseReason::Lifetime);
@@ -1156,61 +1247,101 @@ impl Connection {
         }
     }
 
+    /// End of every public call: release idle memory and recompute deadlines.
+    fn settle(&mut self) {
+        self.release_if_idle();
+        self.refresh_timers();
+    }
+
+    /// Drops the in-flight state and the buffers of a connection with nothing in flight.
+    fn release_if_idle(&mut self) {
+        if !self.cfg.release_idle_memory {
+            return;
+        }
+        let idle_busy = self.busy.as_ref().is_none_or(|b| {
+            b.cur.is_none() && b.queue.is_empty() && b.events.is_empty() && b.head_start.is_none()
+        });
+        if self.rbuf.is_empty() && idle_busy {
+            self.busy = None;
+            self.rbuf = BytesMut::new();
+        }
+        if self.wbuf.is_empty() && self.wbuf.capacity() > 0 {
+            self.wbuf = BytesMut::new();
+        }
+        if matches!(self.state, State::Done(_) | State::Lingering { .. }) {
+            self.busy = None;
+            self.rbuf = BytesMut::new();
+        }
+    }
+
     /// Recomputes every deadline from the state; O(timers).
     fn refresh_timers(&mut self) {
         let to = &self.cfg.timeouts;
         let open = self.state == State::Open;
-        let idle = open && self.cur.is_none() && self.queue.is_empty() && self.rbuf.is_empty() && !self.eof;
-        let idle_at = idle.then(|| self.idle_since.max(self.send_progress) + self.cfg.keep_alive.timeout);
-        self.timers
-            .set(Timer::Idle, idle_at.filter(|_| self.wbuf.is_empty()));
-        let header = (open
-            && self.cur.is_none()
-            && self.queue.is_empty()
-            && !self.parse_stop
-            && !self.rbuf.is_empty())
-        .then_some(self.head_start)
-        .flatten()
-        .map(|s| {
-            rate_deadline(
-                s,
-                to.header,
-                Some(to.header_max),
-                to.header_min_rate,
-                self.rbuf.len() as u64,
-            )
-        });
+        let b = self.busy.as_deref();
+        let cur = b.and_then(|b| b.cur.as_ref());
+        let queue_empty = b.is_none_or(|b| b.queue.is_empty());
+        let nothing_in_flight = open && cur.is_none() && queue_empty;
+
+        let idle = nothing_in_flight && self.rbuf.is_empty() && !self.eof && self.wbuf.is_empty();
+        let idle_at =
+            idle.then(|| dur(self.idle_since.max(self.send_progress)) + self.cfg.keep_alive.timeout);
+        self.timers.set(Timer::Idle, idle_at);
+
+        let header = (nothing_in_flight && !self.parse_stop && !self.rbuf.is_empty())
+            .then(|| b.and_then(|b| b.head_start))
+            .flatten()
+            .map(|s| {
+                rate_deadline(
+                    dur(s),
+                    to.header,
+                    Some(to.header_max),
+                    to.header_min_rate,
+                    self.rbuf.len() as u64,
+                )
+            });
         self.timers.set(Timer::Header, header);
-        let body = match &self.cur {
+
+        let body = match cur {
             Some(c)
                 if matches!(self.state, State::Open | State::Closing(_))
-                    && !c.body_done()
-                    && !c.failed
+                    && c.wants_input()
                     && c.body_flowing()
                     && self.rbuf.is_empty()
                     && !self.eof =>
             {
-                let gap = c.body_progress + to.body;
+                let gap = dur(c.body_progress) + to.body;
                 let rate = (to.body_min_rate > 0)
-                    .then(|| rate_deadline(c.body_start, to.body, None, to.body_min_rate, c.received));
+                    .then(|| rate_deadline(dur(c.body_start), to.body, None, to.body_min_rate, c.received));
                 Some(rate.map_or(gap, |r| r.min(gap)))
             }
             _ => None,
         };
         self.timers.set(Timer::Body, body);
+
         let send = (!self.wbuf.is_empty() && !matches!(self.state, State::Done(_) | State::Upgraded))
-            .then(|| self.send_progress + to.send);
+            .then(|| dur(self.send_progress) + to.send);
         self.timers.set(Timer::Send, send);
+
         let linger = match self.state {
-            State::Lingering { since, .. } => Some(since + to.linger),
+            State::Lingering { since, .. } => Some(dur(since) + to.linger),
             _ => None,
         };
         self.timers.set(Timer::Linger, linger);
+
         let life = match (self.cfg.keep_alive.max_lifetime, self.lifetime_over, self.state) {
-            (Some(l), false, State::Open) => Some(self.opened + l),
+            (Some(l), false, State::Open) => Some(dur(self.opened) + l),
             _ => None,
         };
         self.timers.set(Timer::Lifetime, life);
+    }
+}
+
+fn not_sending(r: Resp) -> UsageError {
+    if r == Resp::Waiting {
+        UsageError::ResponseNotStarted
+    } else {
+        UsageError::Closed
     }
 }
 

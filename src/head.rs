@@ -492,6 +492,9 @@ fn lenient_rewrite(line: &mut [u8], r: &Rules) {
 /// Early rejection of a request line before its end arrives: a method byte that is not a token, or
 /// a method longer than any known.
 fn check_request_line_prefix(line: &[u8], limits: &Limits) -> Result<(), PeerError> {
+    // Only the method matters here, so at most `max_method + 1` bytes are looked at: repeated
+    // calls on a growing partial line stay O(1) each.
+    let line = &line[..line.len().min(limits.max_method + 1)];
     let m_end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
     let method = &line[..m_end];
     if let Some(&b) = method.iter().find(|&&b| !is_tchar(b)) {

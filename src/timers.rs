@@ -42,30 +42,49 @@ impl Timer {
     ];
 }
 
-/// A deadline per timer.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A deadline per timer, stored as nanoseconds on the caller's time line (`u64::MAX`: disarmed), so
+/// the table costs 48 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimerTable {
-    deadlines: [Option<Duration>; 6],
+    deadlines: [u64; 6],
+}
+
+impl Default for TimerTable {
+    fn default() -> Self {
+        TimerTable {
+            deadlines: [u64::MAX; 6],
+        }
+    }
+}
+
+/// A `Duration` as whole nanoseconds, saturating (584 years fit).
+pub(crate) fn to_nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos())
+        .unwrap_or(u64::MAX - 1)
+        .min(u64::MAX - 1)
 }
 
 impl TimerTable {
     /// Arms `t` at `at`, or disarms it with `None`.
     pub fn set(&mut self, t: Timer, at: Option<Duration>) {
-        self.deadlines[t as usize] = at;
+        self.deadlines[t as usize] = at.map_or(u64::MAX, to_nanos);
     }
     /// The deadline of `t`.
     pub fn get(&self, t: Timer) -> Option<Duration> {
-        self.deadlines[t as usize]
+        let d = self.deadlines[t as usize];
+        (d != u64::MAX).then(|| Duration::from_nanos(d))
     }
     /// The earliest deadline.
     pub fn next(&self) -> Option<Duration> {
-        self.deadlines.iter().flatten().min().copied()
+        let d = self.deadlines.iter().copied().min().unwrap_or(u64::MAX);
+        (d != u64::MAX).then(|| Duration::from_nanos(d))
     }
     /// The first timer (in table order) whose deadline is at or before `now`.
     pub fn expired(&self, now: Duration) -> Option<Timer> {
+        let now = to_nanos(now);
         Timer::ALL
             .into_iter()
-            .find(|t| self.get(*t).is_some_and(|d| d <= now))
+            .find(|t| self.deadlines[*t as usize] != u64::MAX && self.deadlines[*t as usize] <= now)
     }
 }
 

@@ -874,7 +874,7 @@ fn timer_body_not_armed_while_100_continue_is_pending() {
     ));
     assert_eq!(s.conn.timer(Timer::Body), None);
     s.conn.accept_body(s.now).unwrap();
-    assert_eq!(s.conn.timer(Timer::Body).is_some(), true);
+    assert!(s.conn.timer(Timer::Body).is_some());
 }
 
 #[test]

@@ -1,0 +1,45 @@
+//! Memory an idle keep-alive connection keeps (nginx keeps about 250 bytes per idle connection).
+
+use core::time::Duration;
+use h1conn::{Config, Connection, Event, Response};
+
+fn serve_one(c: &mut Connection, input: &[u8]) {
+    let t = Duration::ZERO;
+    c.handle_input(input, t);
+    while let Some(ev) = c.poll_event() {
+        match ev {
+            Event::End(_) => c.send_full(&Response::new(200), b"hello", t).unwrap(),
+            Event::Request(r) => c.recycle(r.head),
+            _ => {}
+        }
+    }
+    let n = c.transmit().len();
+    c.handle_written(n, t).unwrap();
+}
+
+#[test]
+fn idle_keep_alive_connection_is_at_most_256_bytes() {
+    let size = core::mem::size_of::<Connection>();
+    assert!(size <= 256, "size_of::<Connection>() = {size}");
+    let mut c = Connection::new(Config::default(), Duration::ZERO);
+    assert_eq!(c.heap_bytes(), 0, "a new connection holds no heap memory");
+    let req = b"POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\n\r\nhello";
+    serve_one(&mut c, req);
+    assert!(c.poll_close().is_none(), "kept alive");
+    assert_eq!(
+        c.heap_bytes(),
+        0,
+        "an idle keep-alive connection releases its buffers"
+    );
+}
+
+#[test]
+fn without_release_capacity_is_kept_for_the_next_request() {
+    let cfg = Config {
+        release_idle_memory: false,
+        ..Config::default()
+    };
+    let mut c = Connection::new(cfg, Duration::ZERO);
+    serve_one(&mut c, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    assert!(c.heap_bytes() > 0);
+}
