@@ -9,7 +9,7 @@ use bytes::{Buf, Bytes, BytesMut};
 
 use crate::config::Limits;
 use crate::error::{PeerError, PeerErrorKind as K};
-use crate::head::{parse_trailers, Trailers};
+use crate::head::{find_lf, parse_trailers, Trailers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -222,7 +222,7 @@ impl ChunkedDecoder {
             return Ok(None);
         };
         loop {
-            let Some(off) = buf[scan..].iter().position(|&b| b == b'\n') else {
+            let Some(off) = find_lf(&buf[scan..]) else {
                 if buf.len() > limits.max_trailers + 2 {
                     return Err(K::TrailersTooLarge.into());
                 }

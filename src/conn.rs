@@ -743,12 +743,16 @@ impl Connection {
                 }
                 return false;
             }
-            Ok(Scan::Complete { start, end }) => {
+            Ok(Scan::Complete {
+                start,
+                end,
+                fields: count,
+            }) => {
                 let bytes = self.rbuf.split_to(end - start).freeze();
                 b.scanner.reset();
                 self.parsed += 1;
                 let fields = core::mem::take(&mut b.spare_fields);
-                match parse_head_reusing(bytes, &cfg.limits, &cfg.rules, fields)
+                match parse_head_reusing(bytes, &cfg.limits, &cfg.rules, fields, Some(count))
                     .and_then(|h| request_framing(&h, &cfg.rules, &cfg.limits).map(|f| (h, f)))
                 {
                     Ok((h, f)) => {

@@ -325,6 +325,8 @@ pub enum Scan {
         start: usize,
         /// One past the empty line that ends the head.
         end: usize,
+        /// Field lines in the head (obs-fold continuations not counted).
+        fields: usize,
     },
 }
 
@@ -342,6 +344,31 @@ pub struct HeadScanner {
     fields: u32,
     /// Where the previous field line's terminator begins (for obs-fold merging).
     prev_line_end: usize,
+}
+
+/// Position of the first LF, eight bytes at a time (SWAR: a word has a zero byte where it equals
+/// the pattern; the lowest flagged byte is the first match).
+pub(crate) fn find_lf(hay: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const PAT: u64 = LO * b'\n' as u64;
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        let w = u64::from_le_bytes(a) ^ PAT;
+        let t = w.wrapping_sub(LO) & !w & HI;
+        if t != 0 {
+            return Some(base + (t.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| base + i)
 }
 
 fn is_tchar(b: u8) -> bool {
@@ -384,7 +411,7 @@ impl HeadScanner {
     /// rewritten in place to SP, so the buffer is mutable.
     pub fn scan(&mut self, buf: &mut [u8], limits: &Limits, r: &Rules) -> Result<Scan, PeerError> {
         loop {
-            let Some(i) = buf[self.pos..].iter().position(|&b| b == b'\n') else {
+            let Some(i) = find_lf(&buf[self.pos..]) else {
                 self.pos = buf.len();
                 self.check_partial(buf, limits)?;
                 return Ok(Scan::Partial);
@@ -416,6 +443,7 @@ impl HeadScanner {
                 return Ok(Scan::Complete {
                     start: self.start,
                     end: nl + 1,
+                    fields: self.fields as usize,
                 });
             } else if buf[ls] == b' ' || buf[ls] == b'\t' {
                 if self.line_no == 1 {
@@ -709,7 +737,7 @@ pub(crate) fn parse_fields(
 /// leading empty lines) into a [`RequestHead`]. Checks the grammar and the per-field rules that need
 /// no policy: Host count, Connection options. Framing rules are [`crate::framing::request_framing`].
 pub fn parse_head(buf: Bytes, limits: &Limits, r: &Rules) -> Result<RequestHead, PeerError> {
-    parse_head_reusing(buf, limits, r, Vec::new())
+    parse_head_reusing(buf, limits, r, Vec::new(), None)
 }
 
 /// [`parse_head`], reusing `fields` (cleared) for the field positions, so a server that recycles
@@ -719,20 +747,18 @@ pub(crate) fn parse_head_reusing(
     limits: &Limits,
     r: &Rules,
     mut fields: Vec<FieldPos>,
+    field_count: Option<usize>,
 ) -> Result<RequestHead, PeerError> {
     fields.clear();
-    let nl = buf
-        .iter()
-        .position(|&b| b == b'\n')
-        .ok_or(PeerError::from(K::BadRequestLine))?;
+    let nl = find_lf(&buf).ok_or(PeerError::from(K::BadRequestLine))?;
     let line_end = if nl > 0 && buf[nl - 1] == b'\r' {
         nl - 1
     } else {
         nl
     };
     let line = parse_request_line(&buf[..line_end], limits, r)?;
-    // An upper bound on field lines: count LFs (cheap, and exact unless obs-fold was merged).
-    let hint = buf[nl + 1..].iter().filter(|&&b| b == b'\n').count();
+    // The scanner counted the field lines; without it, LFs are an upper bound.
+    let hint = field_count.unwrap_or_else(|| buf[nl + 1..].iter().filter(|&&b| b == b'\n').count());
     parse_fields(&buf, nl + 1, &mut fields, hint).map_err(PeerError::from)?;
     let mut head = RequestHead {
         method: line.method,
@@ -797,5 +823,28 @@ impl RequestHead {
     /// Takes back the field vector for reuse by the next parse.
     pub(crate) fn into_field_vec(self) -> Vec<FieldPos> {
         self.fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_lf;
+
+    #[test]
+    fn find_lf_matches_a_plain_search_at_every_position() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut v = alloc::vec![b'a'; len];
+                // Bytes that can fool a word trick: 0x8a, 0x0b, 0x09 around the match.
+                for (i, b) in v.iter_mut().enumerate() {
+                    *b = [b'a', 0x8a, 0x0b, 0x09, 0x0a ^ 0x80][i % 5];
+                }
+                if at < len {
+                    v[at] = b'\n';
+                }
+                let plain = v.iter().position(|&b| b == b'\n');
+                assert_eq!(find_lf(&v), plain, "len {len} at {at}");
+            }
+        }
     }
 }
