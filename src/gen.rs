@@ -68,6 +68,12 @@ fn vchar_value(u: &mut Unstructured<'_>, max: usize) -> Result<Vec<u8>> {
     Ok(v)
 }
 
+/// Up to `max` raw bytes (fewer when the input runs out).
+fn some_bytes(u: &mut Unstructured<'_>, max: usize) -> Result<Vec<u8>> {
+    let n = u.int_in_range(0..=max)?.min(u.len());
+    Ok(u.bytes(n)?.to_vec())
+}
+
 fn token(u: &mut Unstructured<'_>, max: usize) -> Result<String> {
     const T: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCXYZ0123456789!#$%&'*+-.^_`|~";
     let len = u.int_in_range(1..=max)?;
@@ -170,13 +176,12 @@ impl<'a> Arbitrary<'a> for ValidRequest {
         };
         let body = match u.int_in_range(0..=2)? {
             0 => ValidBody::None,
-            1 => ValidBody::Length(u.bytes(u.int_in_range(0..=64)?)?.to_vec()),
-            _ if minor == 0 => ValidBody::Length(u.bytes(u.int_in_range(0..=16)?)?.to_vec()),
+            1 => ValidBody::Length(some_bytes(u, 64)?),
+            _ if minor == 0 => ValidBody::Length(some_bytes(u, 16)?),
             _ => {
                 let mut chunks = Vec::new();
                 for _ in 0..u.int_in_range(0..=4)? {
-                    let n = u.int_in_range(1..=24)?;
-                    let data = u.bytes(n)?.to_vec();
+                    let data = some_bytes(u, 24)?;
                     if data.is_empty() {
                         break;
                     }
@@ -591,7 +596,7 @@ impl<'a> Arbitrary<'a> for HostileRequest {
             0 => Vec::new(),
             1 => b"0\r\n\r\n".to_vec(),
             2 => b"5\r\nhello\r\n0\r\n\r\n".to_vec(),
-            _ => u.bytes(u.int_in_range(0..=16)?)?.to_vec(),
+            _ => some_bytes(u, 16)?,
         };
         Ok(HostileRequest {
             leading_empty_lines,
@@ -1011,9 +1016,9 @@ fn check_request_head(r: &crate::conn::Request) {
 /// framing. Returns the parsed responses.
 fn check_wire_heads(wire: &[u8], requests: &[SeenRequest]) -> Vec<WireResponse> {
     parse_wire(wire, &mut |k, r| {
-        requests.get(k).is_some_and(|q| {
-            (q.method == Method::Head && r.status == 200) || (q.method == Method::Connect && r.status == 200)
-        })
+        requests
+            .get(k)
+            .is_some_and(|q| r.status == 200 && (q.method == Method::Head || q.method == Method::Connect))
     })
 }
 
@@ -1102,7 +1107,7 @@ fn parse_wire(wire: &[u8], no_body: &mut dyn FnMut(usize, &WireResponse) -> bool
         if interim || status == 204 {
             assert_eq!(cl + te, 0, "Content-Length or Transfer-Encoding on a {status}");
         }
-        let bodiless = interim || status == 204 || status == 304 || (!interim && no_body(finals, &r));
+        let bodiless = interim || status == 204 || status == 304 || no_body(finals, &r);
         if !interim {
             finals += 1;
         }
