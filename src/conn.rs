@@ -172,7 +172,26 @@ enum State {
 
 /// A server-side HTTP/1.x connection as a sans-I/O state machine. One storable type, no lifetimes.
 ///
-/// See the crate documentation for the driving contract.
+/// The methods fall in four groups (the crate documentation gives the driving contract in order):
+///
+/// * **A. Inputs from the transport**: [`handle_input`](Self::handle_input),
+///   [`handle_eof`](Self::handle_eof), [`handle_written`](Self::handle_written),
+///   [`handle_write_failed`](Self::handle_write_failed), [`handle_timeout`](Self::handle_timeout).
+/// * **B. Inputs from the application**: [`accept_body`](Self::accept_body),
+///   [`send_response`](Self::send_response), [`send_body`](Self::send_body),
+///   [`finish`](Self::finish), [`send_full`](Self::send_full), [`shutdown`](Self::shutdown),
+///   [`set_date`](Self::set_date), [`recycle`](Self::recycle).
+/// * **C. Outputs**, to drain after every input, in this order: [`poll_event`](Self::poll_event)
+///   until `None`, then [`transmit`](Self::transmit), then [`poll_timeout`](Self::poll_timeout),
+///   then [`poll_close`](Self::poll_close).
+/// * **D. State**: [`is_done`](Self::is_done), [`is_upgraded`](Self::is_upgraded),
+///   [`peer_error`](Self::peer_error), [`keep_alive`](Self::keep_alive),
+///   [`requests_served`](Self::requests_served), [`timer`](Self::timer),
+///   [`buffered_input`](Self::buffered_input), [`input_capacity`](Self::input_capacity),
+///   [`heap_bytes`](Self::heap_bytes).
+///
+/// Every input that can move a deadline takes `now`; times that go backwards are treated as the
+/// latest time seen.
 #[derive(Debug)]
 pub struct Connection {
     cfg: Arc<Config>,

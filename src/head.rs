@@ -205,6 +205,33 @@ impl RequestHead {
     pub fn target(&self) -> &[u8] {
         &self.buf[self.target.0 as usize..self.target.1 as usize]
     }
+    /// The path of an origin-form or absolute-form target (up to `?` or `#`; `/` when an
+    /// absolute-form target has none); the whole target for the other forms.
+    pub fn path(&self) -> &[u8] {
+        let t = self.target();
+        let t = match self.form {
+            TargetForm::Absolute => {
+                let after_scheme = t.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
+                let rest = &t[after_scheme..];
+                match rest.iter().position(|&b| b == b'/' || b == b'?' || b == b'#') {
+                    Some(i) if rest[i] == b'/' => &rest[i..],
+                    _ => return b"/",
+                }
+            }
+            TargetForm::Origin => t,
+            _ => return t,
+        };
+        let end = t.iter().position(|&b| b == b'?' || b == b'#').unwrap_or(t.len());
+        &t[..end]
+    }
+    /// The query of the target (after `?`, before `#`), if any.
+    pub fn query(&self) -> Option<&[u8]> {
+        let t = self.target();
+        let q = t.iter().position(|&b| b == b'?')?;
+        let rest = &t[q + 1..];
+        let end = rest.iter().position(|&b| b == b'#').unwrap_or(rest.len());
+        Some(&rest[..end])
+    }
     /// The form of the target.
     pub fn target_form(&self) -> TargetForm {
         self.form

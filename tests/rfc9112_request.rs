@@ -386,6 +386,33 @@ fn rfc9112_3_2_2_absolute_form_authority_comes_from_target() {
     );
 }
 #[test]
+fn rfc9112_3_2_path_and_query_of_origin_and_absolute_forms() {
+    use core::time::Duration;
+    let cases: [(&[u8], &[u8], Option<&[u8]>); 5] = [
+        (
+            b"GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: h\r\n\r\n",
+            b"/a/b",
+            Some(b"x=1&y=2"),
+        ),
+        (b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n", b"/a", None),
+        (b"GET /a?q#frag HTTP/1.1\r\nHost: h\r\n\r\n", b"/a", Some(b"q")),
+        (
+            b"GET http://h:1/p/q?z HTTP/1.1\r\nHost: h\r\n\r\n",
+            b"/p/q",
+            Some(b"z"),
+        ),
+        (b"GET http://h?z HTTP/1.1\r\nHost: h\r\n\r\n", b"/", Some(b"z")),
+    ];
+    for (input, path, query) in cases {
+        let mut c = h1conn::Connection::new(strict(), Duration::ZERO);
+        c.handle_input(input, Duration::ZERO);
+        let Some(h1conn::Event::Request(r)) = c.poll_event() else {
+            panic!()
+        };
+        assert_eq!((r.head.path(), r.head.query()), (path, query));
+    }
+}
+#[test]
 fn rfc9112_3_2_3_authority_form_with_connect() {
     let outs = accepts(
         b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
