@@ -1,0 +1,81 @@
+//! A fixed workload for exact instruction counts under callgrind: only `measured` is collected.
+//!
+//! ```text
+//! cargo bench --bench instr --no-run
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
+//!     target/release/deps/instr-* MODE REQUEST N
+//! ```
+//! MODE: `httparse` (the bare parse of the same bytes) or `h1conn` (default configuration), or
+//! `h1conn_keep` (`release_idle_memory = false`), each optionally with `_single` (one request per
+//! input call instead of 16 pipelined); REQUEST: `minimal` or `browser`; N: requests (multiple of
+//! 16).
+//! Run without arguments (as `cargo bench` and `cargo test --all-targets` do) it does nothing.
+
+use core::time::Duration;
+use std::hint::black_box;
+
+use h1conn::Connection;
+
+mod common;
+use common::{config, pipelined, serve, BROWSER, MINIMAL};
+
+fn bare_httparse(buf: &[u8]) -> usize {
+    let mut off = 0;
+    let mut n = 0;
+    while off < buf.len() {
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(&buf[off..]) {
+            Ok(httparse::Status::Complete(len)) => {
+                black_box(&req);
+                off += len;
+                n += 1;
+            }
+            _ => break,
+        }
+    }
+    n
+}
+
+#[inline(never)]
+fn measured(mode: &str, conn: &mut Connection, input: &[u8], rounds: usize) -> usize {
+    let mut answered = 0;
+    for i in 0..rounds {
+        answered += match mode {
+            m if m.starts_with("httparse") => bare_httparse(black_box(input)),
+            _ => serve(conn, black_box(input), Duration::from_micros(i as u64 + 100)).0,
+        };
+    }
+    answered
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let [mode, req, n] = &args[..] else {
+        return;
+    };
+    let req = match req.as_str() {
+        "minimal" => MINIMAL,
+        "browser" => BROWSER,
+        other => panic!("unknown request {other}"),
+    };
+    let n: usize = n.parse().expect("N");
+    let per_input = if mode.ends_with("_single") { 1 } else { 16 };
+    let input = pipelined(req, per_input);
+    let mut conn = Connection::new(config(!mode.contains("keep")), Duration::ZERO);
+    // Warm the connection's buffers and queues first.
+    let warm = warm_up(&mut conn, &input);
+    assert_eq!(warm, per_input * 4);
+    let answered = measured(mode, &mut conn, &input, n / per_input);
+    assert_eq!(answered, n / per_input * per_input);
+    println!("{mode} {} bytes/request: {answered} requests", req.len());
+}
+
+fn warm_up(conn: &mut Connection, input: &[u8]) -> usize {
+    (0..4)
+        .map(|i| serve(conn, input, Duration::from_micros(i + 1)).0)
+        .sum()
+}
