@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Load against real peers on loopback: h1conn's `serve` example against a hyper 1.x hello world
+# (benches/hyper-hello, its own cargo project) with the same tokio worker threads, and nginx (one
+# worker, `return 200`) as a reference column when it is installed.
+#
+# Scenarios: wrk keep-alive (50 connections), wrk with `Connection: close`, ab -k (HTTP/1.0
+# keep-alive). The servers run side by side (idle when not loaded) and are measured alternately,
+# round after round (A B C A B C ...), since the load generator shares the machine's cores; the
+# table shows requests/second per round, the medians, and the ratios serve/hyper and serve/nginx.
+#
+#   scripts/load.sh                        # 3 rounds of 5 s per scenario and server
+#   ROUNDS=5 DURATION=10 scripts/load.sh
+#   THREADS=2 WRK_THREADS=2 scripts/load.sh
+#   SERVE_BIN=path/to/serve scripts/load.sh   # an already built serve binary
+#
+# Needs wrk and ab (apt-get install -y wrk apache2-utils; nginx-light for the reference column).
+# Every run is bounded (wrk -d, ab -t, timeouts) and the servers are stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-5}"
+CONNS="${CONNS:-50}"
+THREADS="${THREADS:-1}"
+WRK_THREADS="${WRK_THREADS:-1}"
+WITH_NGINX="${WITH_NGINX:-auto}"
+
+for tool in wrk ab python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk apache2-utils python3)"; exit 1; }
+done
+if [ "$WITH_NGINX" = auto ]; then
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then WITH_NGINX=1; else WITH_NGINX=0; fi
+fi
+NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
+
+echo "== build"
+if [ -z "${SERVE_BIN:-}" ]; then
+  cargo build -q --release --example serve
+  SERVE_BIN="$CARGO_TARGET_DIR/release/examples/serve"
+fi
+(cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)
+HYPER_BIN="$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello"
+
+WORK="$(mktemp -d /tmp/h1conn-load.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start NAME CMD...: runs a server that prints `listening on ADDR` first; sets ADDR_<NAME>.
+start() {
+  local name="$1"
+  shift
+  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  PIDS+=("$!")
+  local addr=""
+  for _ in $(seq 1 100); do
+    addr="$(sed -n 's/^listening on //p' "$WORK/$name.out" | head -1)"
+    [ -n "$addr" ] && break
+    sleep 0.1
+  done
+  [ -n "$addr" ] || { echo "$name did not start:"; cat "$WORK/$name.err"; exit 1; }
+  printf -v "ADDR_$name" '%s' "$addr"
+  echo "$name listening on $addr"
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_nginx() {
+  local port
+  port="$(free_port)"
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location / { default_type text/plain; return 200 "hello\n"; }
+    }
+}
+EOF
+  "$NGINX_BIN" -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
+    >"$WORK/nginx.out" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  ADDR_nginx="127.0.0.1:$port"
+  echo "nginx listening on $ADDR_nginx (one worker, return 200)"
+}
+
+# check ADDR: one GET / over a raw socket; prints the status line.
+check() {
+  local host="${1%:*}" port="${1##*:}" line
+  exec 3<>"/dev/tcp/$host/$port"
+  printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$1" >&3
+  line="$(timeout 5 head -1 <&3 | tr -d '\r')"
+  exec 3<&-
+  echo "  GET / -> $line"
+  case "$line" in *" 200 "*) ;; *) echo "unexpected answer"; exit 1 ;; esac
+}
+
+echo "== servers (tokio worker threads: $THREADS)"
+start serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads "$THREADS"
+start hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads "$THREADS"
+SERVERS=(serve hyper)
+if [ "$WITH_NGINX" = 1 ]; then
+  start_nginx
+  SERVERS+=(nginx)
+fi
+for s in "${SERVERS[@]}"; do
+  a="ADDR_$s"
+  check "${!a}"
+done
+
+# measure SCENARIO ADDR: prints requests/second; notes errors on stderr.
+measure() {
+  local scenario="$1" addr="$2" out rps
+  case "$scenario" in
+    wrk_keepalive)
+      out="$(timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" "http://$addr/" || true)"
+      rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
+    wrk_close)
+      out="$(timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" \
+        -H 'Connection: close' "http://$addr/" || true)"
+      rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
+    ab_http10_keepalive)
+      out="$(timeout $((DURATION + 30)) ab -k -q -c "$CONNS" -t "$DURATION" -n 10000000 "http://$addr/" 2>&1 || true)"
+      rps="$(awk '/^Requests per second:/ {print $4}' <<<"$out")"
+      local failed
+      failed="$(awk '/^Failed requests:/ {print $3}' <<<"$out")"
+      [ "${failed:-0}" = 0 ] || echo "    ($scenario $addr: $failed failed requests)" >&2 ;;
+  esac
+  if grep -qE 'Socket errors|Non-2xx' <<<"$out"; then
+    echo "    ($scenario $addr: $(grep -E 'Socket errors|Non-2xx' <<<"$out" | tr -s ' ' | paste -sd';'))" >&2
+  fi
+  echo "${rps:-0}"
+}
+
+SCENARIOS=(wrk_keepalive wrk_close ab_http10_keepalive)
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+echo "== load: $ROUNDS rounds x ${DURATION}s, $CONNS connections, wrk threads $WRK_THREADS"
+for round in $(seq 1 "$ROUNDS"); do
+  for scenario in "${SCENARIOS[@]}"; do
+    line="round $round  $scenario"
+    for s in "${SERVERS[@]}"; do
+      a="ADDR_$s"
+      rps="$(measure "$scenario" "${!a}")"
+      printf '%s\t%s\t%s\t%s\n' "$round" "$scenario" "$s" "$rps" >>"$RESULTS"
+      line="$line  $s $rps"
+    done
+    echo "$line"
+  done
+done
+
+echo
+echo "== requests/second, median of $ROUNDS rounds (alternated A B C per round)"
+python3 - "$RESULTS" "${SERVERS[@]}" <<'EOF'
+import statistics, sys
+path, servers = sys.argv[1], sys.argv[2:]
+runs = {}
+for line in open(path):
+    rnd, scen, srv, rps = line.split("\t")
+    runs.setdefault(scen, {}).setdefault(srv, []).append(float(rps))
+head = f"{'scenario':<22}" + "".join(f"{s:>12}" for s in servers) + f"{'serve/hyper':>13}"
+if "nginx" in servers:
+    head += f"{'serve/nginx':>13}"
+print(head)
+for scen, by in runs.items():
+    med = {s: statistics.median(by[s]) for s in servers}
+    row = f"{scen:<22}" + "".join(f"{med[s]:>12.0f}" for s in servers)
+    # Ratio per round (same round = closest conditions), then the median of those.
+    ratio = statistics.median(a / b for a, b in zip(by["serve"], by["hyper"]) if b)
+    row += f"{ratio:>13.2f}"
+    if "nginx" in servers:
+        row += f"{statistics.median(a / b for a, b in zip(by['serve'], by['nginx']) if b):>13.2f}"
+    print(row)
+EOF
