@@ -1,0 +1,74 @@
+//! Request heads built from pieces biased to hostile spellings, checked against the reference
+//! model: accept/reject (and the status), parsed fields, body framing, `100-continue` and
+//! persistence.
+#![no_main]
+
+use h1conn::gen::{verdict, HostileRequest, Verdict};
+use h1conn::{BodyFraming, Version};
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/model/mod.rs"]
+mod model;
+
+/// Bugs already recorded in tests/regressions.rs, skipped so a campaign goes on to find others.
+/// Remove an entry once its regression test passes.
+fn known_bug(expected: &model::Verdict, got: &Verdict) -> bool {
+    // rfc9112_3_2_invalid_ip_literal_host_is_400: a malformed IP-literal Host is accepted.
+    matches!((expected, got), (model::Verdict::Reject(v), Verdict::Accepted(a))
+        if v.iter().all(|x| x.rule == "RFC 9112 §3.2 invalid Host")
+            && a.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("host") && v.starts_with(b"[")))
+}
+
+fuzz_target!(|req: HostileRequest| {
+    let head = req.head_bytes();
+    let expected = model::head_verdict(&head);
+    let mut bytes = head.clone();
+    let mut body_sent = true;
+    match &expected {
+        model::Verdict::Accept(a) => match a.body {
+            model::Body::Length(n) if n <= 4096 => bytes.extend(std::iter::repeat_n(b'x', n as usize)),
+            model::Body::Length(_) => body_sent = false,
+            model::Body::Chunked => bytes.extend_from_slice(b"0\r\n\r\n"),
+            model::Body::None => {}
+        },
+        _ => bytes.extend_from_slice(&req.body),
+    }
+    let got = verdict(&bytes);
+    if known_bug(&expected, &got) {
+        return;
+    }
+    let show = || head.escape_ascii().to_string();
+    match (&expected, &got) {
+        (model::Verdict::Reject(v), Verdict::Rejected { status, kind }) => {
+            assert!(
+                v.iter().any(|x| x.status == *status),
+                "status {status} ({kind:?}) where the model says {v:?}: {}",
+                show()
+            );
+        }
+        (model::Verdict::Accept(m), Verdict::Accepted(a)) => {
+            assert_eq!(m.method, a.method.as_bytes(), "{}", show());
+            assert_eq!(m.target, a.target, "{}", show());
+            assert_eq!(m.minor, a.minor, "{}", show());
+            assert_eq!(m.http11, a.version == Version::Http11, "{}", show());
+            let fields: Vec<(Vec<u8>, Vec<u8>)> = a
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_bytes().to_vec(), v.clone()))
+                .collect();
+            assert_eq!(m.fields, fields, "{}", show());
+            let framing = match m.body {
+                model::Body::None => BodyFraming::None,
+                model::Body::Length(n) => BodyFraming::Length(n),
+                model::Body::Chunked => BodyFraming::Chunked,
+            };
+            assert_eq!(framing, a.body, "{}", show());
+            assert_eq!(m.expect_continue, a.expects_continue, "{}", show());
+            assert_eq!(m.head_len, a.head_len, "{}", show());
+            if body_sent {
+                assert_eq!(a.persists, Some(m.persist), "persistence of {}", show());
+            }
+        }
+        (e, g) => panic!("model {e:?}\nh1conn {g:?}\nhead {}", show()),
+    }
+});

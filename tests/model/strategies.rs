@@ -1,0 +1,1 @@
+//! proptest strategies and a driver shared by the property tests.
