@@ -565,7 +565,7 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
         match next_line(input, pos) {
             Err(e) => return Verdict::Reject(vec![e]),
             Ok(None) => return incomplete_or_limits(input, pos, true, 0),
-            Ok(Some((line, next))) if line.is_empty() => pos = next,
+            Ok(Some((&[], next))) => pos = next,
             Ok(Some((line, next))) => break (line, next),
         }
     };
