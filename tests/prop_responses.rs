@@ -4,7 +4,9 @@
 mod model;
 
 use h1conn::{Config, KeepAliveHeader, Version};
-use model::strategies::{drive, read_responses, valid_request, GenRequest, Out, WireFraming, WireResponse};
+use model::strategies::{
+    drive, drive_with, read_responses, valid_request, GenRequest, Out, WireFraming, WireResponse,
+};
 use proptest::prelude::*;
 
 /// One generated connection: configuration, requests, and how each is answered.
@@ -227,6 +229,46 @@ proptest! {
             let Out::Req { target, version, .. } = o else { unreachable!() };
             prop_assert_eq!(target, q.target.as_bytes());
             prop_assert_eq!(*version == Version::Http10, q.minor == 0);
+        }
+    }
+
+    /// RFC 9112 §9.3: a response sent before the request body was read leaves the body to the
+    /// connection, which discards it (within its budget) or closes; a request is never parsed from
+    /// body bytes, and a connection that stays open goes on to the next request. Input arrives in
+    /// arbitrary pieces.
+    #[test]
+    fn rfc9112_9_3_early_response_discards_unread_body(
+        reqs in proptest::collection::vec(valid_request(), 1..5),
+        cuts in proptest::collection::vec(any::<proptest::sample::Index>(), 0..6),
+    ) {
+        let stream: Vec<u8> = reqs.iter().flat_map(|r| r.to_bytes()).collect();
+        let mut points: Vec<usize> = cuts.iter().map(|i| i.index(stream.len() + 1)).collect();
+        points.extend([0, stream.len()]);
+        points.sort_unstable();
+        points.dedup();
+        let pieces: Vec<&[u8]> = points.windows(2).map(|w| &stream[w[0]..w[1]]).collect();
+        let mut answer = |_: usize, _: &Out| (200u16, Some(b"early".to_vec()));
+        let (outs, wire) = drive_with(&Config::default(), &pieces, &[], &mut answer, true);
+        let heads: Vec<bool> = reqs.iter().map(|r| r.method == "HEAD").collect();
+        let responses = read_responses(&wire, &|r| r.req().is_some_and(|k| heads[k]));
+        let surfaced: Vec<&Out> = outs.iter().filter(|o| matches!(o, Out::Req { .. })).collect();
+        prop_assert!(outs.iter().all(|o| !matches!(o, Out::Err(_))), "peer error on valid input: {:?}", outs);
+        for (q, o) in reqs.iter().zip(&surfaced) {
+            let Out::Req { target, .. } = o else { unreachable!() };
+            prop_assert_eq!(target, q.target.as_bytes());
+        }
+        prop_assert_eq!(responses.len(), surfaced.len());
+        for (k, r) in responses.iter().enumerate() {
+            if !r.closes() && k + 1 < reqs.len() {
+                prop_assert!(surfaced.len() > k + 1, "connection kept after response {} but request {} never surfaced", k, k + 1);
+            }
+            let q = &reqs[k];
+            // The client waits for 100 Continue and may or may not send the body: close.
+            let waits = q.fields.iter().any(|(n, _)| n == "Expect") && !q.data().is_empty()
+                || q.fields.iter().any(|(n, _)| n == "Expect") && matches!(q.body, model::strategies::GenBody::Chunked { .. });
+            if !q.persist || waits {
+                prop_assert!(r.closes());
+            }
         }
     }
 }

@@ -367,6 +367,18 @@ pub type Answer = dyn FnMut(usize, &Out) -> (u16, Option<Vec<u8>>);
 /// request is answered once its body ended, by `answer(index, request)` → (status, body: `Some`
 /// for a known length, `None` for a streamed body of 3 bytes). Returns the transcript and the wire.
 pub fn drive(cfg: &Config, pieces: &[&[u8]], ticks: &[Duration], answer: &mut Answer) -> (Vec<Out>, Vec<u8>) {
+    drive_with(cfg, pieces, ticks, answer, false)
+}
+
+/// [`drive`], answering each request as soon as its head arrives when `early` (the body is then
+/// left for the connection to discard, and `100 Continue` is never accepted).
+pub fn drive_with(
+    cfg: &Config,
+    pieces: &[&[u8]],
+    ticks: &[Duration],
+    answer: &mut Answer,
+    early: bool,
+) -> (Vec<Out>, Vec<u8>) {
     let mut now = Duration::ZERO;
     let mut c = Connection::new(cfg.clone(), now);
     let mut outs = Vec::new();
@@ -381,9 +393,9 @@ pub fn drive(cfg: &Config, pieces: &[&[u8]], ticks: &[Duration], answer: &mut An
             let took = c.handle_input(&p[off..], now);
             off += took;
             stalls = if took == 0 { stalls + 1 } else { 0 };
-            drain(&mut c, &mut outs, &mut wire, &mut reqs, now, answer);
+            drain(&mut c, &mut outs, &mut wire, &mut reqs, now, answer, early);
         }
-        drain(&mut c, &mut outs, &mut wire, &mut reqs, now, answer);
+        drain(&mut c, &mut outs, &mut wire, &mut reqs, now, answer, early);
     }
     (outs, wire)
 }
@@ -395,11 +407,12 @@ fn drain(
     reqs: &mut usize,
     now: Duration,
     answer: &mut Answer,
+    early: bool,
 ) {
     while let Some(ev) = c.poll_event() {
         match ev {
             Event::Request(r) => {
-                if r.expects_continue {
+                if r.expects_continue && !early {
                     c.accept_body(now).unwrap();
                 }
                 let h = &r.head;
@@ -416,6 +429,10 @@ fn drain(
                     body: r.body,
                     expects_continue: r.expects_continue,
                 });
+                if early {
+                    let req = outs.last().cloned().unwrap();
+                    respond(c, reqs, &req, now, answer);
+                }
             }
             Event::Data(d) => match outs.last_mut() {
                 Some(Out::Data(v)) => v.extend_from_slice(&d),
@@ -437,23 +454,8 @@ fn drain(
                     })
                     .unwrap_or_default(),
                 ));
-                let (status, body) = answer(*reqs, &req);
-                let tag = reqs.to_string();
-                let headers = [("X-Req", tag.as_bytes())];
-                *reqs += 1;
-                match body {
-                    Some(b) => c
-                        .send_full(&Response::new(status).headers(&headers), &b, now)
-                        .unwrap(),
-                    None => {
-                        let f = c
-                            .send_response(&Response::new(status).headers(&headers), now)
-                            .unwrap();
-                        if !matches!(f, h1conn::ResponseFraming::NoBody { .. }) {
-                            c.send_body(b"abc", now).unwrap();
-                        }
-                        c.finish(now).unwrap();
-                    }
+                if !early {
+                    respond(c, reqs, &req, now, answer);
                 }
             }
             Event::Error(e) => outs.push(Out::Err(e.kind())),
@@ -463,6 +465,27 @@ fn drain(
     let n = c.transmit().len();
     wire.extend_from_slice(c.transmit());
     c.handle_written(n, now).unwrap();
+}
+
+fn respond(c: &mut Connection, reqs: &mut usize, req: &Out, now: Duration, answer: &mut Answer) {
+    let (status, body) = answer(*reqs, req);
+    let tag = reqs.to_string();
+    let headers = [("X-Req", tag.as_bytes())];
+    *reqs += 1;
+    match body {
+        Some(b) => c
+            .send_full(&Response::new(status).headers(&headers), &b, now)
+            .unwrap(),
+        None => {
+            let f = c
+                .send_response(&Response::new(status).headers(&headers), now)
+                .unwrap();
+            if !matches!(f, h1conn::ResponseFraming::NoBody { .. }) {
+                c.send_body(b"abc", now).unwrap();
+            }
+            c.finish(now).unwrap();
+        }
+    }
 }
 
 /// The answer "200, empty body".
