@@ -83,7 +83,8 @@ pub struct Close {
 #[derive(Debug)]
 enum Queued {
     Request(RequestHead, RequestFraming),
-    Error(PeerError),
+    /// A peer error, and whether it answers a HEAD request (then the error response has no body).
+    Error(PeerError, bool),
 }
 
 #[derive(Debug)]
@@ -737,7 +738,7 @@ impl Connection {
         }
         match b.queue.back() {
             Some(Queued::Request(h, f)) => f.body == BodyFraming::None && !is_switch_candidate(h),
-            Some(Queued::Error(_)) => false,
+            Some(Queued::Error(..)) => false,
             None => match &b.cur {
                 Some(c) => c.body_done() && c.upgrade_offer.is_none() && c.method != Method::Connect,
                 None => true,
@@ -771,6 +772,7 @@ impl Connection {
                 b.scanner.reset();
                 self.parsed += 1;
                 let fields = core::mem::take(&mut b.spare_fields);
+                let to_head = bytes.starts_with(b"HEAD ");
                 match parse_head_reusing(bytes, &cfg.limits, &cfg.rules, fields, Some(count))
                     .and_then(|h| request_framing(&h, &cfg.rules, &cfg.limits).map(|f| (h, f)))
                 {
@@ -782,13 +784,13 @@ impl Connection {
                     }
                     Err(e) => {
                         self.parse_stop = true;
-                        Queued::Error(e)
+                        Queued::Error(e, to_head)
                     }
                 }
             }
             Err(e) => {
                 self.parse_stop = true;
-                Queued::Error(e)
+                Queued::Error(e, self.rbuf.starts_with(b"HEAD "))
             }
         };
         self.busy.get_or_insert_with(Box::default).queue.push_back(q);
@@ -811,7 +813,7 @@ impl Connection {
             b.head_start = None;
         }
         let (head, framing) = match q {
-            Queued::Error(e) => return self.peer_error_without_exchange(e),
+            Queued::Error(e, to_head) => return self.peer_error_without_exchange(e, to_head),
             Queued::Request(head, framing) => (head, framing),
         };
         let version = head.version();
@@ -823,7 +825,8 @@ impl Connection {
         }
         let expect = head.expect();
         if expect == Expect::Unsupported && self.cfg.reject_unknown_expectations {
-            return self.peer_error_without_exchange(PeerErrorKind::ExpectationFailed.into());
+            let to_head = head.method() == Method::Head;
+            return self.peer_error_without_exchange(PeerErrorKind::ExpectationFailed.into(), to_head);
         }
         let upgrade_offer = if head.wants_upgrade() {
             head.headers()
@@ -942,6 +945,7 @@ impl Connection {
         };
         cur.failed = true;
         let resp = cur.resp;
+        let to_head = cur.method == Method::Head;
         let incomplete = e.kind() == PeerErrorKind::Incomplete;
         self.error = Some(e);
         if resp != Resp::Finished {
@@ -960,7 +964,7 @@ impl Connection {
                 self.drop_exchange();
                 if !incomplete {
                     self.served += 1;
-                    self.write_error_response(e);
+                    self.write_error_response(e, to_head);
                 }
                 self.state = State::Closing(if incomplete {
                     CloseHow::Graceful
@@ -979,20 +983,21 @@ impl Connection {
     }
 
     /// A peer error with no exchange to attach to: queue the error response and close.
-    fn peer_error_without_exchange(&mut self, e: PeerError) {
+    fn peer_error_without_exchange(&mut self, e: PeerError, to_head: bool) {
         self.error = Some(e);
         self.push_event(Event::Error(e));
         self.parse_stop = true;
         self.clear_queue();
         self.latch.close(CloseReason::ErrorStatus);
         self.served += 1;
-        self.write_error_response(e);
+        self.write_error_response(e, to_head);
         self.state = State::Closing(CloseHow::Linger);
         self.advance_close();
     }
 
-    /// A self-delimited error response with `Connection: close`.
-    fn write_error_response(&mut self, e: PeerError) {
+    /// A self-delimited error response with `Connection: close`; no body bytes to a HEAD request
+    /// (RFC 9110 §9.3.2), which still gets the length a GET would.
+    fn write_error_response(&mut self, e: PeerError, to_head: bool) {
         let body = e.reason();
         let status = e.status();
         self.wbuf.put_slice(b"HTTP/1.1 ");
@@ -1009,8 +1014,10 @@ impl Connection {
             .put_slice(b"Content-Type: text/plain\r\nContent-Length: ");
         put_u64(&mut self.wbuf, body.len() as u64 + 1);
         self.wbuf.put_slice(b"\r\nConnection: close\r\n\r\n");
-        self.wbuf.put_slice(body.as_bytes());
-        self.wbuf.put_u8(b'\n');
+        if !to_head {
+            self.wbuf.put_slice(body.as_bytes());
+            self.wbuf.put_u8(b'\n');
+        }
         self.output_added();
     }
 
@@ -1250,11 +1257,12 @@ impl Connection {
             }
             Timer::Header => {
                 self.latch.close(CloseReason::Timeout);
+                let to_head = self.rbuf.starts_with(b"HEAD ");
                 self.rbuf.clear();
                 if let Some(b) = self.busy.as_mut() {
                     b.scanner.reset();
                 }
-                self.peer_error_without_exchange(PeerErrorKind::HeaderTimeout.into());
+                self.peer_error_without_exchange(PeerErrorKind::HeaderTimeout.into(), to_head);
             }
             Timer::Body => {
                 self.latch.close(CloseReason::Timeout);

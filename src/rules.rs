@@ -232,13 +232,8 @@ pub fn valid_host(v: &[u8]) -> bool {
         return false;
     };
     if let [b'[', inner @ .., b']'] = host {
-        // IP-literal: IPv6address or IPvFuture; checked by alphabet only.
-        return !inner.is_empty()
-            && inner.iter().all(|&b| {
-                b.is_ascii_hexdigit()
-                    || matches!(b, b':' | b'.' | b'v' | b'V')
-                    || is_unreserved_or_sub_delim(b)
-            });
+        // IP-literal = "[" ( IPv6address / IPvFuture ) "]" (RFC 3986 §3.2.2).
+        return is_ipv6(inner) || is_ipv_future(inner);
     }
     // reg-name / IPv4address: unreserved / pct-encoded / sub-delims.
     let mut i = 0;
@@ -281,4 +276,120 @@ fn is_unreserved_or_sub_delim(b: u8) -> bool {
                 | b';'
                 | b'='
         )
+}
+
+/// RFC 3986 `IPv6address`: eight 16-bit groups, `::` standing for one or more zero groups at most
+/// once, the last 32 bits optionally as an IPv4 dotted quad.
+pub fn is_ipv6(v: &[u8]) -> bool {
+    fn groups(side: &[u8], allow_v4_tail: bool) -> Option<usize> {
+        if side.is_empty() {
+            return Some(0);
+        }
+        let parts: alloc::vec::Vec<&[u8]> = side.split(|&b| b == b':').collect();
+        let mut n = 0;
+        for (i, p) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            if last && allow_v4_tail && p.contains(&b'.') {
+                if !is_ipv4(p) {
+                    return None;
+                }
+                n += 2;
+            } else if (1..=4).contains(&p.len()) && p.iter().all(u8::is_ascii_hexdigit) {
+                n += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(n)
+    }
+    match v.windows(2).position(|w| w == b"::") {
+        None => groups(v, true) == Some(8),
+        Some(i) => {
+            let (left, right) = (&v[..i], &v[i + 2..]);
+            if right.windows(2).any(|w| w == b"::") {
+                return false;
+            }
+            match (groups(left, false), groups(right, true)) {
+                (Some(l), Some(r)) => l + r <= 7,
+                _ => false,
+            }
+        }
+    }
+}
+
+/// RFC 3986 `IPv4address`: four `dec-octet`s 0..=255 without leading zeros.
+pub fn is_ipv4(v: &[u8]) -> bool {
+    let mut n = 0;
+    for part in v.split(|&b| b == b'.') {
+        n += 1;
+        let ok = match part {
+            [d] => d.is_ascii_digit(),
+            [b'1'..=b'9', d] => d.is_ascii_digit(),
+            [b'1', d, e] => d.is_ascii_digit() && e.is_ascii_digit(),
+            [b'2', b'0'..=b'4', e] => e.is_ascii_digit(),
+            [b'2', b'5', b'0'..=b'5'] => true,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    n == 4
+}
+
+/// RFC 3986 `IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )`.
+fn is_ipv_future(v: &[u8]) -> bool {
+    let [b'v' | b'V', rest @ ..] = v else {
+        return false;
+    };
+    let Some(dot) = rest.iter().position(|&b| b == b'.') else {
+        return false;
+    };
+    let (ver, tail) = (&rest[..dot], &rest[dot + 1..]);
+    !ver.is_empty()
+        && ver.iter().all(u8::is_ascii_hexdigit)
+        && !tail.is_empty()
+        && tail.iter().all(|&b| b == b':' || is_unreserved_or_sub_delim(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3986_3_2_2_ip_literals() {
+        for ok in [
+            &b"::1"[..],
+            b"::",
+            b"1:2:3:4:5:6:7:8",
+            b"fe80::1",
+            b"::ffff:192.0.2.1",
+            b"1:2:3:4:5:6:1.2.3.4",
+            b"1::",
+            b"1:2:3:4:5:6:7::",
+        ] {
+            assert!(is_ipv6(ok), "{}", ok.escape_ascii());
+        }
+        for bad in [
+            &b"zz"[..],
+            b"::1::2",
+            b"1:2:3:4:5:6:7:8:9",
+            b"12345::",
+            b"1:2:3:4:5:6:7",
+            b":1",
+            b"1:",
+            b"1:2:3:4:5:6:7:8::",
+            b"::256.1.1.1",
+            b"::1.2.3",
+            b"::01.2.3.4",
+            b"",
+        ] {
+            assert!(!is_ipv6(bad), "{}", bad.escape_ascii());
+        }
+        assert!(is_ipv_future(b"v1.x:y"));
+        assert!(!is_ipv_future(b"v1"));
+        assert!(!is_ipv_future(b"v.x"));
+        assert!(valid_host(b"[::1]:8080"));
+        assert!(!valid_host(b"[zz]"));
+    }
 }
