@@ -21,8 +21,10 @@ fn test_names() -> Vec<String> {
                             .or_else(|| l.strip_prefix("accept!("))
                             .or_else(|| l.strip_prefix("reject!("));
                         if let Some(rest) = rest {
-                            let name: String =
-                                rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                            let name: String = rest
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect();
                             names.push(name);
                         } else if let Some(prev) = l.strip_suffix(',') {
                             // A macro call whose name is on its own line.
@@ -67,5 +69,8 @@ fn conformance_md_names_only_existing_tests() {
         }
     }
     assert!(checked > 100, "only {checked} test names found in the document");
-    assert!(missing.is_empty(), "docs/conformance.md names tests that do not exist: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/conformance.md names tests that do not exist: {missing:?}"
+    );
 }
