@@ -10,15 +10,6 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../tests/model/mod.rs"]
 mod model;
 
-/// Bugs already recorded in tests/regressions.rs, skipped so a campaign goes on to find others.
-/// Remove an entry once its regression test passes.
-fn known_bug(expected: &model::Verdict, got: &Verdict) -> bool {
-    // rfc9112_3_2_invalid_ip_literal_host_is_400: a malformed IP-literal Host is accepted.
-    matches!((expected, got), (model::Verdict::Reject(v), Verdict::Accepted(a))
-        if v.iter().all(|x| x.rule == "RFC 9112 §3.2 invalid Host")
-            && a.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("host") && v.starts_with(b"[")))
-}
-
 fuzz_target!(|req: HostileRequest| {
     let head = req.head_bytes();
     let expected = model::head_verdict(&head);
@@ -34,9 +25,6 @@ fuzz_target!(|req: HostileRequest| {
         _ => bytes.extend_from_slice(&req.body),
     }
     let got = verdict(&bytes);
-    if known_bug(&expected, &got) {
-        return;
-    }
     let show = || head.escape_ascii().to_string();
     match (&expected, &got) {
         (model::Verdict::Reject(v), Verdict::Rejected { status, kind }) => {
