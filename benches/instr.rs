@@ -5,7 +5,8 @@
 //! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
 //!     target/release/deps/instr-* MODE REQUEST N
 //! ```
-//! MODE: `httparse` (the bare parse of the same bytes) or `h1conn` (default configuration), or
+//! MODE: `httparse` (the bare parse of the same bytes), `httparse_respond` (the parse plus writing
+//! the same response bytes into a reused buffer), `h1conn` (default configuration), or
 //! `h1conn_keep` (`release_idle_memory = false`), each optionally with `_single` (one request per
 //! input call instead of 16 pipelined); REQUEST: `minimal` or `browser`; N: requests (multiple of
 //! 16).
@@ -17,31 +18,15 @@ use std::hint::black_box;
 use h1conn::Connection;
 
 mod common;
-use common::{config, pipelined, serve, BROWSER, MINIMAL};
-
-fn bare_httparse(buf: &[u8]) -> usize {
-    let mut off = 0;
-    let mut n = 0;
-    while off < buf.len() {
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut req = httparse::Request::new(&mut headers);
-        match req.parse(&buf[off..]) {
-            Ok(httparse::Status::Complete(len)) => {
-                black_box(&req);
-                off += len;
-                n += 1;
-            }
-            _ => break,
-        }
-    }
-    n
-}
+use common::{bare_httparse, config, httparse_respond, pipelined, serve, BROWSER, MINIMAL};
 
 #[inline(never)]
 fn measured(mode: &str, conn: &mut Connection, input: &[u8], rounds: usize) -> usize {
     let mut answered = 0;
+    let mut out = Vec::with_capacity(4096);
     for i in 0..rounds {
         answered += match mode {
+            m if m.starts_with("httparse_respond") => httparse_respond(black_box(input), &mut out),
             m if m.starts_with("httparse") => bare_httparse(black_box(input)),
             _ => serve(conn, black_box(input), Duration::from_micros(i as u64 + 100)).0,
         };

@@ -11,29 +11,10 @@ use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use h1conn::Connection;
 
 mod common;
-use common::{config, pipelined, serve, BROWSER, MINIMAL};
+use common::{bare_httparse, config, httparse_respond, pipelined, serve, BROWSER, MINIMAL};
 
 /// Requests per pipelined buffer.
 const PIPELINE: usize = 16;
-
-/// Parses every request in `buf` with httparse alone; returns how many were parsed.
-fn bare_httparse(buf: &[u8]) -> usize {
-    let mut off = 0;
-    let mut n = 0;
-    while off < buf.len() {
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut req = httparse::Request::new(&mut headers);
-        match req.parse(&buf[off..]) {
-            Ok(httparse::Status::Complete(len)) => {
-                black_box(&req);
-                off += len;
-                n += 1;
-            }
-            _ => break,
-        }
-    }
-    n
-}
 
 fn per_request(c: &mut Criterion) {
     let mut group = c.benchmark_group("per_request");
@@ -46,6 +27,10 @@ fn per_request(c: &mut Criterion) {
         group.throughput(Throughput::Elements(PIPELINE as u64));
         group.bench_with_input(BenchmarkId::new("httparse", name), &buf, |b, buf| {
             b.iter(|| assert_eq!(bare_httparse(black_box(buf)), PIPELINE))
+        });
+        group.bench_with_input(BenchmarkId::new("httparse_respond", name), &buf, |b, buf| {
+            let mut out = Vec::new();
+            b.iter(|| assert_eq!(httparse_respond(black_box(buf), &mut out), PIPELINE))
         });
         for (label, cfg) in &configs {
             group.bench_with_input(BenchmarkId::new(*label, name), &buf, |b, buf| {
@@ -63,6 +48,14 @@ fn per_request(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("httparse_single", name), req, |b, req| {
             b.iter(|| assert_eq!(bare_httparse(black_box(req)), 1))
         });
+        group.bench_with_input(
+            BenchmarkId::new("httparse_respond_single", name),
+            req,
+            |b, req| {
+                let mut out = Vec::new();
+                b.iter(|| assert_eq!(httparse_respond(black_box(req), &mut out), 1))
+            },
+        );
         for (label, cfg) in &configs {
             let id = BenchmarkId::new(format!("{label}_single"), name);
             group.bench_with_input(id, req, |b, req| {

@@ -17,7 +17,8 @@ CRIT_ARGS=(--measurement-time 3 --warm-up-time 1 --noplot)
 
 echo "== machine"
 echo "cores: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
+COMMIT="${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')}"
+echo "commit: $COMMIT"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 cargo bench --no-run >/dev/null 2>&1 || cargo bench --no-run
@@ -26,10 +27,12 @@ for round in $(seq 1 "$ROUNDS"); do
   rm -rf "$CARGO_TARGET_DIR/criterion"
   for b in $BENCHES; do
     echo "== round $round/$ROUNDS: $b"
-    cargo bench -q --bench "$b" -- "${CRIT_ARGS[@]}" 2>&1 | awk '
-      /^[a-z_0-9]+\// { name = $1 }
+    log="$CARGO_TARGET_DIR/bench-$b.log"
+    cargo bench -q --bench "$b" -- "${CRIT_ARGS[@]}" >"$log" 2>&1 || { tail -20 "$log"; exit 1; }
+    awk '
+      /^[A-Za-z_0-9]+\// { name = $1 }
       /time:/ { match($0, /\[[^]]*\]/); split(substr($0, RSTART + 1, RLENGTH - 2), t, " ");
-                printf "  %-55s %s %s\n", name, t[3], t[4] }'
+                printf "  %-55s %s %s\n", name, t[3], t[4] }' "$log"
   done
   mkdir -p "$OUT"
   cp -r "$CARGO_TARGET_DIR/criterion" "$OUT/$round"
@@ -51,7 +54,7 @@ if [ -z "${ONLY:-}" ] && command -v valgrind >/dev/null; then
   n=3200
   for req in minimal browser; do
     base=""
-    for mode in httparse h1conn h1conn_keep h1conn_single h1conn_keep_single; do
+    for mode in httparse httparse_respond h1conn h1conn_keep h1conn_single h1conn_keep_single; do
       ir=$(valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
         --callgrind-out-file=/dev/null "$bin" "$mode" "$req" "$n" 2>&1 |
         awk '/Collected/ {print $4}')

@@ -34,8 +34,12 @@ def rows(root):
         for mode, base, per in [
             ("h1conn", "httparse", PIPELINE),
             ("h1conn_keep", "httparse", PIPELINE),
+            ("h1conn", "httparse_respond", PIPELINE),
+            ("h1conn_keep", "httparse_respond", PIPELINE),
             ("h1conn_single", "httparse_single", 1),
             ("h1conn_keep_single", "httparse_single", 1),
+            ("h1conn_single", "httparse_respond_single", 1),
+            ("h1conn_keep_single", "httparse_respond_single", 1),
         ]:
             a = median_ns(root, "per_request", mode, req)
             b = median_ns(root, "per_request", base, req)
@@ -64,7 +68,7 @@ def main():
     ]
     runs = [rows(d) for d in dirs]
     keys = [(s, l) for s, l, *_ in runs[0]] if runs else []
-    print(f"{'figure':<58} {'value':>12} {'baseline':>12} {'ratio':>7}   (median of {len(runs)} run(s))")
+    print(f"{'figure':<62} {'value':>12} {'baseline':>12} {'ratio':>7}   (median of {len(runs)} run(s))")
     section = None
     for key in keys:
         vals = [r for run in runs for r in run if (r[0], r[1]) == key]
@@ -79,7 +83,7 @@ def main():
         spread = ""
         if len(vals) > 1:
             spread = f"  [{min(v[4] for v in vals):.2f}..{max(v[4] for v in vals):.2f}]"
-        print(f"{key[1]:<58} {a:>12.1f} {b:>12.1f} {ratio:>7.2f}{spread}")
+        print(f"{key[1]:<62} {a:>12.1f} {b:>12.1f} {ratio:>7.2f}{spread}")
 
 
 if __name__ == "__main__":

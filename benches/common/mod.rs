@@ -28,6 +28,9 @@ Sec-Fetch-Site: same-origin\r\n\
 /// The response body every benchmark sends.
 pub const BODY: &[u8] = b"hello";
 
+/// The response header fields every benchmark sends (the connection adds Content-Length).
+pub const HEADERS: &[(&str, &[u8])] = &[("Content-Type", b"text/plain")];
+
 /// `n` copies of `req`, as one pipelined buffer.
 pub fn pipelined(req: &[u8], n: usize) -> Vec<u8> {
     let mut v = Vec::with_capacity(req.len() * n);
@@ -53,7 +56,7 @@ pub fn config(release_idle_memory: bool) -> Arc<Config> {
 /// successful write). Returns how many requests were answered and how many output bytes were
 /// produced.
 pub fn serve(conn: &mut Connection, input: &[u8], now: Duration) -> (usize, usize) {
-    let resp = Response::new(200).headers(&[("Content-Type", b"text/plain")]);
+    let resp = Response::new(200).headers(HEADERS);
     let mut answered = 0;
     let mut written = 0;
     let mut off = 0;
@@ -106,4 +109,68 @@ pub fn served_connection(n: usize, req: &[u8], cfg: &Arc<Config>) -> (Connection
 /// binary, so tests only check that the benchmarks build.
 pub fn benchmarking() -> bool {
     std::env::args().any(|a| a == "--bench")
+}
+
+/// Parses every request in `buf` with httparse alone; returns how many were parsed.
+pub fn bare_httparse(buf: &[u8]) -> usize {
+    let mut off = 0;
+    let mut n = 0;
+    while off < buf.len() {
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(&buf[off..]) {
+            Ok(httparse::Status::Complete(len)) => {
+                std::hint::black_box(&req);
+                off += len;
+                n += 1;
+            }
+            _ => break,
+        }
+    }
+    n
+}
+
+/// The same job as [`serve`] without a state machine, as a minimal hand-written server does it:
+/// parse each request with httparse, append the bytes h1conn writes for the same response (status
+/// line, Content-Type, Content-Length, body) to a reused output buffer, then drain it.
+pub fn httparse_respond(buf: &[u8], out: &mut Vec<u8>) -> usize {
+    let mut off = 0;
+    let mut n = 0;
+    while off < buf.len() {
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(&buf[off..]) {
+            Ok(httparse::Status::Complete(len)) => {
+                std::hint::black_box(&req);
+                out.extend_from_slice(b"HTTP/1.1 200 OK\r\n");
+                for (name, value) in HEADERS {
+                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(b": ");
+                    out.extend_from_slice(value);
+                    out.extend_from_slice(b"\r\n");
+                }
+                out.extend_from_slice(b"Content-Length: ");
+                let mut digits = [0u8; 20];
+                let mut i = digits.len();
+                let mut len_left = BODY.len();
+                loop {
+                    i -= 1;
+                    digits[i] = b'0' + (len_left % 10) as u8;
+                    len_left /= 10;
+                    if len_left == 0 {
+                        break;
+                    }
+                }
+                out.extend_from_slice(&digits[i..]);
+                out.extend_from_slice(b"\r\n\r\n");
+                out.extend_from_slice(BODY);
+                off += len;
+                n += 1;
+            }
+            _ => break,
+        }
+    }
+    std::hint::black_box(&out[..]);
+    out.clear();
+    n
 }
