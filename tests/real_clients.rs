@@ -7,6 +7,7 @@
 //! external tool fails its test with a message naming the Debian package (the CI script installs
 //! them: curl, apache2-utils, wrk, chromium, python3). Everything stays on loopback, every wait is
 //! bounded, and every child process is killed when its guard drops.
+#![cfg(unix)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
