@@ -124,3 +124,16 @@ fn split_invariant_with_eof(input: &[u8]) {
     let bytewise = run_pieces(input.chunks(1).collect());
     assert_eq!(whole, bytewise, "{:?}", input.escape_ascii().to_string());
 }
+
+/// RFC 9112 §3 (and the 32-byte `Limits::max_method`): a 32-byte token followed by CRLF is a
+/// malformed request line (no SP, no target), 400. When the CR arrives before its LF, the
+/// partial-line check counts the CR into the method and answers 501 "method longer than any
+/// known"; fed whole, the same bytes get 400. Found by the `request_stream` fuzz target.
+#[test]
+#[ignore = "bug: the partial request-line check counts a trailing CR into the method length"]
+fn rfc9112_3_method_length_excludes_trailing_cr() {
+    let input: &[u8] = b"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\r\n\r\n";
+    let (_, whole) = run(input);
+    assert_eq!(status(&whole), Some(400));
+    split_invariant_with_eof(input);
+}

@@ -563,7 +563,14 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
     // request-line (h1conn ignores any number).
     let request_line = loop {
         match next_line(input, pos) {
-            Err(e) => return Verdict::Reject(vec![e]),
+            Err(e) => {
+                // The line is broken, but what arrived of it may break a rule of its own first.
+                let mut v = vec![e];
+                if let Verdict::Reject(mut early) = incomplete_or_limits(input, pos, true, 0) {
+                    v.append(&mut early);
+                }
+                return Verdict::Reject(v);
+            }
             Ok(None) => return incomplete_or_limits(input, pos, true, 0),
             Ok(Some((&[], next))) => pos = next,
             Ok(Some((line, next))) => break (line, next),
@@ -585,6 +592,9 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
         let (line, next) = match next_line(input, pos) {
             Err(e) => {
                 violations.push(e);
+                if let Verdict::Reject(mut early) = incomplete_or_limits(input, pos, false, field_lines) {
+                    violations.append(&mut early);
+                }
                 return Verdict::Reject(violations);
             }
             Ok(None) => {
@@ -693,27 +703,33 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
 /// never become valid.
 fn incomplete_or_limits(input: &[u8], pos: usize, in_request_line: bool, fields: usize) -> Verdict {
     let partial = &input[pos..];
+    let partial = &partial[..partial.iter().position(|&b| b == b'\n').unwrap_or(partial.len())];
     let partial = partial.strip_suffix(b"\r").unwrap_or(partial);
+    let mut found = Vec::new();
     if in_request_line {
         let method_end = partial.iter().position(|&b| b == b' ').unwrap_or(partial.len());
         if method_end > MAX_METHOD {
-            return Verdict::Reject(vec![v(501, "RFC 9112 §3 method too long")]);
+            found.push(v(501, "RFC 9112 §3 method too long"));
         }
         if !partial[..method_end].iter().all(|&b| is_tchar(b)) {
-            return Verdict::Reject(vec![v(400, "RFC 9112 §3.1 method = token")]);
+            found.push(v(400, "RFC 9112 §3.1 method = token"));
         }
         if partial.len() > MAX_REQUEST_LINE {
-            return Verdict::Reject(vec![v(414, "RFC 9112 §3 request line too long")]);
+            found.push(v(414, "RFC 9112 §3 request line too long"));
         }
     } else {
         if partial.len() > MAX_FIELD_LINE {
-            return Verdict::Reject(vec![v(431, "RFC 9110 §5.4 field line too large")]);
+            found.push(v(431, "RFC 9110 §5.4 field line too large"));
         }
         if fields > MAX_FIELDS {
-            return Verdict::Reject(vec![v(431, "RFC 9110 §5.4 too many fields")]);
+            found.push(v(431, "RFC 9110 §5.4 too many fields"));
         }
     }
-    Verdict::Incomplete
+    if found.is_empty() {
+        Verdict::Incomplete
+    } else {
+        Verdict::Reject(found)
+    }
 }
 
 // ---- chunked bodies (RFC 9112 §7.1) ----------------------------------------------------------------
