@@ -1306,6 +1306,7 @@ struct AppRequest {
 /// * no request is surfaced after a close decision; requests per connection ≤ `max_requests`;
 /// * `Keep-Alive: max=N` counts down by one per response;
 /// * responses leave in request order (each carries the index of its request);
+/// * after a peer error nothing more is parsed; no `100 Continue` to HTTP/1.0;
 /// * after `handle_timeout(now)` no deadline lies in the past.
 pub fn connection_ops(input: &OpsInput) {
     let cfg = input.config.config();
@@ -1315,6 +1316,7 @@ pub fn connection_ops(input: &OpsInput) {
     let mut wire = Vec::new();
     let mut close_decided_at: Option<usize> = None;
     let mut pending: Vec<u8> = Vec::new();
+    let mut errored = false;
     for op in &input.ops {
         match op {
             Op::Feed(i) => {
@@ -1360,7 +1362,12 @@ pub fn connection_ops(input: &OpsInput) {
                 let _ = c.send_full(&r, &vec![b'f'; usize::from(*n)], now);
             }
             Op::AcceptBody => {
+                let before = c.transmit().len();
                 let _ = c.accept_body(now);
+                if apps.last().is_some_and(|a| a.version == Version::Http10) {
+                    // RFC 9110 §10.1.1, §15.2: never a 1xx to an HTTP/1.0 client.
+                    assert_eq!(c.transmit().len(), before, "100 Continue to HTTP/1.0");
+                }
             }
             Op::Write(share) => {
                 let len = c.transmit().len();
@@ -1372,6 +1379,16 @@ pub fn connection_ops(input: &OpsInput) {
             Op::Shutdown => c.shutdown(now),
         }
         while let Some(ev) = c.poll_event() {
+            match &ev {
+                Event::Error(_) => {
+                    assert!(!errored, "a second peer error");
+                    errored = true;
+                }
+                Event::Data(_) | Event::End(_) | Event::Request(_) => {
+                    assert!(!errored, "input parsed after a peer error: {ev:?}");
+                }
+                Event::Upgrade(_) => {}
+            }
             if let Event::Request(r) = ev {
                 assert!(
                     close_decided_at.is_none(),
