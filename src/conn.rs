@@ -456,9 +456,10 @@ impl Connection {
         Ok(())
     }
 
-    /// Ends the response. A Content-Length body that is short aborts the connection (it can never
-    /// be reused, RFC 9112 §8); the call still succeeds so the caller sees the abort in
-    /// [`poll_close`](Connection::poll_close).
+    /// Ends the response. A Content-Length body that is short is cut off as by
+    /// [`abort_response`](Connection::abort_response): the client sees the connection close before
+    /// the announced length (RFC 9112 §8) and the connection is never reused; the call still
+    /// succeeds.
     pub fn finish(&mut self, now: Duration) -> Result<(), UsageError> {
         self.tick(now);
         let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
@@ -468,7 +469,8 @@ impl Connection {
         cur.resp = Resp::Finished;
         match framing {
             ResponseFraming::Length(_) if remaining > 0 => {
-                self.abort(CloseReason::Aborted);
+                self.cut_response();
+                self.settle();
                 return Ok(());
             }
             ResponseFraming::Chunked => self.wbuf.put_slice(b"0\r\n\r\n"),
@@ -478,6 +480,35 @@ impl Connection {
         self.end_response();
         self.settle();
         Ok(())
+    }
+
+    /// Cuts the response under way short: what was already given is still transmitted, the body is
+    /// left incomplete (no last chunk; fewer bytes than the Content-Length) so the client sees the
+    /// failure, and the connection closes after the output is flushed (reason
+    /// [`CloseReason::Aborted`]). For when the application fails mid-body, or the request body
+    /// turned out bad after the response started.
+    pub fn abort_response(&mut self, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
+        if !matches!(cur.resp, Resp::Sending { .. }) {
+            return Err(not_sending(cur.resp));
+        }
+        cur.resp = Resp::Finished;
+        self.cut_response();
+        self.settle();
+        Ok(())
+    }
+
+    /// Ends the exchange without completing its body framing: flush, then close.
+    fn cut_response(&mut self) {
+        self.latch.close(CloseReason::Aborted);
+        self.drop_exchange();
+        let how = if self.rbuf.is_empty() {
+            CloseHow::Graceful
+        } else {
+            CloseHow::Linger
+        };
+        self.stop_parsing_and_close(how);
     }
 
     /// Convenience: a whole response with a body known in advance (its length is set from `body`).
@@ -530,7 +561,9 @@ impl Connection {
     }
 
     /// Sets the `Date` value written on the responses the connection makes itself (error
-    /// responses); format it with [`http_date`](crate::http_date).
+    /// responses, including the 408 of a timer); format it with [`http_date`](crate::http_date).
+    /// The value is used as it is: refresh it before `handle_input` and `handle_timeout` (once a
+    /// second is enough).
     pub fn set_date(&mut self, date: [u8; 29]) {
         self.date = Some(date);
     }

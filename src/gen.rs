@@ -1411,7 +1411,7 @@ pub fn connection_ops(input: &OpsInput) {
             break;
         }
     }
-    let aborted = matches!(c.poll_close(), Some(cl) if cl.how == crate::CloseHow::Abort);
+    let aborted = c.keep_alive().reasons().contains(crate::CloseReason::Aborted);
     wire.extend_from_slice(c.transmit());
     // Index final responses of the application to their request by the X-Req tag.
     let mut no_body = |_: usize, r: &WireResponse| {

@@ -458,6 +458,9 @@ impl HeadScanner {
                     // RFC 9112 §2.2: empty lines before the request line are skipped.
                     self.start = nl + 1;
                 } else {
+                    // The same early checks as on a partial line, so the verdict does not depend on
+                    // how the input was split.
+                    check_request_line_prefix(&buf[ls..le], limits)?;
                     check_request_line_len(&buf[ls..le], limits)?;
                     self.line_no = 1;
                 }
@@ -519,7 +522,7 @@ impl HeadScanner {
         // A trailing CR may be the first half of the terminator.
         let len = line.len() - usize::from(line.last() == Some(&b'\r'));
         if self.line_no == 0 {
-            check_request_line_prefix(line, limits)?;
+            check_request_line_prefix(&line[..len], limits)?;
             if len > limits.max_request_line {
                 check_request_line_len(line, limits)?;
             }
@@ -552,11 +555,8 @@ fn check_request_line_prefix(line: &[u8], limits: &Limits) -> Result<(), PeerErr
     let line = &line[..line.len().min(limits.max_method + 1)];
     let m_end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
     let method = &line[..m_end];
-    if let Some(&b) = method.iter().find(|&&b| !is_tchar(b)) {
-        // A CR at the very end of a partial line may still be a terminator.
-        if !(b == b'\r' && m_end == line.len() && method.last() == Some(&b'\r')) {
-            return Err(K::BadRequestLine.into());
-        }
+    if method.iter().any(|&b| !is_tchar(b)) {
+        return Err(K::BadRequestLine.into());
     }
     if m_end > limits.max_method {
         return Err(K::MethodTooLong.into());

@@ -21,6 +21,7 @@
 //! 4. **Respond** in request order: [`Connection::send_response`], then [`Connection::send_body`] as
 //!    often as needed, then [`Connection::finish`] (or [`Connection::send_full`]). Interim 1xx may
 //!    come first. The connection adds Content-Length / Transfer-Encoding / Connection / Keep-Alive.
+//!    [`Connection::abort_response`] cuts a response short (flush what was given, then close).
 //! 5. **Output.** Write [`Connection::transmit`] to the transport and acknowledge what was written
 //!    with [`Connection::handle_written`]`(n, now)`; if writing fails, call
 //!    [`Connection::handle_write_failed`].

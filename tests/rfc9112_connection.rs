@@ -381,7 +381,7 @@ fn rfc9112_11_1_response_splitting_refused() {
 }
 
 #[test]
-fn rfc9112_8_body_longer_than_announced_refused_shorter_aborts() {
+fn rfc9112_8_body_longer_than_announced_refused_shorter_is_cut_off() {
     let mut s = Sim::new(cfg());
     s.send(&get("/"));
     s.conn
@@ -390,11 +390,35 @@ fn rfc9112_8_body_longer_than_announced_refused_shorter_aborts() {
     assert_eq!(s.conn.send_body(b"abcd", s.now), Err(UsageError::BodyTooLong));
     s.conn.send_body(b"ab", s.now).unwrap();
     s.conn.finish(s.now).unwrap();
+    s.pump();
+    // What was given leaves; the connection closes before the announced length.
+    assert_eq!(s.take_wire(), "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab");
     let c = s.close().unwrap();
-    assert_eq!(c.how, CloseHow::Abort);
-    assert!(c.reasons.contains(CloseReason::Aborted));
-    assert!(s.conn.is_done());
-    assert!(s.conn.transmit().is_empty(), "aborted output is void");
+    assert_eq!(c.how, CloseHow::Graceful);
+    assert_eq!(reasons(&s), vec![CloseReason::Aborted]);
+}
+
+#[test]
+fn rfc9112_7_1_abort_response_leaves_chunked_body_without_last_chunk() {
+    let mut s = Sim::new(cfg());
+    let mut input = get("/a");
+    input.extend(get("/b"));
+    s.send(&input);
+    s.conn.send_response(&Response::new(200), s.now).unwrap();
+    s.conn.send_body(b"part", s.now).unwrap();
+    s.conn.abort_response(s.now).unwrap();
+    s.pump();
+    assert_eq!(
+        s.take_wire(),
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\npart\r\n"
+    );
+    assert_eq!(
+        s.take_log(),
+        vec!["request GET /a", "end"],
+        "nothing served after the cut"
+    );
+    assert!(s.close().is_some());
+    assert_eq!(s.conn.abort_response(s.now), Err(UsageError::NoRequestPending));
 }
 
 #[test]
