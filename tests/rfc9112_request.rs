@@ -388,7 +388,8 @@ fn rfc9112_3_2_2_absolute_form_authority_comes_from_target() {
 #[test]
 fn rfc9112_3_2_path_and_query_of_origin_and_absolute_forms() {
     use core::time::Duration;
-    let cases: [(&[u8], &[u8], Option<&[u8]>); 5] = [
+    type Case<'a> = (&'a [u8], &'a [u8], Option<&'a [u8]>);
+    let cases: [Case; 5] = [
         (
             b"GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: h\r\n\r\n",
             b"/a/b",
