@@ -4,7 +4,10 @@
 # worker, `return 200`) as a reference column when it is installed.
 #
 # Scenarios: wrk keep-alive (50 connections), wrk with `Connection: close`, ab -k (HTTP/1.0
-# keep-alive). The servers run side by side (idle when not loaded) and are measured alternately,
+# keep-alive), all on `GET $LOAD_PATH` (default `/`). hyper and nginx answer with a body as long as
+# the one `serve` sends for that path (read from its Content-Length first); `serve` runs with
+# `--max-requests 0` (unlimited, as hyper; nginx gets keepalive_requests 1000000) unless
+# MAX_REQUESTS says otherwise. The servers run side by side (idle when not loaded) and are measured alternately,
 # round after round (A B C A B C ...), since the load generator shares the machine's cores; the
 # table shows requests/second per round, the medians, and the ratios serve/hyper and serve/nginx.
 #
@@ -24,6 +27,8 @@ CONNS="${CONNS:-50}"
 THREADS="${THREADS:-1}"
 WRK_THREADS="${WRK_THREADS:-1}"
 WITH_NGINX="${WITH_NGINX:-auto}"
+LOAD_PATH="${LOAD_PATH:-/}"
+MAX_REQUESTS="${MAX_REQUESTS:-0}"
 
 for tool in wrk ab python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk apache2-utils python3)"; exit 1; }
@@ -72,8 +77,9 @@ free_port() {
 }
 
 start_nginx() {
-  local port
+  local port body
   port="$(free_port)"
+  body="$(head -c "$1" /dev/zero | tr '\0' x)"
   mkdir -p "$WORK/nginx"
   cat >"$WORK/nginx/nginx.conf" <<EOF
 worker_processes 1;
@@ -91,7 +97,7 @@ http {
     scgi_temp_path $WORK/nginx/scgi;
     server {
         listen 127.0.0.1:$port;
-        location / { default_type text/plain; return 200 "hello\n"; }
+        location / { default_type text/plain; return 200 "$body"; }
     }
 }
 EOF
@@ -106,43 +112,45 @@ EOF
   echo "nginx listening on $ADDR_nginx (one worker, return 200)"
 }
 
-# check ADDR: one GET / over a raw socket; prints the status line.
+# check ADDR: one GET $LOAD_PATH over a raw socket; prints the status line and the response
+# fields, sets BODY_BYTES from Content-Length.
 check() {
-  local host="${1%:*}" port="${1##*:}" line
+  local host="${1%:*}" port="${1##*:}" head
   exec 3<>"/dev/tcp/$host/$port"
-  printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$1" >&3
-  line="$(timeout 5 head -1 <&3 | tr -d '\r')"
+  printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$LOAD_PATH" "$1" >&3
+  head="$(timeout 5 sed -u '/^\r*$/q' <&3 | tr -d '\r')"
   exec 3<&-
-  echo "  GET / -> $line"
-  case "$line" in *" 200 "*) ;; *) echo "unexpected answer"; exit 1 ;; esac
+  echo "  GET $LOAD_PATH -> $(paste -sd'|' <<<"$head" | sed 's/|$//; s/|/ | /g')"
+  case "$(head -1 <<<"$head")" in *" 200 "*) ;; *) echo "unexpected answer"; exit 1 ;; esac
+  BODY_BYTES="$(awk -F': *' 'tolower($1) == "content-length" {print $2}' <<<"$head")"
 }
 
 echo "== servers (tokio worker threads: $THREADS)"
-start serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads "$THREADS"
-start hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads "$THREADS"
+start serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --max-requests "$MAX_REQUESTS"
+check "$ADDR_serve"
+SERVE_BODY_BYTES="$BODY_BYTES"
+start hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --body-bytes "$SERVE_BODY_BYTES"
+check "$ADDR_hyper"
 SERVERS=(serve hyper)
 if [ "$WITH_NGINX" = 1 ]; then
-  start_nginx
+  start_nginx "$SERVE_BODY_BYTES"
+  check "$ADDR_nginx"
   SERVERS+=(nginx)
 fi
-for s in "${SERVERS[@]}"; do
-  a="ADDR_$s"
-  check "${!a}"
-done
 
 # measure SCENARIO ADDR: prints requests/second; notes errors on stderr.
 measure() {
   local scenario="$1" addr="$2" out rps
   case "$scenario" in
     wrk_keepalive)
-      out="$(timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" "http://$addr/" || true)"
+      out="$(timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" "http://$addr$LOAD_PATH" || true)"
       rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
     wrk_close)
       out="$(timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" \
-        -H 'Connection: close' "http://$addr/" || true)"
+        -H 'Connection: close' "http://$addr$LOAD_PATH" || true)"
       rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
     ab_http10_keepalive)
-      out="$(timeout $((DURATION + 30)) ab -k -q -c "$CONNS" -t "$DURATION" -n 10000000 "http://$addr/" 2>&1 || true)"
+      out="$(timeout $((DURATION + 30)) ab -k -q -c "$CONNS" -t "$DURATION" -n 10000000 "http://$addr$LOAD_PATH" 2>&1 || true)"
       rps="$(awk '/^Requests per second:/ {print $4}' <<<"$out")"
       local failed
       failed="$(awk '/^Failed requests:/ {print $3}' <<<"$out")"

@@ -1,6 +1,7 @@
 //! hyper 1.x hello world with the same flags as h1conn's `serve` example: `--listen ADDR` (port 0
-//! allowed; prints `listening on ADDR` first), `--threads N` (tokio worker threads). `GET /` answers
-//! 200 with a short text body.
+//! allowed; prints `listening on ADDR` first), `--threads N` (tokio worker threads). Every GET is
+//! answered 200 with a text body of `--body-bytes N` bytes (default 6, `hello` and a newline), so
+//! scripts/load.sh can match the length of what `serve` sends; anything else gets 404.
 
 use std::convert::Infallible;
 use std::io::Write;
@@ -13,26 +14,29 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-async fn hello(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let (status, body): (StatusCode, &'static [u8]) = match (req.method().as_str(), req.uri().path()) {
-        ("GET", "/") => (StatusCode::OK, b"hello\n"),
-        _ => (StatusCode::NOT_FOUND, b"not found\n"),
+async fn hello(req: Request<Incoming>, body: Bytes) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (status, body) = match req.method().as_str() {
+        "GET" => (StatusCode::OK, body),
+        _ => (StatusCode::NOT_FOUND, Bytes::from_static(b"not found\n")),
     };
-    let mut resp = Response::new(Full::new(Bytes::from_static(body)));
+    let mut resp = Response::new(Full::new(body));
     *resp.status_mut() = status;
-    resp.headers_mut()
-        .insert("content-type", "text/plain".parse().expect("static value"));
+    let headers = resp.headers_mut();
+    headers.insert("server", "hyper-hello".parse().expect("static value"));
+    headers.insert("content-type", "text/plain".parse().expect("static value"));
     Ok(resp)
 }
 
 fn main() {
     let mut listen = String::from("127.0.0.1:8080");
     let mut threads = 1usize;
+    let mut body_bytes = 6usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--listen" => listen = args.next().expect("--listen ADDR"),
             "--threads" => threads = args.next().and_then(|n| n.parse().ok()).expect("--threads N"),
+            "--body-bytes" => body_bytes = args.next().and_then(|n| n.parse().ok()).expect("--body-bytes N"),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -41,6 +45,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    let mut text = b"hello\n".repeat(body_bytes / 6 + 1);
+    text.truncate(body_bytes);
+    let body = Bytes::from(text);
     rt.block_on(async move {
         let listener = TcpListener::bind(&listen).await.expect("bind");
         println!("listening on {}", listener.local_addr().expect("address"));
@@ -50,9 +57,11 @@ fn main() {
                 continue;
             };
             let _ = stream.set_nodelay(true);
+            let body = body.clone();
             tokio::spawn(async move {
+                let service = service_fn(move |req| hello(req, body.clone()));
                 let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service_fn(hello))
+                    .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
         }
