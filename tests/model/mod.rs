@@ -138,28 +138,23 @@ fn v(status: u16, rule: &'static str) -> Violation {
 }
 
 /// Splits the next CRLF-terminated line off `input[pos..]` (RFC 9112 §2.2: lines end in CRLF; a bare
-/// LF is rejected in the strict profile, a bare CR anywhere is rejected).
-/// `Ok(None)`: no line end yet.
+/// LF is rejected in the strict profile). `Ok(None)`: no line end yet. A bare CR inside the line
+/// is left for the caller to report (the line structure is still known).
 fn next_line(input: &[u8], pos: usize) -> Result<Option<(&[u8], usize)>, Violation> {
     let rest = &input[pos..];
     let Some(lf) = rest.iter().position(|&b| b == b'\n') else {
-        // A CR followed by something other than LF is a bare CR already.
-        for (i, &b) in rest.iter().enumerate() {
-            if b == b'\r' && i + 1 < rest.len() {
-                return Err(v(400, "RFC 9112 §2.2 bare CR"));
-            }
-        }
         return Ok(None);
     };
     if lf == 0 || rest[lf - 1] != b'\r' {
         // DEFAULT: the strict profile refuses the bare-LF MAY.
         return Err(v(400, "RFC 9112 §2.2 bare LF"));
     }
-    let line = &rest[..lf - 1];
-    if line.contains(&b'\r') {
-        return Err(v(400, "RFC 9112 §2.2 bare CR"));
-    }
-    Ok(Some((line, pos + lf + 1)))
+    Ok(Some((&rest[..lf - 1], pos + lf + 1)))
+}
+
+/// RFC 9112 §2.2: a CR not followed by LF. DEFAULT: strict 400 (not replaced by SP).
+fn bare_cr(line: &[u8]) -> Option<Violation> {
+    line.contains(&b'\r').then(|| v(400, "RFC 9112 §2.2 bare CR"))
 }
 
 /// RFC 9112 §2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT (case-sensitive).
@@ -578,7 +573,7 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
     };
     let head_start = pos;
     let (line, mut pos) = request_line;
-    let mut violations = Vec::new();
+    let mut violations: Vec<Violation> = bare_cr(line).into_iter().collect();
     let parsed_line = match parse_request_line(line) {
         Ok(p) => Some(p),
         Err(mut e) => {
@@ -598,10 +593,16 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
                 return Verdict::Reject(violations);
             }
             Ok(None) => {
-                if !violations.is_empty() {
-                    return Verdict::Reject(violations);
+                if input.len() - head_start > MAX_HEAD + 1 {
+                    violations.push(v(431, "RFC 9110 §5.4 header section too large"));
                 }
-                return incomplete_or_limits(input, pos, false, field_lines);
+                if let Verdict::Reject(mut early) = incomplete_or_limits(input, pos, false, field_lines) {
+                    violations.append(&mut early);
+                }
+                if violations.is_empty() {
+                    return Verdict::Incomplete;
+                }
+                return Verdict::Reject(violations);
             }
             Ok(Some(x)) => x,
         };
@@ -618,6 +619,10 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
         }
         if line.len() > MAX_FIELD_LINE {
             violations.push(v(431, "RFC 9110 §5.4 field line too large"));
+        }
+        if let Some(e) = bare_cr(line) {
+            violations.push(e);
+            continue;
         }
         if is_ows(line[0]) {
             // RFC 9112 §2.2 whitespace after the start line; §5.2 obs-fold (strict: 400).
@@ -705,7 +710,7 @@ fn incomplete_or_limits(input: &[u8], pos: usize, in_request_line: bool, fields:
     let partial = &input[pos..];
     let partial = &partial[..partial.iter().position(|&b| b == b'\n').unwrap_or(partial.len())];
     let partial = partial.strip_suffix(b"\r").unwrap_or(partial);
-    let mut found = Vec::new();
+    let mut found: Vec<Violation> = bare_cr(partial).into_iter().collect();
     if in_request_line {
         let method_end = partial.iter().position(|&b| b == b' ').unwrap_or(partial.len());
         if method_end > MAX_METHOD {
