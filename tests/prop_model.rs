@@ -124,6 +124,33 @@ proptest! {
         check_head(head.as_bytes())?;
     }
 
+    /// RFC 9112 §3.2 with RFC 3986 §3.2.2: Host values with IP-literals built from IPv6 pieces
+    /// (h16 groups of 1 to 5 digits, `:` and `::`, IPv4 tails, IPvFuture), valid and not, are
+    /// accepted or answered 400 as the model says.
+    #[test]
+    fn rfc9112_3_2_ip_literal_hosts_match_model(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                3 => "[0-9a-fA-F]{1,4}",
+                1 => "[0-9a-f]{5}",
+                3 => Just(":".to_string()),
+                1 => Just("::".to_string()),
+                1 => "(25[0-6]|1?[0-9]{1,2}|0[0-9])\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}",
+                1 => "[vV][0-9a-fA-F]{0,2}\\.[a-z:]{0,3}",
+                1 => "[g%]",
+            ],
+            0..12,
+        ),
+        port in proptest::option::of("[0-9]{0,5}"),
+    ) {
+        let mut host = format!("[{}]", parts.concat());
+        if let Some(p) = port {
+            host.push(':');
+            host.push_str(&p);
+        }
+        check_head(format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())?;
+    }
+
     /// RFC 9112 §6.3, RFC 9110 §6.4.1, §8.6: the framing the connection chooses for a response
     /// agrees with the model, for any method, version, status and known or unknown length.
     #[test]
