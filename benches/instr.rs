@@ -10,6 +10,8 @@
 //! `h1conn_keep` (`release_idle_memory = false`), each optionally with `_single` (one request per
 //! input call instead of 16 pipelined); REQUEST: `minimal` or `browser`; N: requests (multiple of
 //! 16).
+//! `instr timers SERVED` instead runs 10000 `handle_timeout` + `poll_timeout` rounds on an idle
+//! connection that has served SERVED requests (collect `*measured_timers*`).
 //! Run without arguments (as `cargo bench` and `cargo test --all-targets` do) it does nothing.
 
 use core::time::Duration;
@@ -18,7 +20,9 @@ use std::hint::black_box;
 use h1conn::Connection;
 
 mod common;
-use common::{bare_httparse, config, httparse_respond, pipelined, serve, BROWSER, MINIMAL};
+use common::{
+    bare_httparse, config, httparse_respond, pipelined, serve, served_connection, BROWSER, MINIMAL,
+};
 
 #[inline(never)]
 fn measured(mode: &str, conn: &mut Connection, input: &[u8], rounds: usize) -> usize {
@@ -39,6 +43,12 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    if let [mode, served] = &args[..] {
+        if mode == "timers" {
+            timers(served.parse().expect("SERVED"));
+        }
+        return;
+    }
     let [mode, req, n] = &args[..] else {
         return;
     };
@@ -63,4 +73,24 @@ fn warm_up(conn: &mut Connection, input: &[u8]) -> usize {
     (0..4)
         .map(|i| serve(conn, input, Duration::from_micros(i + 1)).0)
         .sum()
+}
+
+/// `timers SERVED`: 10000 rounds of `poll_timeout` + `handle_timeout` (nothing expired) on an idle
+/// connection that has served SERVED requests; only `measured_timers` is collected.
+fn timers(served: usize) {
+    let (mut conn, now) = served_connection(served, MINIMAL, &config(true));
+    let deadline = conn.poll_timeout();
+    let sum = measured_timers(&mut conn, now, 10_000);
+    assert_eq!(conn.poll_timeout(), deadline);
+    println!("timers after {served} requests: {sum:?}");
+}
+
+#[inline(never)]
+fn measured_timers(conn: &mut Connection, now: Duration, rounds: usize) -> Duration {
+    let mut sum = Duration::ZERO;
+    for _ in 0..rounds {
+        conn.handle_timeout(black_box(now));
+        sum += black_box(&*conn).poll_timeout().unwrap_or_default();
+    }
+    sum
 }

@@ -65,3 +65,13 @@ if [ -z "${ONLY:-}" ] && command -v valgrind >/dev/null; then
     done
   done
 fi
+
+if [ -z "${ONLY:-}" ] && command -v valgrind >/dev/null; then
+  echo
+  echo "== handle_timeout + poll_timeout on an idle connection (callgrind, 10000 rounds)"
+  for served in 1 1000 100000; do
+    ir=$(valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured_timers*' \
+      --callgrind-out-file=/dev/null "$bin" timers "$served" 2>&1 | awk '/Collected/ {print $4}')
+    echo "  after $served requests: $((ir / 10000)) Ir per round"
+  done
+fi

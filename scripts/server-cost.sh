@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Exact, load-independent cost per request of h1conn's `serve` example and the hyper hello world
+# (benches/hyper-hello), on the same bounded workload: `ab -c 10 -n $N` after a 2000-request
+# warm-up, HTTP/1.0 keep-alive (ab -k) and one connection per request (ab without -k).
+#
+# - user-space instructions per request (valgrind --tool=callgrind, counters zeroed after the
+#   warm-up, dumped after the run);
+# - system calls per request (strace -c -f attached for the run).
+#
+#   scripts/server-cost.sh            # N=20000 on GET $LOAD_PATH (default /)
+#
+# Needs valgrind, strace and ab. Servers get --threads 1; hyper answers with a body as long as
+# serve's (read from its Content-Length). Everything is bounded and the servers are stopped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+N="${N:-20000}"
+LOAD_PATH="${LOAD_PATH:-/}"
+for tool in valgrind callgrind_control callgrind_annotate strace ab; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y valgrind strace apache2-utils)"; exit 1; }
+done
+
+cargo build -q --release --example serve
+SERVE_BIN="$CARGO_TARGET_DIR/release/examples/serve"
+(cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)
+HYPER_BIN="$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello"
+
+WORK="$(mktemp -d /tmp/h1conn-cost.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# launch NAME CMD...: starts a server that prints `listening on ADDR`; sets ADDR and PID.
+launch() {
+  local name="$1"
+  shift
+  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  PID=$!
+  PIDS+=("$PID")
+  ADDR=""
+  for _ in $(seq 1 300); do
+    ADDR="$(sed -n 's/^listening on //p' "$WORK/$name.out" | head -1)"
+    [ -n "$ADDR" ] && return
+    sleep 0.1
+  done
+  echo "$name did not start:"
+  cat "$WORK/$name.err"
+  exit 1
+}
+
+stop() {
+  kill "$PID" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+}
+
+body_bytes() {
+  local host="${1%:*}" port="${1##*:}"
+  exec 3<>"/dev/tcp/$host/$port"
+  printf 'GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$LOAD_PATH" >&3
+  timeout 5 sed -u '/^\r*$/q' <&3 | tr -d '\r' | awk -F': *' 'tolower($1) == "content-length" {print $2}'
+  exec 3<&-
+}
+
+# load ADDR KEEPALIVE N
+load() {
+  local ka=()
+  [ "$2" = 1 ] && ka=(-k)
+  timeout 600 ab "${ka[@]}" -q -c 10 -n "$3" "http://$1$LOAD_PATH" >"$WORK/ab.out" 2>&1 || true
+  local done failed
+  done="$(awk '/^Complete requests:/ {print $3}' "$WORK/ab.out")"
+  failed="$(awk '/^Failed requests:/ {print $3}' "$WORK/ab.out")"
+  [ "${done:-0}" = "$3" ] && [ "${failed:-1}" = 0 ] || { echo "ab: $done done, $failed failed"; exit 1; }
+}
+
+launch probe "$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0
+BODY="$(body_bytes "$ADDR")"
+stop
+echo "GET $LOAD_PATH: serve's body is $BODY bytes; hyper answers with as many"
+
+declare -A IR SYS
+for ka in 1 0; do
+  for name in serve hyper; do
+    if [ "$name" = serve ]; then
+      cmd=("$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0)
+    else
+      cmd=("$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$BODY")
+    fi
+    # Instructions.
+    launch "$name" valgrind --tool=callgrind --callgrind-out-file="$WORK/$name.cg" "${cmd[@]}"
+    load "$ADDR" "$ka" 2000
+    callgrind_control -z "$PID" >/dev/null 2>&1
+    load "$ADDR" "$ka" "$N"
+    callgrind_control -d "$PID" >/dev/null 2>&1
+    sleep 1
+    stop
+    dump="$(ls -t "$WORK/$name.cg".* | head -1)"
+    ir="$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1}')"
+    rm -f "$WORK/$name.cg"*
+    IR[$name$ka]=$((ir / N))
+    # System calls.
+    launch "$name" "${cmd[@]}"
+    load "$ADDR" "$ka" 2000
+    strace -c -f -p "$PID" -o "$WORK/$name.strace" 2>/dev/null &
+    st=$!
+    sleep 1
+    load "$ADDR" "$ka" "$N"
+    kill -INT "$st"
+    wait "$st" 2>/dev/null || true
+    stop
+    SYS[$name$ka]="$(awk -v n="$N" '
+      $NF == "total" { printf "%.2f", $4 / n; next }
+      /^ *[0-9]/ && $NF != "syscall" { d = (NF == 6) ? " (" $5 " failed)" : ""; s = s sprintf(" %s %.2f%s,", $NF, $4 / n, d) }
+      END { printf " =%s", s }' "$WORK/$name.strace" | sed 's/,$//')"
+  done
+  mode="HTTP/1.0 keep-alive (ab -k)"
+  [ "$ka" = 0 ] && mode="one connection per request (ab)"
+  echo
+  echo "== $mode, $N requests after 2000"
+  for name in serve hyper; do
+    printf '  %-6s %7d Ir/request   syscalls/request: %s\n' "$name" "${IR[$name$ka]}" "${SYS[$name$ka]}"
+  done
+  awk -v a="${IR[serve$ka]}" -v b="${IR[hyper$ka]}" 'BEGIN {printf "  serve/hyper instructions: %.2f\n", a / b}'
+done
