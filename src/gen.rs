@@ -1411,7 +1411,10 @@ pub fn connection_ops(input: &OpsInput) {
             break;
         }
     }
-    let aborted = c.keep_alive().reasons().contains(crate::CloseReason::Aborted);
+    // Output is cut short by an abort (void output: send stall, write failure) or by a response
+    // the application cut off (flushed, then closed).
+    let aborted = matches!(c.poll_close(), Some(cl) if cl.how == crate::CloseHow::Abort)
+        || c.keep_alive().reasons().contains(crate::CloseReason::Aborted);
     wire.extend_from_slice(c.transmit());
     // Index final responses of the application to their request by the X-Req tag.
     let mut no_body = |_: usize, r: &WireResponse| {

@@ -135,3 +135,19 @@ fn rfc9112_3_method_length_excludes_trailing_cr() {
     assert_eq!(status(&whole), Some(400));
     split_invariant_with_eof(input);
 }
+
+/// `connection_ops` fuzz finding: output voided by the send-stall abort was taken for a truncated
+/// response head that no abort explains. The checker must count both kinds of cut-off output: an
+/// abort (`CloseHow::Abort`) and a response the application cut short (reason `Aborted`).
+#[cfg(feature = "arbitrary")]
+#[test]
+fn fuzz_connection_ops_send_stall_abort_is_an_abort() {
+    use arbitrary::{Arbitrary, Unstructured};
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/connection_ops-send-stall-abort.bin"
+    ))
+    .unwrap();
+    let input = h1conn::gen::OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap();
+    h1conn::gen::connection_ops(&input);
+}
