@@ -27,9 +27,6 @@ fuzz_target!(|data: &[u8]| {
             (model::Verdict::Accept(m), None, e) => {
                 panic!("model accepts {m:?}, h1conn: error {e:?}: {}", show())
             }
-            // Known bug, tests/regressions.rs rfc9112_3_method_length_excludes_trailing_cr: remove
-            // this arm once it passes.
-            (model::Verdict::Reject(v), None, Some(501)) if !v.iter().any(|x| x.status == 501) => {}
             (model::Verdict::Reject(v), None, Some(s)) => {
                 assert!(
                     v.iter().any(|x| x.status == s),
