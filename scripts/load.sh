@@ -7,14 +7,19 @@
 # keep-alive), all on `GET $LOAD_PATH` (default `/`). hyper and nginx answer with a body as long as
 # the one `serve` sends for that path (read from its Content-Length first); `serve` runs with
 # `--max-requests 0` (unlimited, as hyper; nginx gets keepalive_requests 1000000) unless
-# MAX_REQUESTS says otherwise. The servers run side by side (idle when not loaded) and are measured alternately,
-# round after round (A B C A B C ...), since the load generator shares the machine's cores; the
-# table shows requests/second per round, the medians, and the ratios serve/hyper and serve/nginx.
+# MAX_REQUESTS says otherwise.
+#
+# The servers run side by side (idle when not loaded) and are measured alternately, round after
+# round (A B C, then C B A, ...), since the load generator shares the machine's cores; the table
+# shows requests/second per round, the medians, and the ratios serve/hyper and serve/nginx (the
+# median of the per-round ratios).
 #
 #   scripts/load.sh                        # 3 rounds of 5 s per scenario and server
 #   ROUNDS=5 DURATION=10 scripts/load.sh
 #   THREADS=2 WRK_THREADS=2 scripts/load.sh
 #   SERVE_BIN=path/to/serve scripts/load.sh   # an already built serve binary
+#   SERVE_BIN=$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello WITH_NGINX=0 scripts/load.sh
+#                                           # A/A check: hyper in both columns (noise floor)
 #
 # Needs wrk and ab (apt-get install -y wrk apache2-utils; nginx-light for the reference column).
 # Every run is bounded (wrk -d, ab -t, timeouts) and the servers are stopped on exit.
@@ -167,9 +172,16 @@ RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 echo "== load: $ROUNDS rounds x ${DURATION}s, $CONNS connections, wrk threads $WRK_THREADS"
 for round in $(seq 1 "$ROUNDS"); do
+  # Odd rounds run the servers in order, even rounds in reverse (A B C, C B A, ...): in an A/A
+  # check the first slot of a round measured a few percent high.
+  order=("${SERVERS[@]}")
+  if [ $((round % 2)) = 0 ]; then
+    order=()
+    for ((i = ${#SERVERS[@]} - 1; i >= 0; i--)); do order+=("${SERVERS[$i]}"); done
+  fi
   for scenario in "${SCENARIOS[@]}"; do
     line="round $round  $scenario"
-    for s in "${SERVERS[@]}"; do
+    for s in "${order[@]}"; do
       a="ADDR_$s"
       rps="$(measure "$scenario" "${!a}")"
       printf '%s\t%s\t%s\t%s\n' "$round" "$scenario" "$s" "$rps" >>"$RESULTS"
@@ -180,7 +192,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-echo "== requests/second, median of $ROUNDS rounds (alternated A B C per round)"
+echo "== requests/second, median of $ROUNDS rounds (order A B C, C B A, ... by round)"
 python3 - "$RESULTS" "${SERVERS[@]}" <<'EOF'
 import statistics, sys
 path, servers = sys.argv[1], sys.argv[2:]

@@ -36,6 +36,9 @@ fn main() {
         match a.as_str() {
             "--listen" => listen = args.next().expect("--listen ADDR"),
             "--threads" => threads = args.next().and_then(|n| n.parse().ok()).expect("--threads N"),
+            // Accepted so the A/A check of scripts/load.sh can stand hyper in for serve: hyper
+            // has no per-connection request limit, so only 0 (unlimited) is meaningful.
+            "--max-requests" => assert_eq!(args.next().as_deref(), Some("0"), "--max-requests 0 only"),
             "--body-bytes" => body_bytes = args.next().and_then(|n| n.parse().ok()).expect("--body-bytes N"),
             other => panic!("unknown argument {other}"),
         }
