@@ -206,11 +206,13 @@ pub struct Config {
     pub discard_budget: u64,
     /// Answer an Expect other than `100-continue` with 417 (default true; RFC 9110 §10.1.1 MAY).
     pub reject_unknown_expectations: bool,
-    /// Release buffers and in-flight state whenever the connection is idle, so an idle keep-alive
-    /// connection costs only `size_of::<Connection>()` (default true, as nginx frees its buffers
-    /// on idle keep-alive connections). Off: capacity is kept for the next request, which then
-    /// allocates nothing.
+    /// Release buffers and in-flight state of an idle connection, so an idle keep-alive
+    /// connection costs only `size_of::<Connection>()` (default true, as nginx frees the buffers of
+    /// idle keep-alive connections). Off: capacity is always kept for the next request.
     pub release_idle_memory: bool,
+    /// How long a connection stays idle before its memory is released (default 1 s; zero: at
+    /// once). A request that arrives sooner finds its buffers and allocates nothing.
+    pub release_idle_after: Duration,
 }
 
 impl Default for Config {
@@ -227,6 +229,7 @@ impl Default for Config {
             discard_budget: 256 * 1024,
             reject_unknown_expectations: true,
             release_idle_memory: true,
+            release_idle_after: Duration::from_secs(1),
         }
     }
 }

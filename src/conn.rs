@@ -4,9 +4,10 @@
 //! Layout: the part of the state every connection needs (buffers, latch, timers, counters) lives in
 //! [`Connection`] itself; the part only a connection with a request in flight needs (scanner,
 //! pipeline queue, pending events, the current exchange) lives in a boxed `Busy` that is released,
-//! together with the buffers, when the connection goes idle (unless
-//! [`Config::release_idle_memory`] is off). An idle keep-alive connection therefore costs its own
-//! size and nothing else.
+//! together with the buffers, once the connection has been idle for
+//! [`Config::release_idle_after`] (unless [`Config::release_idle_memory`] is off). An idle
+//! keep-alive connection therefore costs its own size and nothing else, while back-to-back
+//! requests reuse their buffers.
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -1308,6 +1309,7 @@ impl Connection {
                 self.stop_new_requests(CloseReason::Lifetime);
                 self.maybe_close();
             }
+            Timer::Release => self.release_now(),
         }
     }
 
@@ -1317,24 +1319,40 @@ impl Connection {
         self.refresh_timers();
     }
 
-    /// Drops the in-flight state and the buffers of a connection with nothing in flight.
+    /// True when nothing is in flight: no request, no buffered input, no pending event.
+    fn nothing_in_flight(&self) -> bool {
+        self.rbuf.is_empty()
+            && self.busy.as_ref().is_none_or(|b| {
+                b.cur.is_none() && b.queue.is_empty() && b.events.is_empty() && b.head_start.is_none()
+            })
+    }
+
+    /// True while the connection holds heap memory it could give back.
+    fn holds_memory(&self) -> bool {
+        self.busy.is_some() || self.rbuf.capacity() > 0 || self.wbuf.capacity() > 0
+    }
+
+    /// Releases at once what a finished connection holds, and an idle one's memory when the
+    /// release delay is zero (otherwise the `Release` timer does it).
     fn release_if_idle(&mut self) {
-        if !self.cfg.release_idle_memory {
+        if matches!(self.state, State::Done(_) | State::Lingering { .. }) {
+            self.busy = None;
+            self.rbuf = BytesMut::new();
             return;
         }
-        let idle_busy = self.busy.as_ref().is_none_or(|b| {
-            b.cur.is_none() && b.queue.is_empty() && b.events.is_empty() && b.head_start.is_none()
-        });
-        if self.rbuf.is_empty() && idle_busy {
+        if self.cfg.release_idle_memory && self.cfg.release_idle_after.is_zero() {
+            self.release_now();
+        }
+    }
+
+    /// Drops the in-flight state and the buffers of a connection with nothing in flight.
+    fn release_now(&mut self) {
+        if self.nothing_in_flight() {
             self.busy = None;
             self.rbuf = BytesMut::new();
         }
         if self.wbuf.is_empty() && self.wbuf.capacity() > 0 {
             self.wbuf = BytesMut::new();
-        }
-        if matches!(self.state, State::Done(_) | State::Lingering { .. }) {
-            self.busy = None;
-            self.rbuf = BytesMut::new();
         }
     }
 
@@ -1398,6 +1416,16 @@ impl Connection {
             _ => None,
         };
         self.timers.set(Timer::Lifetime, life);
+
+        let after = self.cfg.release_idle_after;
+        let release = (self.cfg.release_idle_memory
+            && !after.is_zero()
+            && self.state == State::Open
+            && self.wbuf.is_empty()
+            && self.holds_memory()
+            && self.nothing_in_flight())
+        .then(|| dur(self.idle_since.max(self.send_progress)) + after);
+        self.timers.set(Timer::Release, release);
     }
 }
 

@@ -102,7 +102,11 @@
 //! let n = conn.transmit().len();
 //! conn.handle_written(n, t0).unwrap();
 //!
-//! // Idle now: the keep-alive timer (5 s by default) is the next deadline.
+//! // Idle now: after 1 s the connection gives its buffers back (an idle keep-alive connection
+//! // holds no heap), after 5 s the keep-alive timeout closes it.
+//! assert_eq!(conn.poll_timeout(), Some(Duration::from_secs(1)));
+//! conn.handle_timeout(Duration::from_secs(1));
+//! assert_eq!(conn.heap_bytes(), 0);
 //! assert_eq!(conn.poll_timeout(), Some(Duration::from_secs(5)));
 //! conn.handle_timeout(Duration::from_secs(5));
 //! assert!(conn.is_done());

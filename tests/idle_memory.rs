@@ -26,11 +26,33 @@ fn idle_keep_alive_connection_is_at_most_256_bytes() {
     let req = b"POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\n\r\nhello";
     serve_one(&mut c, req);
     assert!(c.poll_close().is_none(), "kept alive");
+    // Buffers are kept for a request that follows at once, then released after the delay.
+    assert!(c.heap_bytes() > 0);
+    let release = c.timer(h1conn::Timer::Release).expect("release timer armed");
+    assert_eq!(release, Duration::from_secs(1));
+    c.handle_timeout(release);
     assert_eq!(
         c.heap_bytes(),
         0,
         "an idle keep-alive connection releases its buffers"
     );
+    assert_eq!(c.timer(h1conn::Timer::Release), None);
+    assert!(c.poll_close().is_none(), "still kept alive");
+    // The next request works from nothing.
+    serve_one(&mut c, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    assert_eq!(c.requests_served(), 2);
+}
+
+#[test]
+fn zero_release_delay_releases_at_once() {
+    let cfg = Config {
+        release_idle_after: Duration::ZERO,
+        ..Config::default()
+    };
+    let mut c = Connection::new(cfg, Duration::ZERO);
+    serve_one(&mut c, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    assert_eq!(c.heap_bytes(), 0);
+    assert_eq!(c.timer(h1conn::Timer::Release), None);
 }
 
 #[test]
@@ -42,4 +64,7 @@ fn without_release_capacity_is_kept_for_the_next_request() {
     let mut c = Connection::new(cfg, Duration::ZERO);
     serve_one(&mut c, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     assert!(c.heap_bytes() > 0);
+    c.handle_timeout(Duration::from_secs(2));
+    assert!(c.heap_bytes() > 0, "kept");
+    assert_eq!(c.timer(h1conn::Timer::Release), None);
 }
