@@ -317,6 +317,9 @@ impl Connection {
     /// changes nothing.
     pub fn handle_timeout(&mut self, now: Duration) {
         self.tick(now);
+        if self.timers.expired(dur(self.now)).is_none() {
+            return;
+        }
         while let Some(t) = self.timers.expired(dur(self.now)) {
             self.timers.set(t, None);
             self.fire(t);

@@ -12,7 +12,7 @@ use bytes::Bytes;
 
 use crate::config::{Limits, Rules};
 use crate::error::{PeerError, PeerErrorKind as K};
-use crate::rules::{self, ConnectionOptions, Expect};
+use crate::rules::{self, is_tchar, ConnectionOptions, Expect};
 
 /// The HTTP version of a request, as far as semantics go (RFC 9110 §6.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -396,12 +396,6 @@ pub(crate) fn find_lf(hay: &[u8]) -> Option<usize> {
         .iter()
         .position(|&b| b == b'\n')
         .map(|i| base + i)
-}
-
-fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*'
-        | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
 }
 
 impl HeadScanner {

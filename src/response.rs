@@ -127,9 +127,13 @@ pub(crate) fn validate(resp: &Response<'_>) -> Result<(), UsageError> {
 }
 
 fn is_reserved(name: &str) -> bool {
-    ["content-length", "transfer-encoding", "connection", "keep-alive"]
-        .iter()
-        .any(|r| name.eq_ignore_ascii_case(r))
+    let reserved = match name.len() {
+        10 => &["connection", "keep-alive"][..],
+        14 => &["content-length"],
+        17 => &["transfer-encoding"],
+        _ => return false,
+    };
+    reserved.iter().any(|r| name.eq_ignore_ascii_case(r))
 }
 
 /// Appends the decimal form of `n`.

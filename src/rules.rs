@@ -54,13 +54,73 @@ pub(crate) fn list_members(v: &[u8]) -> impl Iterator<Item = &[u8]> {
     v.split(|&b| b == b',').map(trim_ows)
 }
 
+/// Byte classes, one table lookup each.
+const TCHAR: u8 = 1;
+/// RFC 3986 unreserved / sub-delims.
+const HOST: u8 = 2;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let alnum = b.is_ascii_alphanumeric();
+        if alnum
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            )
+        {
+            t[i] |= TCHAR;
+        }
+        if alnum
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+        {
+            t[i] |= HOST;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// `tchar` (RFC 9110 §5.6.2).
+#[inline]
+pub(crate) fn is_tchar(b: u8) -> bool {
+    CLASS[b as usize] & TCHAR != 0
+}
+
+/// `token = 1*tchar`.
 pub(crate) fn is_token(t: &[u8]) -> bool {
-    !t.is_empty()
-        && t.iter().all(|&b| {
-            matches!(b,
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\''
-            | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
-        })
+    !t.is_empty() && t.iter().all(|&b| is_tchar(b))
 }
 
 /// Adds the options of one Connection value to `opts`.
@@ -257,25 +317,9 @@ pub fn valid_host(v: &[u8]) -> bool {
     true
 }
 
+#[inline]
 fn is_unreserved_or_sub_delim(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.'
-                | b'_'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-        )
+    CLASS[b as usize] & HOST != 0
 }
 
 /// RFC 3986 `IPv6address`: eight 16-bit groups, `::` standing for one or more zero groups at most
