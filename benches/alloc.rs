@@ -9,10 +9,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::mem::size_of;
 use std::sync::Arc;
 
-use h1conn::{Config, Connection, Event, Request, RequestHead};
+use h1conn::{Config, Connection, Event, Request, RequestHead, Timer};
 
 mod common;
-use common::{config, pipelined, serve, served_connection, BROWSER, MINIMAL};
+use common::{config, config_release_at_once, pipelined, serve, served_connection, BROWSER, MINIMAL};
 
 struct Counting;
 
@@ -73,16 +73,21 @@ const WARM: usize = 1_000;
 const MEASURED: usize = 10_000;
 
 /// Serves `MEASURED` requests after `WARM` on one keep-alive connection, `per_input` requests per
-/// input call (each head given back with `recycle`), and prints allocator calls per request.
-fn steady(name: &str, req: &[u8], per_input: usize, cfg: &Arc<Config>) {
+/// input call (each head given back with `recycle`), `gap` apart (with the `handle_timeout` call a
+/// server makes when a deadline passes in between), and prints allocator calls per request.
+fn steady(name: &str, req: &[u8], per_input: usize, gap: Duration, cfg: &Arc<Config>) {
     let input = pipelined(req, per_input);
     let mut conn = Connection::new(Arc::clone(cfg), Duration::ZERO);
     let mut now = Duration::ZERO;
     let mut run = |conn: &mut Connection, n: usize| {
         for _ in 0..n / per_input {
-            now += Duration::from_micros(5);
+            now += gap;
+            if conn.poll_timeout().is_some_and(|d| d <= now) {
+                conn.handle_timeout(now);
+            }
             let (answered, _) = serve(conn, &input, now);
             assert_eq!(answered, per_input);
+            assert!(conn.poll_close().is_none());
         }
     };
     run(&mut conn, WARM);
@@ -91,27 +96,31 @@ fn steady(name: &str, req: &[u8], per_input: usize, cfg: &Arc<Config>) {
     let b = snap();
     let per = |x: u64| x as f64 / MEASURED as f64;
     println!(
-        "{name:<44} allocs/req {:>6.3}  reallocs/req {:>6.3}  frees/req {:>6.3}  bytes/req {:>7.1}  live +{} B",
+        "{name:<52} allocs/req {:>6.3}  reallocs/req {:>6.3}  frees/req {:>6.3}  bytes/req {:>7.1}",
         per(b.allocs - a.allocs),
         per(b.reallocs - a.reallocs),
         per(b.frees - a.frees),
         per(b.bytes - a.bytes),
-        b.live - a.live,
     );
     drop(conn);
 }
 
 /// Heap bytes an idle connection keeps after `served` requests of `req` (counted by the allocator),
-/// and what the connection itself reports (`heap_bytes`).
-fn idle_heap(served: usize, req: &[u8], cfg: &Arc<Config>) -> (i64, usize) {
+/// right after the last response and once its release deadline (if any) has passed, and what the
+/// connection itself reports (`heap_bytes`) at that point.
+fn idle_heap(served: usize, req: &[u8], cfg: &Arc<Config>) -> (i64, i64, usize) {
     let before = snap();
-    let (conn, _) = served_connection(served, req, cfg);
-    let after = snap();
+    let (mut conn, _) = served_connection(served, req, cfg);
     assert!(conn.poll_close().is_none() && conn.buffered_input() == 0 && conn.transmit().is_empty());
-    let held = after.live - before.live;
+    let held_at_once = snap().live - before.live;
+    if let Some(at) = conn.timer(Timer::Release) {
+        conn.handle_timeout(at);
+        assert!(conn.poll_close().is_none(), "still open after the release");
+    }
+    let held_later = snap().live - before.live;
     let reported = conn.heap_bytes();
     drop(conn);
-    (held, reported)
+    (held_at_once, held_later, reported)
 }
 
 fn main() {
@@ -119,19 +128,35 @@ fn main() {
     if !common::benchmarking() {
         return;
     }
-    // One configuration shared by every connection (allocated here, outside every count).
-    let release = config(true);
+    // One configuration of each kind, shared by every connection (allocated here, outside every
+    // count).
+    let default = config(true);
+    let at_once = config_release_at_once();
     let keep = config(false);
+    let configs = [
+        ("default (release after 1 s)", &default),
+        ("release at once", &at_once),
+        ("keep buffers", &keep),
+    ];
     println!("== allocations per request, steady keep-alive ({WARM} warm-up, {MEASURED} measured)");
     println!("   baseline: httparse::Request::parse allocates nothing; target 0");
-    for (cname, cfg) in [("default", &release), ("keep buffers", &keep)] {
-        for (rname, req) in [("minimal 35 B", MINIMAL), ("browser 12 fields", BROWSER)] {
+    let back_to_back = Duration::from_micros(5);
+    for (cname, cfg) in configs {
+        for (rname, req) in [("35 B", MINIMAL), ("718 B", BROWSER)] {
             for per_input in [1, 16] {
                 let name = format!("{cname}, {rname}, {per_input} per input");
-                steady(&name, req, per_input, cfg);
+                steady(&name, req, per_input, back_to_back, cfg);
             }
         }
     }
+    // Requests further apart than the release delay find the connection released.
+    steady(
+        "default (release after 1 s), 35 B, 1 per input, 2 s apart",
+        MINIMAL,
+        1,
+        Duration::from_secs(2),
+        &default,
+    );
 
     println!();
     println!("== memory per idle keep-alive connection (target <= 256 B; nginx ~250 B)");
@@ -146,7 +171,11 @@ fn main() {
         size_of::<Request>(),
         size_of::<RequestHead>()
     );
-    for (cname, cfg) in [("default", &release), ("keep buffers", &keep)] {
+    println!(
+        "{:<30} {:<36} {:>10} {:>10} {:>13}",
+        "", "", "heap now", "heap later", "heap_bytes()"
+    );
+    for (cname, cfg) in configs {
         let fresh = {
             let before = snap();
             let conn = Connection::new(Arc::clone(cfg), Duration::ZERO);
@@ -154,19 +183,18 @@ fn main() {
             drop(conn);
             held
         };
-        let total = conn_size as i64 + fresh;
-        println!("{cname:<13} new connection                 heap {fresh:>6} B  total {total:>6} B");
+        println!("{cname:<30} {:<36} {fresh:>8} B", "new connection");
         for (rname, served, req) in [
-            ("after 1 minimal", 1, MINIMAL),
-            ("after 1000 minimal", 1000, MINIMAL),
-            ("after 1 browser", 1, BROWSER),
-            ("after 1000 browser (16 pipelined)", 1000, BROWSER),
+            ("idle after 1 x 35 B", 1, MINIMAL),
+            ("idle after 1000 x 35 B", 1000, MINIMAL),
+            ("idle after 1 x 718 B", 1, BROWSER),
+            ("idle after 1000 x 718 B, 16 pipelined", 1000, BROWSER),
         ] {
-            let (held, reported) = idle_heap(served, req, cfg);
-            let total = conn_size as i64 + held;
-            println!("{cname:<13} idle {rname:<34} heap {held:>6} B  total {total:>6} B  (heap_bytes() {reported})");
+            let (now, later, reported) = idle_heap(served, req, cfg);
+            println!("{cname:<30} {rname:<36} {now:>8} B {later:>8} B {reported:>11} B");
         }
     }
+    println!("(total per idle connection = size_of::<Connection>() + heap; \"later\" = after the release deadline)");
     let s = snap();
     println!();
     println!(

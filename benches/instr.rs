@@ -6,10 +6,10 @@
 //!     target/release/deps/instr-* MODE REQUEST N
 //! ```
 //! MODE: `httparse` (the bare parse of the same bytes), `httparse_respond` (the parse plus writing
-//! the same response bytes into a reused buffer), `h1conn` (default configuration), or
-//! `h1conn_keep` (`release_idle_memory = false`), each optionally with `_single` (one request per
-//! input call instead of 16 pipelined); REQUEST: `minimal` or `browser`; N: requests (multiple of
-//! 16).
+//! the same response bytes into a reused buffer), `h1conn` (default configuration), `h1conn_keep`
+//! (`release_idle_memory = false`) or `h1conn_at_once` (`release_idle_after = 0`), each optionally
+//! with `_single` (one request per input call instead of 16 pipelined); REQUEST: `minimal` or
+//! `browser`; N: requests (multiple of 16).
 //! `instr timers SERVED` instead runs 10000 `handle_timeout` + `poll_timeout` rounds on an idle
 //! connection that has served SERVED requests (collect `*measured_timers*`).
 //! Run without arguments (as `cargo bench` and `cargo test --all-targets` do) it does nothing.
@@ -21,7 +21,8 @@ use h1conn::Connection;
 
 mod common;
 use common::{
-    bare_httparse, config, httparse_respond, pipelined, serve, served_connection, BROWSER, MINIMAL,
+    bare_httparse, config, config_release_at_once, httparse_respond, pipelined, serve, served_connection,
+    BROWSER, MINIMAL,
 };
 
 #[inline(never)]
@@ -60,7 +61,12 @@ fn main() {
     let n: usize = n.parse().expect("N");
     let per_input = if mode.ends_with("_single") { 1 } else { 16 };
     let input = pipelined(req, per_input);
-    let mut conn = Connection::new(config(!mode.contains("keep")), Duration::ZERO);
+    let cfg = if mode.contains("at_once") {
+        config_release_at_once()
+    } else {
+        config(!mode.contains("keep"))
+    };
+    let mut conn = Connection::new(cfg, Duration::ZERO);
     // Warm the connection's buffers and queues first.
     let warm = warm_up(&mut conn, &input);
     assert_eq!(warm, per_input * 4);

@@ -54,7 +54,8 @@ if [ -z "${ONLY:-}" ] && command -v valgrind >/dev/null; then
   n=3200
   for req in minimal browser; do
     base=""
-    for mode in httparse httparse_respond h1conn h1conn_keep h1conn_single h1conn_keep_single; do
+    for mode in httparse httparse_respond h1conn h1conn_keep h1conn_single h1conn_keep_single \
+      h1conn_at_once_single; do
       ir=$(valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
         --callgrind-out-file=/dev/null "$bin" "$mode" "$req" "$n" 2>&1 |
         awk '/Collected/ {print $4}')

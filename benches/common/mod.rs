@@ -43,11 +43,18 @@ pub fn pipelined(req: &[u8], n: usize) -> Vec<u8> {
 /// The configuration the benchmarks use, shared by every connection as a server would: defaults,
 /// except that a connection may serve any number of requests (the default `max_requests` of 100
 /// would close it mid-run). `release_idle_memory` is the default (true: an idle connection frees
-/// its buffers) or false (buffers are kept for the next request).
+/// its buffers once idle for `release_idle_after`, 1 s) or false (buffers always kept).
 pub fn config(release_idle_memory: bool) -> Arc<Config> {
     let mut cfg = Config::default();
     cfg.keep_alive.max_requests = 0;
     cfg.release_idle_memory = release_idle_memory;
+    Arc::new(cfg)
+}
+
+/// [`config`] with memory released as soon as the connection is idle (`release_idle_after` = 0).
+pub fn config_release_at_once() -> Arc<Config> {
+    let mut cfg = (*config(true)).clone();
+    cfg.release_idle_after = Duration::ZERO;
     Arc::new(cfg)
 }
 
