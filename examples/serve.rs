@@ -54,16 +54,21 @@ async fn run(opts: Opts) -> io::Result<()> {
 async fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
     let mut app = App::new(Arc::clone(&shared));
     let mut conn = app.connection();
-    let mut buf = vec![0u8; 16 * 1024];
-    // buf[start..end]: bytes read from the socket that the connection has not taken yet.
-    let (mut start, mut end) = (0, 0);
+    // buf[start..]: bytes read from the socket that the connection has not taken yet. Reads go
+    // into the spare capacity (`try_read_buf`), so the buffer is never zero-filled.
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut start = 0;
     let mut input_open = true;
     let mut write_shut = false;
     loop {
         // Input: offer what is pending (the connection may take only part of it while its buffer
         // is full). `feed` drains events after every offer.
-        if start < end {
-            start += app.feed(&mut conn, &buf[start..end]);
+        if start < buf.len() {
+            start += app.feed(&mut conn, &buf[start..]);
+        }
+        if start == buf.len() {
+            buf.clear();
+            start = 0;
         }
         // Events and application output (answers, streamed bodies topped up as output drains).
         app.drive(&mut conn);
@@ -84,14 +89,15 @@ async fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
                         let _ = sock.shutdown().await;
                         write_shut = true;
                     }
-                    start = end;
+                    buf.clear();
+                    start = 0;
                 }
             }
         }
 
         let want_write = !conn.transmit().is_empty();
         // Stop reading while input is pending or output piles up (back-pressure).
-        let want_read = input_open && start == end && conn.transmit().len() < HIGH_WATER;
+        let want_read = input_open && buf.is_empty() && conn.transmit().len() < HIGH_WATER;
         let deadline = conn.poll_timeout().map(|d| Instant::from_std(shared.origin + d));
         let far = Instant::now() + Duration::from_secs(86_400);
 
@@ -107,12 +113,12 @@ async fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
                 }
             }
             r = sock.readable(), if want_read => {
-                match r.and_then(|()| sock.try_read(&mut buf)) {
+                match r.and_then(|()| sock.try_read_buf(&mut buf)) {
                     Ok(0) => {
                         input_open = false;
                         conn.handle_eof(shared.now());
                     }
-                    Ok(n) => (start, end) = (0, n),
+                    Ok(_) => {}
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     // A reset: nothing more can be sent either.
                     Err(_) => conn.handle_write_failed(),

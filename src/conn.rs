@@ -391,6 +391,16 @@ impl Connection {
         self.served += 1;
         self.decide_keep_alive_for_response(framing);
         let keep = self.latch.is_open() && !tunnel;
+        // One allocation for the whole head (and a small body) instead of growing step by step.
+        let estimate = 128
+            + resp.reason.map_or(0, str::len)
+            + resp
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len() + 4)
+                .sum::<usize>()
+            + resp.length.map_or(0, |n| n.min(1024) as usize);
+        self.wbuf.reserve(estimate);
         put_status_and_fields(&mut self.wbuf, resp);
         match framing {
             ResponseFraming::Length(n)

@@ -277,10 +277,23 @@ impl Stats {
 
 /// The current `Date` value (IMF-fixdate of the system clock).
 pub fn date_now() -> [u8; 29] {
+    thread_local! {
+        // The formatted Date changes once a second: format it once per second per thread.
+        static CACHE: std::cell::Cell<(u64, [u8; 29])> =
+            const { std::cell::Cell::new((u64::MAX, [0; 29])) };
+    }
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    h1conn::http_date(secs)
+    CACHE.with(|c| {
+        let (at, date) = c.get();
+        if at == secs {
+            return date;
+        }
+        let date = h1conn::http_date(secs);
+        c.set((secs, date));
+        date
+    })
 }
 
 // ---- the demo page --------------------------------------------------------------------------
