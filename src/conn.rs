@@ -1349,8 +1349,12 @@ impl Connection {
     /// release delay is zero (otherwise the `Release` timer does it).
     fn release_if_idle(&mut self) {
         if matches!(self.state, State::Done(_) | State::Lingering { .. }) {
+            // Nothing more is read or (past what is pending) written.
             self.busy = None;
             self.rbuf = BytesMut::new();
+            if self.wbuf.is_empty() || self.state == State::Done(CloseHow::Abort) {
+                self.wbuf = BytesMut::new();
+            }
             return;
         }
         if self.cfg.release_idle_memory && self.cfg.release_idle_after.is_zero() {

@@ -68,3 +68,24 @@ fn without_release_capacity_is_kept_for_the_next_request() {
     assert!(c.heap_bytes() > 0, "kept");
     assert_eq!(c.timer(h1conn::Timer::Release), None);
 }
+
+#[test]
+fn a_finished_connection_holds_no_heap() {
+    let t = Duration::ZERO;
+    // Aborted with output pending: the output is void and freed.
+    let mut c = Connection::new(Config::default(), t);
+    c.handle_input(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", t);
+    while c.poll_event().is_some() {}
+    c.send_full(&Response::new(200), b"hello", t).unwrap();
+    c.handle_write_failed();
+    assert!(c.is_done());
+    assert_eq!(c.heap_bytes(), 0);
+    // A peer error answered, then lingering: nothing more is read or written.
+    let mut c = Connection::new(Config::default(), t);
+    c.handle_input(b"GET / HTTP/1.1\r\n\r\n", t);
+    while c.poll_event().is_some() {}
+    let n = c.transmit().len();
+    c.handle_written(n, t).unwrap();
+    assert!(c.poll_close().is_some() && !c.is_done());
+    assert_eq!(c.heap_bytes(), 0);
+}
