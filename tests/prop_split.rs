@@ -2,11 +2,13 @@
 //! every timeout), never changes what the connection does (RFC 9112 §2: a message is a sequence of
 //! octets; its parse cannot depend on segment boundaries).
 
+mod common;
 mod model;
 
 use core::time::Duration;
 
-use h1conn::{Config, Connection};
+use common::feed_then_eof;
+use h1conn::Config;
 use model::strategies::{drive, hostile_head, ok_empty, valid_request};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -74,22 +76,4 @@ proptest! {
         let bytes: Vec<&[u8]> = input.chunks(1).collect();
         prop_assert_eq!(&whole, &feed_then_eof(&bytes), "byte by byte");
     }
-}
-
-/// Feeds the pieces, then the end of input; returns the events (as text) and the bytes sent.
-fn feed_then_eof(pieces: &[&[u8]]) -> (Vec<String>, String) {
-    let t = Duration::ZERO;
-    let mut c = Connection::new(Config::default(), t);
-    let mut events = Vec::new();
-    for p in pieces {
-        c.handle_input(p, t);
-        while let Some(e) = c.poll_event() {
-            events.push(format!("{e:?}"));
-        }
-    }
-    c.handle_eof(t);
-    while let Some(e) = c.poll_event() {
-        events.push(format!("{e:?}"));
-    }
-    (events, c.transmit().escape_ascii().to_string())
 }

@@ -2,6 +2,8 @@
 //! after the rule it breaks. A case marked `#[ignore = "bug: ..."]` documents a bug not yet fixed:
 //! fix the code, then remove the `ignore`.
 
+mod common;
+
 use core::time::Duration;
 
 use h1conn::{Config, Connection, Event};
@@ -103,24 +105,8 @@ fn rfc9112_2_split_invariance_bad_method_byte() {
 }
 
 fn split_invariant_with_eof(input: &[u8]) {
-    let run_pieces = |pieces: Vec<&[u8]>| {
-        let t = Duration::ZERO;
-        let mut c = Connection::new(Config::default(), t);
-        let mut events = Vec::new();
-        for p in pieces {
-            c.handle_input(p, t);
-            while let Some(e) = c.poll_event() {
-                events.push(format!("{e:?}"));
-            }
-        }
-        c.handle_eof(t);
-        while let Some(e) = c.poll_event() {
-            events.push(format!("{e:?}"));
-        }
-        (events, c.transmit().to_vec())
-    };
-    let whole = run_pieces(vec![input]);
-    let bytewise = run_pieces(input.chunks(1).collect());
+    let whole = common::feed_then_eof(&[input]);
+    let bytewise = common::feed_then_eof(&input.chunks(1).collect::<Vec<_>>());
     assert_eq!(whole, bytewise, "{:?}", input.escape_ascii().to_string());
 }
 

@@ -149,3 +149,22 @@ pub fn statuses(wire: &[u8]) -> Vec<u16> {
         }
     }
 }
+
+/// Feeds the pieces to a default connection without answering, then the end of input; returns the
+/// events (as text) and the bytes sent (escaped).
+pub fn feed_then_eof(pieces: &[&[u8]]) -> (Vec<String>, String) {
+    let t = Duration::ZERO;
+    let mut c = Connection::new(Config::default(), t);
+    let mut events = Vec::new();
+    for p in pieces {
+        c.handle_input(p, t);
+        while let Some(e) = c.poll_event() {
+            events.push(format!("{e:?}"));
+        }
+    }
+    c.handle_eof(t);
+    while let Some(e) = c.poll_event() {
+        events.push(format!("{e:?}"));
+    }
+    (events, c.transmit().escape_ascii().to_string())
+}
