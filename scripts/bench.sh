@@ -21,14 +21,14 @@ COMMIT="${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git
 echo "commit: $COMMIT"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-cargo bench --no-run >/dev/null 2>&1 || cargo bench --no-run
+cargo bench -p h1conn-benches --no-run >/dev/null 2>&1 || cargo bench -p h1conn-benches --no-run
 rm -rf "$OUT"
 for round in $(seq 1 "$ROUNDS"); do
   rm -rf "$CARGO_TARGET_DIR/criterion"
   for b in $BENCHES; do
     echo "== round $round/$ROUNDS: $b"
     log="$CARGO_TARGET_DIR/bench-$b.log"
-    cargo bench -q --bench "$b" -- "${CRIT_ARGS[@]}" >"$log" 2>&1 || { tail -20 "$log"; exit 1; }
+    cargo bench -q -p h1conn-benches --bench "$b" -- "${CRIT_ARGS[@]}" >"$log" 2>&1 || { tail -20 "$log"; exit 1; }
     awk '
       /^[A-Za-z_0-9]+\// { name = $1 }
       /time:/ { match($0, /\[[^]]*\]/); split(substr($0, RSTART + 1, RLENGTH - 2), t, " ");
@@ -44,7 +44,7 @@ python3 scripts/bench_ratios.py "$OUT"/*
 
 if [ -z "${ONLY:-}" ]; then
   echo
-  cargo bench -q --bench alloc
+  cargo bench -q -p h1conn-benches --bench alloc
 fi
 
 if [ -z "${ONLY:-}" ] && command -v valgrind >/dev/null; then

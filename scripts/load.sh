@@ -45,8 +45,8 @@ NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
 echo "== build"
 if [ -z "${SERVE_BIN:-}" ]; then
-  cargo build -q --release --example serve
-  SERVE_BIN="$CARGO_TARGET_DIR/release/examples/serve"
+  cargo build -q --release -p h1conn-demo --bin serve
+  SERVE_BIN="$CARGO_TARGET_DIR/release/serve"
 fi
 (cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)
 HYPER_BIN="$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello"

@@ -20,8 +20,8 @@ for tool in valgrind callgrind_control callgrind_annotate strace ab; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y valgrind strace apache2-utils)"; exit 1; }
 done
 
-cargo build -q --release --example serve
-SERVE_BIN="$CARGO_TARGET_DIR/release/examples/serve"
+cargo build -q --release -p h1conn-demo --bin serve
+SERVE_BIN="$CARGO_TARGET_DIR/release/serve"
 (cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)
 HYPER_BIN="$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello"
 

@@ -9,8 +9,7 @@ use h1conn::chunked::{ChunkedDecoder, Decoded};
 use h1conn::{Limits, PeerErrorKind};
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/model/mod.rs"]
-mod model;
+use h1conn_testkit::model;
 
 use model::{chunked_body, ChunkedEnd, ExtGrammar};
 

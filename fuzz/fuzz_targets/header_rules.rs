@@ -7,8 +7,7 @@ use h1conn::gen::{verdict, HostileRequest, Verdict};
 use h1conn::{BodyFraming, Version};
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/model/mod.rs"]
-mod model;
+use h1conn_testkit::model;
 
 fuzz_target!(|req: HostileRequest| {
     let head = req.head_bytes();

@@ -5,8 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/model/mod.rs"]
-mod model;
+use h1conn_testkit::model;
 
 /// True when an empty line ends a head in `stream` (after any leading empty lines).
 fn has_complete_head(stream: &[u8]) -> bool {

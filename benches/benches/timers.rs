@@ -1,0 +1,51 @@
+//! `poll_timeout` and `handle_timeout` (nothing expired) on an idle keep-alive connection after 1,
+//! 1000 and 100000 requests: the cost must not grow with the requests served.
+//!
+//! `cargo bench --bench timers -- --measurement-time 3 --warm-up-time 1`
+
+use core::time::Duration;
+use std::hint::black_box;
+
+use criterion::{criterion_group, BenchmarkId, Criterion};
+
+use common::{config, served_connection, MINIMAL};
+use h1conn_benches as common;
+
+fn timers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("timers_idle");
+    let cfg = config(true);
+    for served in [1usize, 1000, 100_000] {
+        let (mut conn, now) = served_connection(served, MINIMAL, &cfg);
+        assert_eq!(conn.requests_served() as usize, served);
+        let deadline = conn.poll_timeout().expect("keep-alive timer armed");
+        assert!(deadline > now);
+        group.bench_function(BenchmarkId::new("poll_timeout", served), |b| {
+            b.iter(|| black_box(&conn).poll_timeout())
+        });
+        group.bench_function(BenchmarkId::new("handle_timeout", served), |b| {
+            b.iter(|| {
+                conn.handle_timeout(black_box(now));
+                black_box(&conn);
+            })
+        });
+        assert_eq!(conn.poll_timeout(), Some(deadline));
+        assert!(conn.poll_close().is_none());
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2));
+    targets = timers
+}
+fn main() {
+    // Built (and run without `--bench`) by `cargo test --all-targets`: measure only under `cargo bench`.
+    if common::benchmarking() {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    }
+}

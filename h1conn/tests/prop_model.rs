@@ -1,0 +1,223 @@
+//! Model agreement: for generated heads, hostile spellings included, the connection's accept /
+//! reject decision (and status), body framing, `100-continue` and persistence match the reference
+//! model in tests/model (written from RFC 9112 and RFC 9110, strict profile).
+
+use h1conn_testkit::model;
+
+use h1conn::{BodyFraming, Config, KeepAliveHeader, Method, Version};
+use h1conn_testkit::strategies::{drive, hostile_head, ok_empty, read_responses, Out, WireFraming};
+use proptest::prelude::*;
+
+/// Runs `head` (plus a body fitting the model's framing) and compares with the model.
+fn check_head(head: &[u8]) -> Result<(), TestCaseError> {
+    let expected = model::head_verdict(head);
+    let mut input = head.to_vec();
+    let mut body_sent = true;
+    if let model::Verdict::Accept(a) = &expected {
+        match a.body {
+            model::Body::Length(n) if n <= 1024 => input.extend(std::iter::repeat_n(b'x', n as usize)),
+            model::Body::Length(_) => body_sent = false,
+            model::Body::Chunked => input.extend_from_slice(b"0\r\n\r\n"),
+            model::Body::None => {}
+        }
+    }
+    let (outs, wire) = drive(&Config::default(), &[&input], &[], &mut ok_empty);
+    let show = head.escape_ascii().to_string();
+    match (&expected, outs.first()) {
+        (model::Verdict::Reject(v), Some(Out::Err(kind))) => {
+            let statuses = expected.statuses();
+            prop_assert!(
+                statuses.contains(&kind.status()),
+                "{kind:?} for {show}; model: {v:?}"
+            );
+            prop_assert_eq!(outs.len(), 1);
+        }
+        (
+            model::Verdict::Accept(m),
+            Some(Out::Req {
+                method,
+                target,
+                version,
+                minor,
+                fields,
+                body,
+                expects_continue,
+            }),
+        ) => {
+            prop_assert_eq!(&m.method, method.as_bytes(), "{}", show);
+            prop_assert_eq!(&m.target, target, "{}", show);
+            prop_assert_eq!(m.minor, *minor, "{}", show);
+            prop_assert_eq!(m.http11, *version == Version::Http11, "{}", show);
+            let got: Vec<(Vec<u8>, Vec<u8>)> = fields
+                .iter()
+                .map(|(n, v)| (n.as_bytes().to_vec(), v.clone()))
+                .collect();
+            prop_assert_eq!(&m.fields, &got, "{}", show);
+            let framing = match m.body {
+                model::Body::None => BodyFraming::None,
+                model::Body::Length(n) => BodyFraming::Length(n),
+                model::Body::Chunked => BodyFraming::Chunked,
+            };
+            prop_assert_eq!(framing, *body, "{}", show);
+            prop_assert_eq!(m.expect_continue, *expects_continue, "{}", show);
+            if body_sent {
+                let resp = read_responses(&wire, &|_| false);
+                let last = resp.last().expect("a response");
+                prop_assert_eq!(last.closes(), !m.persist, "persistence of {}", show);
+                if !m.http11 && m.persist {
+                    prop_assert_eq!(last.header("connection"), Some(&b"keep-alive"[..]));
+                }
+            }
+        }
+        (e, g) => prop_assert!(false, "model {e:?}, h1conn {g:?} for {show}"),
+    }
+    Ok(())
+}
+
+/// A Connection option in a random case, with optional whitespace around it.
+fn option_token() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![
+            Just("close"),
+            Just("keep-alive"),
+            Just("upgrade"),
+            Just("te"),
+            Just("foo"),
+            Just("")
+        ],
+        proptest::collection::vec(any::<bool>(), 10),
+        prop_oneof![Just(""), Just(" "), Just("\t")],
+    )
+        .prop_map(|(t, upper, ws)| {
+            let t: String = t
+                .chars()
+                .zip(upper.iter().cycle())
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect();
+            format!("{ws}{t}{ws}")
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Hostile heads: duplicate and list Content-Length, odd Transfer-Encoding spellings and
+    /// whitespace, Connection lists in any case, HTTP/1.0, 1.1 and 1.2, missing or repeated Host,
+    /// Expect.
+    #[test]
+    fn rfc9112_3_2_6_1_6_3_9_3_hostile_heads_match_model(head in hostile_head()) {
+        check_head(&head)?;
+    }
+
+    /// RFC 9112 §9.3: the persistence decision over Connection token lists spread over several
+    /// lines, in any case, for HTTP/1.0 and HTTP/1.1.
+    #[test]
+    fn rfc9112_9_3_connection_lists_match_model(
+        minor in 0u8..=1,
+        lines in proptest::collection::vec(proptest::collection::vec(option_token(), 1..4), 0..3),
+    ) {
+        let mut head = format!("GET / HTTP/1.{minor}\r\nHost: h\r\n");
+        for l in &lines {
+            head.push_str(&format!("Connection: {}\r\n", l.join(",")));
+        }
+        head.push_str("\r\n");
+        check_head(head.as_bytes())?;
+    }
+
+    /// RFC 9112 §3.2 with RFC 3986 §3.2.2: Host values with IP-literals built from IPv6 pieces
+    /// (h16 groups of 1 to 5 digits, `:` and `::`, IPv4 tails, IPvFuture), valid and not, are
+    /// accepted or answered 400 as the model says.
+    #[test]
+    fn rfc9112_3_2_ip_literal_hosts_match_model(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                3 => "[0-9a-fA-F]{1,4}",
+                1 => "[0-9a-f]{5}",
+                3 => Just(":".to_string()),
+                1 => Just("::".to_string()),
+                1 => "(25[0-6]|1?[0-9]{1,2}|0[0-9])\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}",
+                1 => "[vV][0-9a-fA-F]{0,2}\\.[a-z:]{0,3}",
+                1 => "[g%]",
+            ],
+            0..12,
+        ),
+        port in proptest::option::of("[0-9]{0,5}"),
+    ) {
+        let mut host = format!("[{}]", parts.concat());
+        if let Some(p) = port {
+            host.push(':');
+            host.push_str(&p);
+        }
+        check_head(format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())?;
+    }
+
+    /// RFC 9112 §6.3, RFC 9110 §6.4.1, §8.6: the framing the connection chooses for a response
+    /// agrees with the model, for any method, version, status and known or unknown length.
+    #[test]
+    fn rfc9112_6_3_response_framing_matches_model(
+        method in prop_oneof![Just("GET"), Just("HEAD"), Just("POST"), Just("CONNECT")],
+        http11 in any::<bool>(),
+        status in prop_oneof![100u16..=103, Just(200u16), Just(204u16), Just(206u16), Just(304u16), 300u16..600],
+        length in proptest::option::of(0u64..100),
+    ) {
+        let m = match method {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            _ => Method::Connect,
+        };
+        let v = if http11 { Version::Http11 } else { Version::Http10 };
+        let got = h1conn::framing::response_framing(m, v, status, length);
+        let want = model::response_framing(method.as_bytes(), http11, status, length);
+        let got = match got {
+            h1conn::ResponseFraming::NoBody { content_length } => model::RespBody::NoBody { content_length },
+            h1conn::ResponseFraming::Length(n) => model::RespBody::Length(n),
+            h1conn::ResponseFraming::Chunked => model::RespBody::Chunked,
+            h1conn::ResponseFraming::CloseDelimited => model::RespBody::UntilClose,
+        };
+        prop_assert_eq!(got, want);
+    }
+}
+
+/// The response-framing model also agrees with what goes on the wire, including the persistence
+/// decision that a close-delimited body forces (RFC 9112 §6.3 rule 8, §9.3).
+#[test]
+fn rfc9112_6_3_wire_framing_matches_model() {
+    let mut cfg = Config::default();
+    cfg.keep_alive.header = KeepAliveHeader::Never;
+    for (method, minor) in [("GET", 0), ("GET", 1), ("HEAD", 0), ("HEAD", 1)] {
+        for status in [200u16, 204, 304, 404] {
+            for length in [None, Some(3u64)] {
+                let req = format!("{method} / HTTP/1.{minor}\r\nHost: h\r\nConnection: keep-alive\r\n\r\n");
+                let mut answer = move |_: usize, _: &Out| (status, length.map(|n| vec![b'z'; n as usize]));
+                let (_, wire) = drive(&cfg, &[req.as_bytes()], &[], &mut answer);
+                let resp = read_responses(&wire, &|_| method == "HEAD");
+                let want = model::response_framing(method.as_bytes(), minor == 1, status, length);
+                let r = &resp[0];
+                let framing = match want {
+                    model::RespBody::NoBody { content_length } => {
+                        assert_eq!(
+                            r.header("content-length").map(|v| v.to_vec()),
+                            content_length.map(|n| n.to_string().into_bytes()),
+                            "{method} 1.{minor} {status} {length:?}"
+                        );
+                        WireFraming::NoBody
+                    }
+                    model::RespBody::Length(_) => WireFraming::Length,
+                    model::RespBody::Chunked => WireFraming::Chunked,
+                    model::RespBody::UntilClose => WireFraming::UntilClose,
+                };
+                assert_eq!(r.framing, framing, "{method} 1.{minor} {status} {length:?}");
+                let policy = model::Policy {
+                    enabled: true,
+                    max_requests: 100,
+                };
+                assert_eq!(
+                    !r.closes(),
+                    model::persists_after(1, true, policy, want),
+                    "{method} 1.{minor} {status} {length:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Failing cases found by the property tests and fuzz targets, each a minimal reproduction named
+//! after the rule it breaks. A case marked `#[ignore = "bug: ..."]` documents a bug not yet fixed:
+//! fix the code, then remove the `ignore`.
+
+use h1conn_testkit::transcript as common;
+
+use core::time::Duration;
+
+use h1conn::{Config, Connection, Event};
+
+/// Feeds `input` whole and returns (events as Debug strings, bytes transmitted).
+fn run(input: &[u8]) -> (Vec<String>, Vec<u8>) {
+    let t = Duration::ZERO;
+    let mut c = Connection::new(Config::default(), t);
+    let mut off = 0;
+    while off < input.len() {
+        let took = c.handle_input(&input[off..], t);
+        if took == 0 {
+            break;
+        }
+        off += took;
+    }
+    let mut events = Vec::new();
+    while let Some(e) = c.poll_event() {
+        events.push(format!("{e:?}"));
+        if let Event::End(_) = e {
+            c.send_full(&h1conn::Response::new(404), b"", t).unwrap();
+        }
+    }
+    (events, c.transmit().to_vec())
+}
+
+/// The status code of the first response on the wire.
+fn status(wire: &[u8]) -> Option<u16> {
+    let mut h = [httparse::EMPTY_HEADER; 16];
+    let mut r = httparse::Response::new(&mut h);
+    r.parse(wire).ok()?;
+    r.code
+}
+
+/// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1
+/// request message that lacks a Host header field and to any request message that contains more
+/// than one Host header field line or a Host header field with an invalid field value."
+/// `[zz]` is an IP-literal that is neither an IPv6address nor an IPvFuture (RFC 3986 §3.2.2).
+/// Found by the `header_rules` fuzz target.
+#[test]
+fn rfc9112_3_2_invalid_ip_literal_host_is_400() {
+    for host in [
+        &b"[zz]"[..],
+        b"[::1::2]",
+        b"[1:2:3:4:5:6:7:8:9]",
+        b"[v1]",
+        b"[12345::]",
+    ] {
+        let mut req = b"GET / HTTP/1.1\r\nHost: ".to_vec();
+        req.extend_from_slice(host);
+        req.extend_from_slice(b"\r\n\r\n");
+        let (events, wire) = run(&req);
+        assert_eq!(
+            status(&wire),
+            Some(400),
+            "Host {:?}: {events:?}",
+            host.escape_ascii().to_string()
+        );
+    }
+}
+
+/// RFC 9110 §9.3.2: "The HEAD method is identical to GET except that the server MUST NOT send
+/// content in the response"; RFC 9112 §6.3 rule 1: any response to a HEAD request ends at the
+/// empty line after its header section. The 417 the connection writes itself to a HEAD request
+/// carries a text body. Found while writing the `connection_ops` invariants.
+#[test]
+fn rfc9110_9_3_2_no_content_in_417_to_head() {
+    let (_, wire) = run(b"HEAD / HTTP/1.1\r\nHost: x\r\nExpect: fail\r\n\r\n");
+    assert_eq!(status(&wire), Some(417));
+    let end = wire.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert_eq!(&wire[end..], b"", "body bytes after a response to HEAD");
+}
+
+/// The same for a 400 answering a HEAD request whose request line was well formed (so the method
+/// is known) but whose head breaks a rule (RFC 9112 §3.2: no Host).
+#[test]
+fn rfc9110_9_3_2_no_content_in_400_to_head() {
+    let (_, wire) = run(b"HEAD / HTTP/1.1\r\n\r\n");
+    assert_eq!(status(&wire), Some(400));
+    let end = wire.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert_eq!(&wire[end..], b"", "body bytes after a response to HEAD");
+}
+
+/// Split invariance (the driving contract; RFC 9112 §2: a message is a sequence of octets, its
+/// reading cannot depend on how they were segmented). A request line whose method holds a
+/// non-token byte is answered 400 at once when the line arrives in pieces (the partial-line check
+/// sees it), but when the whole line arrives in one read the check is skipped and the error waits
+/// for the end of the head; if the peer then ends its input, the connection closes silently instead
+/// of answering 400. The same holds for a method longer than any known (501 when split, silence
+/// when whole). Found by the `request_stream` fuzz target.
+#[test]
+fn rfc9112_2_split_invariance_bad_method_byte() {
+    for input in [
+        &b"GE\x00T / HTTP/1.1\r\nHost: x\r\n"[..],
+        b"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX / HTTP/1.1\r\nHost: x\r\n",
+    ] {
+        split_invariant_with_eof(input);
+    }
+}
+
+fn split_invariant_with_eof(input: &[u8]) {
+    let whole = common::feed_then_eof(&[input]);
+    let bytewise = common::feed_then_eof(&input.chunks(1).collect::<Vec<_>>());
+    assert_eq!(whole, bytewise, "{:?}", input.escape_ascii().to_string());
+}
+
+/// RFC 9112 §3 (and the 32-byte `Limits::max_method`): a 32-byte token followed by CRLF is a
+/// malformed request line (no SP, no target), 400. When the CR arrives before its LF, the
+/// partial-line check counts the CR into the method and answers 501 "method longer than any
+/// known"; fed whole, the same bytes get 400. Found by the `request_stream` fuzz target.
+#[test]
+fn rfc9112_3_method_length_excludes_trailing_cr() {
+    let input: &[u8] = b"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\r\n\r\n";
+    let (_, whole) = run(input);
+    assert_eq!(status(&whole), Some(400));
+    split_invariant_with_eof(input);
+}
+
+/// `connection_ops` fuzz finding: output voided by the send-stall abort was taken for a truncated
+/// response head that no abort explains. The checker must count both kinds of cut-off output: an
+/// abort (`CloseHow::Abort`) and a response the application cut short (reason `Aborted`).
+#[cfg(feature = "arbitrary")]
+#[test]
+fn fuzz_connection_ops_send_stall_abort_is_an_abort() {
+    use arbitrary::{Arbitrary, Unstructured};
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/connection_ops-send-stall-abort.bin"
+    ))
+    .unwrap();
+    let input = h1conn::gen::OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap();
+    h1conn::gen::connection_ops(&input);
+}
