@@ -661,7 +661,7 @@ impl App {
             .get("content-type")
             .unwrap_or(b"application/octet-stream");
         let headers = [("Date", &date[..]), ("Server", SERVER), ("Content-Type", ct)];
-        let length = match req.body {
+        let length = match req.framing {
             BodyFraming::None => Some(0),
             BodyFraming::Length(n) => Some(n),
             BodyFraming::Chunked => None,
@@ -729,7 +729,7 @@ impl App {
                 check(conn, r);
             }
             Some(c) => {
-                let reason = h1conn::response::reason_phrase(c);
+                let reason = h1conn::reason_phrase(c);
                 let body = format!("{c} {reason}\n");
                 self.send_text(conn, c, body.as_bytes(), date);
             }

@@ -426,7 +426,7 @@ fn drain(
                         .iter()
                         .map(|f| (f.name.to_string(), f.value.to_vec()))
                         .collect(),
-                    body: r.body,
+                    body: r.framing,
                     expects_continue: r.expects_continue,
                 });
                 if early {

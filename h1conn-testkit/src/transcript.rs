@@ -67,7 +67,7 @@ fn drain(c: &mut Connection, outs: &mut Vec<Out>, wire: &mut Vec<u8>) {
                     target: String::from_utf8_lossy(h.target()).into_owned(),
                     version: h.version(),
                     minor: h.minor_version(),
-                    body: r.body,
+                    body: r.framing,
                     headers: h
                         .headers()
                         .iter()

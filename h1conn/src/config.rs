@@ -45,10 +45,10 @@ impl Default for Limits {
     }
 }
 
-/// Which RFC `MAY`s the parser takes. [`Rules::strict`] (the default) rejects every one of them;
-/// [`Rules::lenient`] accepts what RFC 9112 allows a recipient to accept.
+/// Which RFC `MAY`s the parser takes. [`Profile::strict`] (the default) rejects every one of them;
+/// [`Profile::lenient`] accepts what RFC 9112 allows a recipient to accept.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rules {
+pub struct Profile {
     /// Accept a bare LF as the end of a head line (RFC 9112 §2.2 MAY). Never inside chunked framing.
     pub allow_lf_line_endings: bool,
     /// Replace a bare CR in the head by SP instead of rejecting (RFC 9112 §2.2 MAY).
@@ -70,10 +70,10 @@ pub struct Rules {
     pub allow_obs_text_in_target: bool,
 }
 
-impl Rules {
+impl Profile {
     /// The default profile: every relaxation off.
     pub const fn strict() -> Self {
-        Rules {
+        Profile {
             allow_lf_line_endings: false,
             replace_bare_cr: false,
             allow_obs_fold: false,
@@ -86,7 +86,7 @@ impl Rules {
     }
     /// Every relaxation RFC 9112 and RFC 9110 allow a recipient.
     pub const fn lenient() -> Self {
-        Rules {
+        Profile {
             allow_lf_line_endings: true,
             replace_bare_cr: true,
             allow_obs_fold: true,
@@ -99,9 +99,9 @@ impl Rules {
     }
 }
 
-impl Default for Rules {
+impl Default for Profile {
     fn default() -> Self {
-        Rules::strict()
+        Profile::strict()
     }
 }
 
@@ -118,7 +118,7 @@ pub enum KeepAliveHeader {
 
 /// The keep-alive policy, after Apache's `KeepAlive`, `MaxKeepAliveRequests` and `KeepAliveTimeout`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeepAlivePolicy {
+pub struct KeepAlive {
     /// `KeepAlive On|Off` (default on).
     pub enabled: bool,
     /// `MaxKeepAliveRequests`: requests served on one connection, the last one answered with
@@ -133,9 +133,9 @@ pub struct KeepAlivePolicy {
     pub header: KeepAliveHeader,
 }
 
-impl Default for KeepAlivePolicy {
+impl Default for KeepAlive {
     fn default() -> Self {
-        KeepAlivePolicy {
+        KeepAlive {
             enabled: true,
             max_requests: 100,
             timeout: Duration::from_secs(5),
@@ -191,9 +191,9 @@ pub struct Config {
     /// Size limits.
     pub limits: Limits,
     /// Parsing profile.
-    pub rules: Rules,
+    pub profile: Profile,
     /// Keep-alive policy.
-    pub keep_alive: KeepAlivePolicy,
+    pub keep_alive: KeepAlive,
     /// Deadlines.
     pub timeouts: Timeouts,
     /// Requests parsed ahead while an earlier response is being produced (default 16).
@@ -221,8 +221,8 @@ impl Default for Config {
         let max_buffered = limits.max_head + 64 * 1024;
         Config {
             limits,
-            rules: Rules::default(),
-            keep_alive: KeepAlivePolicy::default(),
+            profile: Profile::default(),
+            keep_alive: KeepAlive::default(),
             timeouts: Timeouts::default(),
             max_pipelined: 16,
             max_buffered,

@@ -22,7 +22,7 @@ use crate::config::{Config, KeepAliveHeader};
 use crate::error::{PeerError, PeerErrorKind, UsageError};
 use crate::framing::{request_framing, response_framing, BodyFraming, RequestFraming, ResponseFraming};
 use crate::head::{parse_head_reusing, FieldPos, HeadScanner, Method, RequestHead, Scan, Trailers, Version};
-use crate::persistence::{client_wants_persistence, requests_left, CloseReason, CloseReasons, KeepAlive};
+use crate::persistence::{client_wants_persistence, requests_left, CloseReason, CloseReasons, Persistence};
 use crate::response::{self, put_hex, put_status_and_fields, put_u64, reason_phrase, Response};
 use crate::rules::{self, Expect};
 use crate::timers::{rate_deadline, to_nanos, Timer, TimerTable};
@@ -33,7 +33,7 @@ pub struct Request {
     /// The parsed head.
     pub head: RequestHead,
     /// How its body is delimited. Body bytes follow as [`Event::Data`], then [`Event::End`].
-    pub body: BodyFraming,
+    pub framing: BodyFraming,
     /// The client waits for `100 Continue` before sending the body (HTTP/1.1 `Expect:
     /// 100-continue`). Call [`Connection::accept_body`] to send it and receive the body, or answer
     /// with a final response directly (the connection then closes after it, since the client may
@@ -187,7 +187,7 @@ enum State {
 ///   until `None`, then [`transmit`](Self::transmit), then [`poll_timeout`](Self::poll_timeout),
 ///   then [`poll_close`](Self::poll_close).
 /// * **D. State**: [`is_done`](Self::is_done), [`is_upgraded`](Self::is_upgraded),
-///   [`peer_error`](Self::peer_error), [`keep_alive`](Self::keep_alive),
+///   [`peer_error`](Self::peer_error), [`persistence`](Self::persistence),
 ///   [`requests_served`](Self::requests_served), [`timer`](Self::timer),
 ///   [`buffered_input`](Self::buffered_input), [`input_capacity`](Self::input_capacity),
 ///   [`heap_bytes`](Self::heap_bytes).
@@ -208,7 +208,7 @@ pub struct Connection {
     state: State,
     parsed: u32,
     served: u32,
-    latch: KeepAlive,
+    latch: Persistence,
     parse_stop: bool,
     eof: bool,
     lifetime_over: bool,
@@ -238,7 +238,7 @@ impl Connection {
             state: State::Open,
             parsed: 0,
             served: 0,
-            latch: KeepAlive::default(),
+            latch: Persistence::default(),
             parse_stop: false,
             eof: false,
             lifetime_over: false,
@@ -656,7 +656,7 @@ impl Connection {
     }
 
     /// The keep-alive latch and its reasons.
-    pub fn keep_alive(&self) -> KeepAlive {
+    pub fn persistence(&self) -> Persistence {
         self.latch
     }
 
@@ -797,7 +797,7 @@ impl Connection {
     fn parse_one(&mut self) -> bool {
         let cfg = Arc::clone(&self.cfg);
         let b = self.busy.get_or_insert_with(Box::default);
-        let scanned = b.scanner.scan(&mut self.rbuf, &cfg.limits, &cfg.rules);
+        let scanned = b.scanner.scan(&mut self.rbuf, &cfg.limits, &cfg.profile);
         let skipped = b.scanner.skipped();
         if skipped > 0 {
             self.rbuf.advance(skipped);
@@ -820,8 +820,8 @@ impl Connection {
                 self.parsed += 1;
                 let fields = core::mem::take(&mut b.spare_fields);
                 let to_head = bytes.starts_with(b"HEAD ");
-                match parse_head_reusing(bytes, &cfg.limits, &cfg.rules, fields, Some(count))
-                    .and_then(|h| request_framing(&h, &cfg.rules, &cfg.limits).map(|f| (h, f)))
+                match parse_head_reusing(bytes, &cfg.limits, &cfg.profile, fields, Some(count))
+                    .and_then(|h| request_framing(&h, &cfg.profile, &cfg.limits).map(|f| (h, f)))
                 {
                     Ok((h, f)) => {
                         if self.ends_connection(&h, &f) {
@@ -910,7 +910,7 @@ impl Connection {
         });
         b.events.push_back(Event::Request(Request {
             head,
-            body: framing.body,
+            framing: framing.body,
             expects_continue,
         }));
     }

@@ -1,7 +1,7 @@
 //! Message framing decisions as pure functions: how long a request body is (RFC 9112 §6.3) and how
 //! a response body is delimited (RFC 9112 §6, RFC 9110 §6.4.1).
 
-use crate::config::{Limits, Rules};
+use crate::config::{Limits, Profile};
 use crate::error::{PeerError, PeerErrorKind as K};
 use crate::head::{Method, RequestHead, Version};
 use crate::rules;
@@ -34,7 +34,11 @@ pub struct RequestFraming {
 /// rejects (§6.1); Transfer-Encoding in HTTP/1.0 is faulty framing (§6.1); a Transfer-Encoding whose
 /// final coding is not `chunked` is 400, an unknown coding 501; Content-Length must be `1*DIGIT`
 /// with no conflicting repeats; neither means no body (requests are never close-delimited).
-pub fn request_framing(head: &RequestHead, r: &Rules, limits: &Limits) -> Result<RequestFraming, PeerError> {
+pub fn request_framing(
+    head: &RequestHead,
+    r: &Profile,
+    limits: &Limits,
+) -> Result<RequestFraming, PeerError> {
     let sp = head.special;
     let headers = head.headers();
     if sp.transfer_encoding {

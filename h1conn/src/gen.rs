@@ -732,7 +732,7 @@ pub fn verdict_with(bytes: &[u8], cfg: &Config) -> Verdict {
                             .iter()
                             .map(|f| (f.name.to_string(), f.value.to_vec()))
                             .collect(),
-                        body: r.body,
+                        body: r.framing,
                         expects_continue: r.expects_continue,
                         head_len,
                         data: Vec::new(),
@@ -761,7 +761,7 @@ pub fn verdict_with(bytes: &[u8], cfg: &Config) -> Verdict {
                                 .collect();
                         }
                         let _ = c.send_full(&Response::new(404), b"", t);
-                        a.persists = Some(c.keep_alive().is_open());
+                        a.persists = Some(c.persistence().is_open());
                     }
                     done = true;
                     break;
@@ -903,7 +903,7 @@ fn drain_stream_events(c: &mut Connection, report: &mut StreamReport, after_erro
                 report.requests.push(SeenRequest {
                     head: r.head.as_bytes().to_vec(),
                     method: r.head.method(),
-                    body: r.body,
+                    body: r.framing,
                     data: Vec::new(),
                     ended: false,
                 });
@@ -983,7 +983,7 @@ fn check_request_head(r: &crate::conn::Request) {
             Version::Http11,
             "Transfer-Encoding accepted in HTTP/1.0"
         );
-        assert_eq!(r.body, BodyFraming::Chunked);
+        assert_eq!(r.framing, BodyFraming::Chunked);
     } else if cl {
         let v = headers.get("content-length").unwrap_or(b"");
         assert!(
@@ -997,9 +997,9 @@ fn check_request_head(r: &crate::conn::Request) {
             "repeated Content-Length accepted"
         );
         let n = core::str::from_utf8(v).ok().and_then(|s| s.parse::<u64>().ok());
-        assert_eq!(Some(r.body), n.map(BodyFraming::Length));
+        assert_eq!(Some(r.framing), n.map(BodyFraming::Length));
     } else {
-        assert_eq!(r.body, BodyFraming::None);
+        assert_eq!(r.framing, BodyFraming::None);
     }
     for f in headers.iter() {
         assert!(crate::rules::is_token(f.name.as_bytes()));
@@ -1175,7 +1175,7 @@ fn parse_wire(wire: &[u8], no_body: &mut dyn FnMut(usize, &WireResponse) -> bool
 /// The configuration of a `connection_ops` run, kept small so limits are reached.
 #[derive(Debug, Clone, Arbitrary)]
 pub struct ConfigSpec {
-    /// `KeepAlivePolicy::max_requests` (0..=7; 0 is unlimited).
+    /// `KeepAlive::max_requests` (0..=7; 0 is unlimited).
     pub max_requests: u8,
     /// Send `Keep-Alive: timeout, max` on every persistent response.
     pub keep_alive_header_always: bool,
@@ -1414,7 +1414,7 @@ pub fn connection_ops(input: &OpsInput) {
     // Output is cut short by an abort (void output: send stall, write failure) or by a response
     // the application cut off (flushed, then closed).
     let aborted = matches!(c.poll_close(), Some(cl) if cl.how == crate::CloseHow::Abort)
-        || c.keep_alive().reasons().contains(crate::CloseReason::Aborted);
+        || c.persistence().reasons().contains(crate::CloseReason::Aborted);
     wire.extend_from_slice(c.transmit());
     // Index final responses of the application to their request by the X-Req tag.
     let mut no_body = |_: usize, r: &WireResponse| {

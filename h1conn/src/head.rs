@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 use bytes::Bytes;
 
-use crate::config::{Limits, Rules};
+use crate::config::{Limits, Profile};
 use crate::error::{PeerError, PeerErrorKind as K};
 use crate::rules::{self, is_tchar, ConnectionOptions, Expect};
 
@@ -399,19 +399,9 @@ pub(crate) fn find_lf(hay: &[u8]) -> Option<usize> {
 }
 
 impl HeadScanner {
-    /// A scanner at the start of a buffer.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// Forget all progress (after the head was taken out of the buffer).
     pub fn reset(&mut self) {
         *self = Self::default();
-    }
-
-    /// True when at least one byte of a request line (not only skipped empty lines) has been seen.
-    pub fn started(&self, buf_len: usize) -> bool {
-        buf_len > self.start
     }
 
     /// Bytes of leading empty lines seen so far; the caller may drop them from the buffer and
@@ -430,7 +420,7 @@ impl HeadScanner {
 
     /// Continues scanning `buf`. In lenient profiles, bare CRs, control bytes and obs-fold are
     /// rewritten in place to SP, so the buffer is mutable.
-    pub fn scan(&mut self, buf: &mut [u8], limits: &Limits, r: &Rules) -> Result<Scan, PeerError> {
+    pub fn scan(&mut self, buf: &mut [u8], limits: &Limits, r: &Profile) -> Result<Scan, PeerError> {
         loop {
             let Some(i) = find_lf(&buf[self.pos..]) else {
                 self.pos = buf.len();
@@ -531,7 +521,7 @@ impl HeadScanner {
 }
 
 /// Lenient profile: bare CR and (if allowed) other control bytes become SP.
-fn lenient_rewrite(line: &mut [u8], r: &Rules) {
+fn lenient_rewrite(line: &mut [u8], r: &Profile) {
     for b in line {
         if (*b == b'\r' && r.replace_bare_cr)
             || (r.allow_ctl_in_values && (*b < 0x20 || *b == 0x7f) && !matches!(*b, b'\t' | 0 | b'\r'))
@@ -599,7 +589,7 @@ fn parse_version(v: &[u8]) -> Result<(Version, u8), PeerError> {
     }
 }
 
-fn parse_request_line(line: &[u8], limits: &Limits, r: &Rules) -> Result<RequestLine, PeerError> {
+fn parse_request_line(line: &[u8], limits: &Limits, r: &Profile) -> Result<RequestLine, PeerError> {
     check_request_line_prefix(line, limits)?;
     let m_end = line
         .iter()
@@ -642,7 +632,7 @@ fn parse_request_line(line: &[u8], limits: &Limits, r: &Rules) -> Result<Request
     })
 }
 
-fn is_target_byte(b: u8, r: &Rules) -> bool {
+fn is_target_byte(b: u8, r: &Profile) -> bool {
     (0x21..=0x7e).contains(&b) || (b >= 0x80 && r.allow_obs_text_in_target)
 }
 
@@ -755,18 +745,14 @@ pub(crate) fn parse_fields(
 }
 
 /// Parses a complete head (as found by [`HeadScanner`]: request line through the empty line, no
-/// leading empty lines) into a [`RequestHead`]. Checks the grammar and the per-field rules that need
-/// no policy: Host count, Connection options. Framing rules are [`crate::framing::request_framing`].
-pub fn parse_head(buf: Bytes, limits: &Limits, r: &Rules) -> Result<RequestHead, PeerError> {
-    parse_head_reusing(buf, limits, r, Vec::new(), None)
-}
-
-/// [`parse_head`], reusing `fields` (cleared) for the field positions, so a server that recycles
-/// heads allocates nothing per request.
+/// leading empty lines) into a [`RequestHead`], reusing `fields` (cleared) for the field positions so
+/// that steady keep-alive allocates nothing per request. Checks the grammar and the per-field rules
+/// that need no policy: Host count, Connection options. Framing rules are
+/// [`crate::framing::request_framing`].
 pub(crate) fn parse_head_reusing(
     buf: Bytes,
     limits: &Limits,
-    r: &Rules,
+    r: &Profile,
     mut fields: Vec<FieldPos>,
     field_count: Option<usize>,
 ) -> Result<RequestHead, PeerError> {

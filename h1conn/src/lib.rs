@@ -119,24 +119,26 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[doc(hidden)]
 pub mod chunked;
-pub mod config;
+mod config;
 mod conn;
-pub mod error;
-pub mod framing;
-pub mod head;
-pub mod persistence;
-pub mod response;
-pub mod rules;
-pub mod timers;
+mod error;
+mod framing;
+mod head;
+mod persistence;
+mod response;
+mod rules;
+mod timers;
 
-pub use config::{Config, KeepAliveHeader, KeepAlivePolicy, Limits, Rules, Timeouts};
+pub use config::{Config, KeepAlive, KeepAliveHeader, Limits, Profile, Timeouts};
 pub use conn::{Close, CloseHow, Connection, Event, Request};
 pub use error::{PeerError, PeerErrorKind, UsageError};
-pub use framing::{BodyFraming, RequestFraming, ResponseFraming};
+pub use framing::{BodyFraming, ResponseFraming};
 pub use head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};
-pub use persistence::{CloseReason, CloseReasons, KeepAlive};
-pub use response::{http_date, Response};
+pub use persistence::{CloseReason, CloseReasons, Persistence};
+pub use response::{http_date, reason_phrase, Response};
+pub use rules::{ConnectionOptions, Expect};
 pub use timers::Timer;
 
 #[cfg(feature = "arbitrary")]

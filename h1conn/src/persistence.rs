@@ -81,7 +81,7 @@ impl CloseReasons {
         self.0 & (1 << r as u8) != 0
     }
     /// Adds `r`.
-    pub fn insert(&mut self, r: CloseReason) {
+    pub(crate) fn insert(&mut self, r: CloseReason) {
         self.0 |= 1 << r as u8;
     }
     /// The reasons, in declaration order.
@@ -98,17 +98,17 @@ impl fmt::Debug for CloseReasons {
 
 /// The keep-alive latch: open until the first reason to close, then closed for good.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KeepAlive {
+pub struct Persistence {
     reasons: CloseReasons,
 }
 
-impl KeepAlive {
+impl Persistence {
     /// True while no reason to close was recorded.
     pub fn is_open(&self) -> bool {
         self.reasons.is_empty()
     }
     /// Records a reason to close. The latch never reopens.
-    pub fn close(&mut self, r: CloseReason) {
+    pub(crate) fn close(&mut self, r: CloseReason) {
         self.reasons.insert(r);
     }
     /// Every reason recorded.

@@ -12,7 +12,7 @@ fn cfg() -> Config {
 }
 
 fn reasons(s: &Sim) -> Vec<CloseReason> {
-    s.conn.keep_alive().reasons().iter().collect()
+    s.conn.persistence().reasons().iter().collect()
 }
 
 // ---- Persistence (RFC 9112 §9.3) -----------------------------------------------------------------
@@ -31,7 +31,7 @@ fn rfc9112_9_3_http11_persists_by_default() {
         );
     }
     assert!(s.close().is_none());
-    assert!(s.conn.keep_alive().is_open());
+    assert!(s.conn.persistence().is_open());
     assert_eq!(s.conn.requests_served(), 3);
 }
 

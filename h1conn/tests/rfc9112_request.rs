@@ -5,7 +5,7 @@
 use h1conn_testkit::transcript as common;
 
 use common::{run_all_splits, statuses, Out};
-use h1conn::{BodyFraming, Config, PeerErrorKind as K, Rules, Version};
+use h1conn::{BodyFraming, Config, PeerErrorKind as K, Profile, Version};
 
 fn strict() -> Config {
     let mut c = Config::default();
@@ -17,7 +17,7 @@ fn strict() -> Config {
 
 fn lenient() -> Config {
     let mut c = strict();
-    c.rules = Rules::lenient();
+    c.profile = Profile::lenient();
     c
 }
 
