@@ -42,9 +42,9 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use crate::config::{Config, KeepAliveHeader};
 use crate::conn::{Connection, Event};
 use crate::error::PeerErrorKind;
-use crate::framing::BodyFraming;
-use crate::head::{Method, Version};
 use crate::response::Response;
+use crate::BodyFraming;
+use crate::{Method, Version};
 
 // ---- pieces ----------------------------------------------------------------------------------------
 
@@ -956,7 +956,7 @@ fn drain_stream_events(c: &mut Connection, report: &mut StreamReport, after_erro
 fn check_request_head(r: &crate::conn::Request) {
     let h = &r.head;
     assert!(
-        crate::rules::is_token(h.method_str().as_bytes()),
+        crate::request::fields::is_token(h.method_str().as_bytes()),
         "method {:?}",
         h.method_str()
     );
@@ -1002,7 +1002,7 @@ fn check_request_head(r: &crate::conn::Request) {
         assert_eq!(r.framing, BodyFraming::None);
     }
     for f in headers.iter() {
-        assert!(crate::rules::is_token(f.name.as_bytes()));
+        assert!(crate::request::fields::is_token(f.name.as_bytes()));
         assert!(
             f.value.iter().all(|&b| b == b'\t' || b >= 0x20 && b != 0x7f),
             "control byte in field value {:?}",

@@ -6,8 +6,10 @@
 //! time is always an argument, a [`Duration`](core::time::Duration) since an origin the caller
 //! chooses.
 //!
-//! RFC 9112 and RFC 9110 are the rules; docs/conformance.md maps each one to the code and the test
-//! that shows it.
+//! RFC 9112 and RFC 9110 are the rules; [`docs::conformance`] maps each one to the code and the test
+//! that shows it. [`docs::design`] shows the states (a diagram generated from the transition
+//! tables) and where each decision lives, [`docs::configuration`] every setting, and
+//! [`docs::adapters`] how to drive a connection from any I/O layer.
 //!
 //! ## The driving contract
 //!
@@ -119,27 +121,46 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-#[doc(hidden)]
-pub mod chunked;
 mod config;
 mod conn;
 mod error;
-mod framing;
-mod head;
-mod persistence;
+mod request;
 mod response;
-mod rules;
-mod timers;
+
+/// The chunked decoder, reachable for the fuzz target and the benchmark that still call it
+/// directly; not part of the API.
+#[doc(hidden)]
+pub mod chunked {
+    pub use crate::request::chunked::{ChunkedDecoder, Decoded};
+}
 
 pub use config::{Config, KeepAlive, KeepAliveHeader, Limits, Profile, Timeouts};
+pub use conn::deadlines::Timer;
+pub use conn::persistence::{CloseReason, CloseReasons, Persistence};
 pub use conn::{Close, CloseHow, Connection, Event, Request};
 pub use error::{PeerError, PeerErrorKind, UsageError};
-pub use framing::{BodyFraming, ResponseFraming};
-pub use head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};
-pub use persistence::{CloseReason, CloseReasons, Persistence};
-pub use response::{http_date, reason_phrase, Response};
-pub use rules::{ConnectionOptions, Expect};
-pub use timers::Timer;
+pub use request::fields::{ConnectionOptions, Expect};
+pub use request::framing::BodyFraming;
+pub use request::head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};
+pub use response::date::http_date;
+pub use response::framing::ResponseFraming;
+pub use response::{reason_phrase, Response};
 
 #[cfg(feature = "arbitrary")]
 pub mod gen;
+
+/// The guides, as chapters of this documentation (the same files as the crate's `docs/` folder).
+pub mod docs {
+    /// Where each rule lives, the reader and writer states, the latch, the timers.
+    #[doc = include_str!("../docs/design.md")]
+    pub mod design {}
+    /// Every configuration field, its default, and the Apache, nginx and Go setting it mirrors.
+    #[doc = include_str!("../docs/configuration.md")]
+    pub mod configuration {}
+    /// Driving a `Connection` from an I/O layer: what to call when.
+    #[doc = include_str!("../docs/adapters.md")]
+    pub mod adapters {}
+    /// Every rule of RFC 9112 / RFC 9110 the crate enforces, and the test that shows it.
+    #[doc = include_str!("../docs/conformance.md")]
+    pub mod conformance {}
+}

@@ -53,7 +53,7 @@ fn test_names() -> Vec<String> {
 #[test]
 fn conformance_md_names_only_existing_tests() {
     let names = test_names();
-    let doc = fs::read_to_string(workspace_root().join("docs/conformance.md")).unwrap();
+    let doc = fs::read_to_string(workspace_root().join("h1conn/docs/conformance.md")).unwrap();
     let mut missing = Vec::new();
     let mut checked = 0;
     for cell in doc.split('`').skip(1).step_by(2) {

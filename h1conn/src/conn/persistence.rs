@@ -1,13 +1,18 @@
-//! Persistence (RFC 9112 §9.3) and the keep-alive latch.
+//! Persistence (RFC 9112 §9.3, §9.6): the keep-alive latch, and the one decision that says why a
+//! connection will not carry another request.
 //!
 //! Keep-alive is a one-way latch: it starts open and every reason to close is recorded; it never
-//! reopens. The pure function [`client_wants_persistence`] gives the RFC's order; the policy
-//! (Apache's `KeepAlive`, `MaxKeepAliveRequests`) is applied by the connection on top.
+//! reopens. [`close_reasons`] is a pure function of the request, the policy (Apache's `KeepAlive`,
+//! `MaxKeepAliveRequests`) and, once known, the response. The connection asks it twice: when it
+//! parses a request ahead (is this the last request? then nothing after it is parsed), and when the
+//! response head is written (the reasons close the latch, and the head says `Connection: close`).
+//! [`connection_fields`] then says what the head announces.
 
 use core::fmt;
 
-use crate::head::Version;
-use crate::rules::ConnectionOptions;
+use crate::config::{KeepAlive, KeepAliveHeader};
+use crate::request::fields::ConnectionOptions;
+use crate::request::head::Version;
 
 /// Why a connection will not be kept alive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,15 +116,116 @@ impl Persistence {
     pub(crate) fn close(&mut self, r: CloseReason) {
         self.reasons.insert(r);
     }
+    /// Records every reason in `rs`.
+    pub(crate) fn close_all(&mut self, rs: CloseReasons) {
+        self.reasons.0 |= rs.0;
+    }
     /// Every reason recorded.
     pub fn reasons(&self) -> CloseReasons {
         self.reasons
     }
 }
 
+/// What the persistence decision knows of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RequestSide {
+    /// The request's version.
+    pub version: Version,
+    /// Its Connection options.
+    pub options: ConnectionOptions,
+    /// Its framing was accepted only on condition of closing (RFC 9112 §6.1).
+    pub must_close: bool,
+    /// Its number on this connection, from 1.
+    pub nth: u32,
+}
+
+/// What the persistence decision knows of the response, once its head is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ResponseSide {
+    /// The body ends with the connection.
+    pub close_delimited: bool,
+    /// The request body will not be read (an unanswered `100-continue`, or more unread bytes than
+    /// the discard budget).
+    pub unread_body: bool,
+}
+
+/// Every reason the connection closes after this request (empty: it may persist).
+pub(crate) fn close_reasons(
+    policy: &KeepAlive,
+    req: RequestSide,
+    resp: Option<ResponseSide>,
+) -> CloseReasons {
+    let mut r = CloseReasons::empty();
+    if let Err(why) = client_wants_persistence(req.version, req.options) {
+        r.insert(why);
+    }
+    if req.must_close {
+        r.insert(CloseReason::FramingFault);
+    }
+    if !policy.enabled {
+        r.insert(CloseReason::PolicyOff);
+    }
+    if requests_left(policy.max_requests, req.nth) == Some(0) {
+        r.insert(CloseReason::MaxRequests);
+    }
+    if let Some(resp) = resp {
+        if resp.close_delimited {
+            r.insert(CloseReason::CloseDelimited);
+        }
+        if resp.unread_body {
+            r.insert(CloseReason::UnreadBody);
+        }
+    }
+    r
+}
+
+/// What a final response head says about the connection (RFC 9112 §9.3, §9.6; `Keep-Alive` as in
+/// RFC 2068 §19.7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConnectionFields {
+    /// `Connection: close`.
+    Close,
+    /// The connection persists: `Connection: keep-alive` when `echo`, and `Keep-Alive: timeout=T`
+    /// (with `, max=N` when requests are counted) when `header` is given.
+    Persist {
+        /// Write `Connection: keep-alive` (HTTP/1.0 clients need it; it goes with `Keep-Alive`).
+        echo: bool,
+        /// `(timeout in whole seconds, requests left)` for the `Keep-Alive` field.
+        header: Option<(u64, Option<u32>)>,
+    },
+    /// Nothing: a tunnel after a 2xx to CONNECT.
+    Nothing,
+}
+
+/// The connection fields of a final response head, from the keep-alive decision.
+pub(crate) fn connection_fields(
+    keep: bool,
+    version: Version,
+    policy: &KeepAlive,
+    served: u32,
+) -> ConnectionFields {
+    if !keep {
+        return ConnectionFields::Close;
+    }
+    let send_header = match policy.header {
+        KeepAliveHeader::Never => false,
+        KeepAliveHeader::Always => true,
+        KeepAliveHeader::Http10Only => version == Version::Http10,
+    };
+    ConnectionFields::Persist {
+        echo: version == Version::Http10 || send_header,
+        header: send_header.then(|| {
+            (
+                policy.timeout.as_secs(),
+                requests_left(policy.max_requests, served),
+            )
+        }),
+    }
+}
+
 /// RFC 9112 §9.3, in its order: a `close` option closes; otherwise HTTP/1.1 persists; otherwise
 /// HTTP/1.0 persists only with `keep-alive`.
-pub fn client_wants_persistence(version: Version, conn: ConnectionOptions) -> Result<(), CloseReason> {
+pub(crate) fn client_wants_persistence(version: Version, conn: ConnectionOptions) -> Result<(), CloseReason> {
     if conn.close {
         return Err(CloseReason::ClientClose);
     }
@@ -132,7 +238,7 @@ pub fn client_wants_persistence(version: Version, conn: ConnectionOptions) -> Re
 
 /// How many more requests may follow the `served`-th one (1-based) under `max_requests`
 /// (0 = unlimited: `None`). Zero means this response is the last one.
-pub fn requests_left(max_requests: u32, served: u32) -> Option<u32> {
+pub(crate) fn requests_left(max_requests: u32, served: u32) -> Option<u32> {
     if max_requests == 0 {
         None
     } else {

@@ -9,7 +9,9 @@ use bytes::{Buf, Bytes, BytesMut};
 
 use crate::config::Limits;
 use crate::error::{PeerError, PeerErrorKind as K};
-use crate::head::{find_lf, parse_trailers, Trailers};
+use crate::request::head::Trailers;
+use crate::request::parse::parse_trailers;
+use crate::request::scan::find_lf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {

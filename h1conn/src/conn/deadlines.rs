@@ -1,6 +1,8 @@
-//! Named timers in one fixed table. The next deadline is the minimum over the table, O(timers).
+//! Named timers in one fixed table, and the one pure function that sets every deadline from a
+//! [`Snapshot`] of the connection and its configuration. The connection takes a snapshot once at the
+//! end of each public call; the next deadline is the minimum over the table, O(timers).
 //!
-//! Each timer is armed by one documented event (docs/design.md has the full table):
+//! Each timer is armed by one documented condition (docs/design.md has the full table):
 //!
 //! | timer | armed | disarmed | on expiry |
 //! |---|---|---|---|
@@ -13,6 +15,8 @@
 //! | `Release` | idle with buffers held | the next request's first byte | buffers and in-flight state freed |
 
 use core::time::Duration;
+
+use crate::config::Config;
 
 /// The connection's timers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,7 +53,7 @@ impl Timer {
 /// A deadline per timer, stored as nanoseconds on the caller's time line (`u64::MAX`: disarmed), so
 /// the table costs 56 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimerTable {
+pub(crate) struct TimerTable {
     deadlines: [u64; 7],
 }
 
@@ -70,21 +74,22 @@ pub(crate) fn to_nanos(d: Duration) -> u64 {
 
 impl TimerTable {
     /// Arms `t` at `at`, or disarms it with `None`.
-    pub fn set(&mut self, t: Timer, at: Option<Duration>) {
+    #[cfg(test)]
+    fn set(&mut self, t: Timer, at: Option<Duration>) {
         self.deadlines[t as usize] = at.map_or(u64::MAX, to_nanos);
     }
     /// The deadline of `t`.
-    pub fn get(&self, t: Timer) -> Option<Duration> {
+    pub(crate) fn get(&self, t: Timer) -> Option<Duration> {
         let d = self.deadlines[t as usize];
         (d != u64::MAX).then(|| Duration::from_nanos(d))
     }
     /// The earliest deadline.
-    pub fn next(&self) -> Option<Duration> {
+    pub(crate) fn next(&self) -> Option<Duration> {
         let d = self.deadlines.iter().copied().min().unwrap_or(u64::MAX);
         (d != u64::MAX).then(|| Duration::from_nanos(d))
     }
     /// The first timer (in table order) whose deadline is at or before `now`.
-    pub fn expired(&self, now: Duration) -> Option<Timer> {
+    pub(crate) fn expired(&self, now: Duration) -> Option<Timer> {
         let now = to_nanos(now);
         Timer::ALL
             .into_iter()
@@ -95,7 +100,7 @@ impl TimerTable {
 /// A deadline that starts at `start`, is `base` long, and grows by one second per `rate` bytes
 /// received, never past `start + cap` (Apache `RequestReadTimeout ... MinRate=`). `rate == 0`: no
 /// growth.
-pub fn rate_deadline(
+pub(crate) fn rate_deadline(
     start: Duration,
     base: Duration,
     cap: Option<Duration>,
@@ -111,6 +116,108 @@ pub fn rate_deadline(
         d = d.min(cap.max(base));
     }
     start.saturating_add(d)
+}
+
+/// What the deadlines depend on, read off the connection at the end of a call. Times are
+/// nanoseconds on the caller's time line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Snapshot {
+    /// The connection is serving (not closing, closed or handed over).
+    pub open: bool,
+    /// No request is current or queued.
+    pub idle: bool,
+    /// Heads are still read (the reader is in `Heads`).
+    pub reading_heads: bool,
+    /// The peer ended its input.
+    pub input_ended: bool,
+    /// Unprocessed input bytes.
+    pub buffered: usize,
+    /// Output waits to be written.
+    pub output_pending: bool,
+    /// When the first byte of the head now arriving was seen.
+    pub head_start: Option<u64>,
+    /// The body being read: (when reading it began, the last progress, bytes received).
+    pub body: Option<(u64, u64, u64)>,
+    /// When the connection last became idle or last wrote, whichever is later.
+    pub quiet_since: u64,
+    /// When output last made progress.
+    pub send_progress: u64,
+    /// When lingering began, while lingering.
+    pub linger_since: Option<u64>,
+    /// When the connection was opened.
+    pub opened: u64,
+    /// The lifetime limit has already stopped new requests.
+    pub lifetime_over: bool,
+    /// Nothing is in flight and the connection holds memory it could give back.
+    pub releasable: bool,
+}
+
+fn at(t: u64, d: Duration) -> u64 {
+    t.saturating_add(to_nanos(d)).min(u64::MAX - 1)
+}
+
+/// Every deadline, from the snapshot and the configuration.
+pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
+    let to = &cfg.timeouts;
+    let idle = s.open && s.idle;
+    let mut t = TimerTable::default();
+    let mut arm = |timer: Timer, deadline: Option<u64>| {
+        t.deadlines[timer as usize] = deadline.unwrap_or(u64::MAX);
+    };
+    arm(
+        Timer::Idle,
+        (idle && s.buffered == 0 && !s.input_ended && !s.output_pending)
+            .then(|| at(s.quiet_since, cfg.keep_alive.timeout)),
+    );
+    let header = match s.head_start {
+        Some(start) if idle && s.reading_heads && s.buffered > 0 => Some(rate_deadline(
+            dur(start),
+            to.header,
+            Some(to.header_max),
+            to.header_min_rate,
+            s.buffered as u64,
+        )),
+        _ => None,
+    };
+    arm(Timer::Header, header.map(to_nanos));
+    let body = match s.body {
+        Some((start, progress, received)) if s.open && s.buffered == 0 && !s.input_ended => {
+            let gap = at(progress, to.body);
+            let rate = (to.body_min_rate > 0).then(|| {
+                to_nanos(rate_deadline(
+                    dur(start),
+                    to.body,
+                    None,
+                    to.body_min_rate,
+                    received,
+                ))
+            });
+            Some(rate.map_or(gap, |r| r.min(gap)))
+        }
+        _ => None,
+    };
+    arm(Timer::Body, body);
+    arm(
+        Timer::Send,
+        s.output_pending.then(|| at(s.send_progress, to.send)),
+    );
+    arm(Timer::Linger, s.linger_since.map(|since| at(since, to.linger)));
+    let life = match cfg.keep_alive.max_lifetime {
+        Some(l) if s.open && !s.lifetime_over => Some(at(s.opened, l)),
+        _ => None,
+    };
+    arm(Timer::Lifetime, life);
+    let after = cfg.release_idle_after;
+    arm(
+        Timer::Release,
+        (cfg.release_idle_memory && !after.is_zero() && s.open && !s.output_pending && s.releasable)
+            .then(|| at(s.quiet_since, after)),
+    );
+    t
+}
+
+fn dur(n: u64) -> Duration {
+    Duration::from_nanos(n)
 }
 
 #[cfg(test)]

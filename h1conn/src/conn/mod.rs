@@ -1,0 +1,547 @@
+//! The server connection. [`Connection`] only sequences; each concern has its own file:
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | [`state`] | the reader and writer states, their events and the one transition table of each |
+//! | `reader.rs` | input: the read buffer, head parsing, the parse-ahead queue, body stepping, peer errors |
+//! | `respond.rs` | the application's calls: accepting a body, response heads, bodies, the end of a response |
+//! | [`writer`] | every response byte: heads, `100 Continue`, error responses, chunks |
+//! | [`persistence`] | the keep-alive latch and the one persistence decision |
+//! | [`deadlines`] | the named timers and the one function that sets them from a snapshot |
+//! | `close.rs` | how to close (graceful, linger, abort), lingering, and giving memory back |
+//!
+//! The part of the state every connection needs (buffers, states, latch, timers, counters) lives in
+//! [`Connection`] itself; the part only a connection with a request in flight needs (scanner,
+//! pipeline queue, pending events, the current exchange) lives in a boxed `Busy` that is released,
+//! together with the buffers, once the connection has been idle for
+//! [`Config::release_idle_after`] (unless [`Config::release_idle_memory`] is off). An idle
+//! keep-alive connection therefore costs its own size and nothing else, while back-to-back
+//! requests reuse their buffers.
+
+mod close;
+pub(crate) mod deadlines;
+pub(crate) mod persistence;
+mod reader;
+mod respond;
+pub(crate) mod state;
+pub(crate) mod writer;
+
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use crate::config::Config;
+use crate::error::{PeerError, UsageError};
+use crate::request::chunked::ChunkedDecoder;
+use crate::request::framing::{BodyFraming, RequestFraming};
+use crate::request::head::{FieldPos, Method, RequestHead, Trailers, Version};
+use crate::request::scan::HeadScanner;
+use crate::response::framing::ResponseFraming;
+use deadlines::{to_nanos, Timer, TimerTable};
+use persistence::{CloseReasons, Persistence, RequestSide};
+use state::{Read, Write, WriteEvent};
+
+/// A request, surfaced once the previous response is complete.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The parsed head.
+    pub head: RequestHead,
+    /// How its body is delimited. Body bytes follow as [`Event::Data`], then [`Event::End`].
+    pub framing: BodyFraming,
+    /// The client waits for `100 Continue` before sending the body (HTTP/1.1 `Expect:
+    /// 100-continue`). Call [`Connection::accept_body`] to send it and receive the body, or answer
+    /// with a final response directly (the connection then closes after it, since the client may
+    /// or may not send the body).
+    pub expects_continue: bool,
+}
+
+/// What the connection tells the application.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A request head. Every `Request` is followed by its body events and one [`Event::End`]
+    /// (at once when it has no body).
+    Request(Request),
+    /// Request body bytes (never empty), slices of the read buffer.
+    Data(Bytes),
+    /// The request body is complete; trailer fields of a chunked body, kept apart.
+    End(Option<Trailers>),
+    /// The response switched protocols (101) or opened a tunnel (2xx to CONNECT). The bytes are
+    /// what the peer sent after the request; flush [`Connection::transmit`], then the transport
+    /// belongs to the new protocol.
+    Upgrade(Bytes),
+    /// The peer broke a rule. When no response was started, the connection has queued the error
+    /// response itself. Nothing more will be parsed.
+    Error(PeerError),
+}
+
+/// How to close the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloseHow {
+    /// Everything was sent and no unread input is expected: close.
+    Graceful,
+    /// Shut down the write side, keep reading and feeding input (it is discarded) until
+    /// [`Connection::is_done`], so a reset does not destroy the response (RFC 9112 §9.6).
+    Linger,
+    /// Close at once; pending output is void (the connection must never be reused).
+    Abort,
+}
+
+/// The decision to close: how, and every reason recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Close {
+    /// How to close.
+    pub how: CloseHow,
+    /// Why.
+    pub reasons: CloseReasons,
+}
+
+/// A parsed item waiting for its turn.
+#[derive(Debug)]
+enum Queued {
+    /// A request, and what the persistence decision said when it was parsed.
+    Request {
+        head: RequestHead,
+        framing: RequestFraming,
+        side: RequestSide,
+        last: bool,
+    },
+    /// A peer error, and whether it answers a HEAD request (then the error response has no body).
+    Error(PeerError, bool),
+}
+
+/// How the current request's body is decoded (while the reader is in `Continue`, `Body` or
+/// `Discard`).
+#[derive(Debug)]
+enum BodyRead {
+    Length(u64),
+    Chunked(ChunkedDecoder),
+}
+
+/// One request and its response: the data that goes with the reader's body states and the writer's
+/// exchange states.
+#[derive(Debug)]
+struct Exchange {
+    method: Method,
+    version: Version,
+    side: RequestSide,
+    /// No request follows this one (decided when it was parsed).
+    last: bool,
+    body: BodyRead,
+    received: u64,
+    body_start: u64,
+    body_progress: u64,
+    discarded: u64,
+    /// The response's framing and the Content-Length bytes still owed (writer in `Body`).
+    framing: ResponseFraming,
+    remaining: u64,
+    /// The Upgrade field value, when the request asks to switch protocols.
+    upgrade_offer: Option<Bytes>,
+}
+
+impl Exchange {
+    /// A protocol switch may follow this request (101 or a CONNECT tunnel): nothing after it is
+    /// parsed until it is answered.
+    fn may_switch(&self) -> bool {
+        self.upgrade_offer.is_some() || self.method == Method::Connect
+    }
+}
+
+/// State only needed while a request is in flight; released when the connection is idle.
+#[derive(Debug, Default)]
+struct Busy {
+    scanner: HeadScanner,
+    /// When the first byte of the next head was seen (nanoseconds), if any.
+    head_start: Option<u64>,
+    queue: VecDeque<Queued>,
+    events: VecDeque<Event>,
+    cur: Option<Exchange>,
+    spare_fields: Vec<FieldPos>,
+}
+
+/// Whether the peer may still send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PeerInput {
+    Open,
+    Ended,
+}
+
+/// Times kept on the caller's time line, in nanoseconds.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    now: u64,
+    opened: u64,
+    send_progress: u64,
+    idle_since: u64,
+}
+
+/// A server-side HTTP/1.x connection as a sans-I/O state machine. One storable type, no lifetimes.
+///
+/// The methods fall in four groups (the crate documentation gives the driving contract in order):
+///
+/// * **A. Inputs from the transport**: [`handle_input`](Self::handle_input),
+///   [`handle_eof`](Self::handle_eof), [`handle_written`](Self::handle_written),
+///   [`handle_write_failed`](Self::handle_write_failed), [`handle_timeout`](Self::handle_timeout).
+/// * **B. Inputs from the application**: [`accept_body`](Self::accept_body),
+///   [`send_response`](Self::send_response), [`send_body`](Self::send_body),
+///   [`finish`](Self::finish), [`send_full`](Self::send_full),
+///   [`abort_response`](Self::abort_response), [`shutdown`](Self::shutdown),
+///   [`set_date`](Self::set_date), [`recycle`](Self::recycle).
+/// * **C. Outputs**, to drain after every input, in this order: [`poll_event`](Self::poll_event)
+///   until `None`, then [`transmit`](Self::transmit), then [`poll_timeout`](Self::poll_timeout),
+///   then [`poll_close`](Self::poll_close).
+/// * **D. State**: [`is_done`](Self::is_done), [`is_upgraded`](Self::is_upgraded),
+///   [`peer_error`](Self::peer_error), [`persistence`](Self::persistence),
+///   [`requests_served`](Self::requests_served), [`timer`](Self::timer),
+///   [`buffered_input`](Self::buffered_input), [`input_capacity`](Self::input_capacity),
+///   [`heap_bytes`](Self::heap_bytes).
+///
+/// Every input that can move a deadline takes `now`; times that go backwards are treated as the
+/// latest time seen.
+#[derive(Debug)]
+pub struct Connection {
+    cfg: Arc<Config>,
+    rbuf: BytesMut,
+    wbuf: BytesMut,
+    busy: Option<Box<Busy>>,
+    read: Read,
+    write: Write,
+    input: PeerInput,
+    /// How to close, once the writer is `Closing` or `Closed`.
+    how: CloseHow,
+    /// While `Lingering`: since when, and how many bytes were dropped.
+    linger_since: u64,
+    linger_discarded: u64,
+    timers: TimerTable,
+    clock: Clock,
+    parsed: u32,
+    served: u32,
+    latch: Persistence,
+    error: Option<PeerError>,
+    date: Option<[u8; 29]>,
+}
+
+impl Connection {
+    /// A new connection, opened at `now` (a monotonic time since an origin the caller chooses).
+    /// Pass an `Arc<Config>` to share one configuration between many connections.
+    pub fn new(cfg: impl Into<Arc<Config>>, now: Duration) -> Self {
+        let now = to_nanos(now);
+        let mut c = Connection {
+            cfg: cfg.into(),
+            rbuf: BytesMut::new(),
+            wbuf: BytesMut::new(),
+            busy: None,
+            read: Read::Heads,
+            write: Write::Idle,
+            input: PeerInput::Open,
+            how: CloseHow::Graceful,
+            linger_since: 0,
+            linger_discarded: 0,
+            timers: TimerTable::default(),
+            clock: Clock {
+                now,
+                opened: now,
+                send_progress: now,
+                idle_since: now,
+            },
+            parsed: 0,
+            served: 0,
+            latch: Persistence::default(),
+            error: None,
+            date: None,
+        };
+        c.refresh_timers();
+        c
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    // ---- A. inputs from the transport -----------------------------------------------------------
+
+    /// Feeds received bytes. Returns how many were taken: fewer than `data.len()` when the input
+    /// buffer is full (drain events and output first). Complete heads are parsed at once, so an
+    /// error response is in [`transmit`](Connection::transmit) right after this call. Input that
+    /// can no longer matter (after the last request was read, or while lingering) is taken and
+    /// discarded; once upgraded or done, none is taken.
+    pub fn handle_input(&mut self, data: &[u8], now: Duration) -> usize {
+        self.tick(now);
+        match self.write {
+            Write::Upgraded | Write::Closed => return 0,
+            Write::Lingering => {
+                self.linger_discarded = self.linger_discarded.saturating_add(data.len() as u64);
+                if self.linger_discarded > self.cfg.timeouts.linger_bytes {
+                    self.write = self.write.on(WriteEvent::LingerEnded);
+                }
+                self.settle();
+                return data.len();
+            }
+            _ if !self.input_needed() => {
+                self.settle();
+                return data.len();
+            }
+            _ => {}
+        }
+        let room = self.cfg.max_buffered.saturating_sub(self.rbuf.len());
+        let n = data.len().min(room);
+        if n > 0 {
+            self.note_input_start();
+            self.rbuf.extend_from_slice(&data[..n]);
+            self.parse_ahead();
+        }
+        self.settle();
+        n
+    }
+
+    /// The peer ended its input (a read returned 0). Complete requests already buffered are still
+    /// answered (a half-close does not cancel responses, RFC 9112 §9.6); then the connection closes.
+    pub fn handle_eof(&mut self, now: Duration) {
+        self.tick(now);
+        self.input = PeerInput::Ended;
+        if self.write == Write::Lingering {
+            self.write = self.write.on(WriteEvent::LingerEnded);
+        }
+        self.check_eof();
+        self.settle();
+    }
+
+    /// Processes every timer whose deadline is at or before `now`. A call with nothing expired
+    /// changes nothing.
+    pub fn handle_timeout(&mut self, now: Duration) {
+        self.tick(now);
+        let mut fired = 0;
+        while let Some(t) = self.timers.expired(Duration::from_nanos(self.clock.now)) {
+            self.fire(t);
+            self.refresh_timers();
+            fired += 1;
+            if fired > 2 * Timer::ALL.len() {
+                break;
+            }
+        }
+        if fired > 0 {
+            self.settle();
+        }
+    }
+
+    /// Acknowledges that the first `n` bytes of [`transmit`](Connection::transmit) were written.
+    pub fn handle_written(&mut self, n: usize, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        if n > self.transmit().len() {
+            return Err(UsageError::AckBeyondTransmit);
+        }
+        if n > 0 {
+            self.wbuf.advance(n);
+            self.clock.send_progress = self.clock.now;
+            if self.wbuf.is_empty() && !self.write.in_exchange() {
+                self.clock.idle_since = self.clock.now;
+            }
+        }
+        self.advance_close();
+        self.settle();
+        Ok(())
+    }
+
+    /// Writing failed or the bytes never left: the connection aborts and is never reused.
+    pub fn handle_write_failed(&mut self) {
+        self.abort(crate::CloseReason::Aborted);
+        self.settle();
+    }
+
+    // ---- C. outputs -----------------------------------------------------------------------------
+
+    /// The next event, if any. Drain after every input.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        loop {
+            if let Some(e) = self.busy.as_mut().and_then(|b| b.events.pop_front()) {
+                return Some(e);
+            }
+            if !self.step(true) {
+                self.settle();
+                return None;
+            }
+        }
+    }
+
+    /// Bytes to write to the peer. Acknowledge with [`handle_written`](Connection::handle_written).
+    pub fn transmit(&self) -> &[u8] {
+        if self.write == Write::Closed && self.how == CloseHow::Abort {
+            return &[];
+        }
+        &self.wbuf
+    }
+
+    /// The earliest deadline, if any timer is armed.
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        self.timers.next()
+    }
+
+    /// `Some` once the connection has decided to close and has nothing more to send (or must
+    /// abort). With [`CloseHow::Linger`], keep reading until [`is_done`](Connection::is_done).
+    pub fn poll_close(&self) -> Option<Close> {
+        let how = match self.write {
+            Write::Closed => self.how,
+            Write::Lingering => CloseHow::Linger,
+            _ => return None,
+        };
+        Some(Close {
+            how,
+            reasons: self.latch.reasons(),
+        })
+    }
+
+    // ---- D. state -------------------------------------------------------------------------------
+
+    /// The deadline of one timer.
+    pub fn timer(&self, t: Timer) -> Option<Duration> {
+        self.timers.get(t)
+    }
+
+    /// True when the transport should be closed now (after a lingering close, when it ended).
+    pub fn is_done(&self) -> bool {
+        self.write == Write::Closed
+    }
+
+    /// True once the connection was handed over ([`Event::Upgrade`]).
+    pub fn is_upgraded(&self) -> bool {
+        self.write == Write::Upgraded
+    }
+
+    /// The peer error that stopped this connection, if any (sticky).
+    pub fn peer_error(&self) -> Option<PeerError> {
+        self.error
+    }
+
+    /// The keep-alive latch and its reasons.
+    pub fn persistence(&self) -> Persistence {
+        self.latch
+    }
+
+    /// Final responses started on this connection (error responses included).
+    pub fn requests_served(&self) -> u32 {
+        self.served
+    }
+
+    /// Bytes of received input not yet processed.
+    pub fn buffered_input(&self) -> usize {
+        self.rbuf.len()
+    }
+
+    /// Heap bytes the connection holds now (buffer capacities and in-flight state), beyond
+    /// `size_of::<Connection>()`. Zero for an idle keep-alive connection by default.
+    pub fn heap_bytes(&self) -> usize {
+        let busy = self.busy.as_ref().map_or(0, |b| {
+            core::mem::size_of::<Busy>()
+                + b.queue.capacity() * core::mem::size_of::<Queued>()
+                + b.events.capacity() * core::mem::size_of::<Event>()
+                + b.spare_fields.capacity() * core::mem::size_of::<FieldPos>()
+        });
+        self.rbuf.capacity() + self.wbuf.capacity() + busy
+    }
+
+    /// How many more bytes [`handle_input`](Connection::handle_input) would take now.
+    pub fn input_capacity(&self) -> usize {
+        match self.write {
+            Write::Upgraded | Write::Closed => 0,
+            Write::Lingering => usize::MAX,
+            _ if !self.input_needed() => usize::MAX,
+            _ => self.cfg.max_buffered.saturating_sub(self.rbuf.len()),
+        }
+    }
+
+    // ---- sequencing -----------------------------------------------------------------------------
+
+    fn tick(&mut self, now: Duration) {
+        self.clock.now = self.clock.now.max(to_nanos(now));
+    }
+
+    fn cur_ref(&self) -> Option<&Exchange> {
+        self.busy.as_ref().and_then(|b| b.cur.as_ref())
+    }
+
+    fn cur_mut(&mut self) -> Option<&mut Exchange> {
+        self.busy.as_mut().and_then(|b| b.cur.as_mut())
+    }
+
+    fn queue_is_empty(&self) -> bool {
+        self.busy.as_ref().is_none_or(|b| b.queue.is_empty())
+    }
+
+    fn clear_queue(&mut self) {
+        if let Some(b) = self.busy.as_mut() {
+            b.queue.clear();
+        }
+    }
+
+    fn push_event(&mut self, e: Event) {
+        self.busy.get_or_insert_with(Box::default).events.push_back(e);
+    }
+
+    /// One unit of progress; false when nothing can move without more input or a call. Body bytes
+    /// are stepped only for [`poll_event`](Connection::poll_event) (`with_body`), so that input
+    /// taken by `handle_input` stays in the bounded read buffer until the application asks.
+    fn step(&mut self, with_body: bool) -> bool {
+        if !self.write.in_exchange() && self.write != Write::Idle {
+            return false;
+        }
+        if self.cur_ref().is_some() {
+            match self.read {
+                Read::Body | Read::Discard => return with_body && self.step_body(),
+                Read::Continue => {}
+                _ if self.write == Write::Finished => {
+                    self.end_exchange();
+                    return true;
+                }
+                _ => {}
+            }
+        } else if self.write == Write::Idle {
+            if let Some(q) = self.busy.as_mut().and_then(|b| b.queue.pop_front()) {
+                self.surface(q);
+                return true;
+            }
+        }
+        self.may_parse_head() && self.parse_one()
+    }
+
+    /// Parses complete heads now (and surfaces the first when nothing is current), so a peer error
+    /// is answered before the application polls.
+    fn parse_ahead(&mut self) {
+        while self.step(false) {}
+    }
+
+    /// End of every public call: release idle memory and recompute deadlines.
+    fn settle(&mut self) {
+        self.release_if_idle();
+        self.refresh_timers();
+    }
+
+    /// Recomputes every deadline from a snapshot of the state; O(timers).
+    fn refresh_timers(&mut self) {
+        let b = self.busy.as_deref();
+        let cur = b.and_then(|b| b.cur.as_ref());
+        let snapshot = deadlines::Snapshot {
+            open: self.write.in_exchange() || self.write == Write::Idle,
+            idle: self.write == Write::Idle && b.is_none_or(|b| b.queue.is_empty()),
+            reading_heads: self.read == Read::Heads,
+            input_ended: self.input == PeerInput::Ended,
+            buffered: self.rbuf.len(),
+            output_pending: !self.wbuf.is_empty() && !matches!(self.write, Write::Closed | Write::Upgraded),
+            head_start: b.and_then(|b| b.head_start),
+            body: match (cur, self.read) {
+                (Some(c), Read::Body | Read::Discard) => Some((c.body_start, c.body_progress, c.received)),
+                _ => None,
+            },
+            quiet_since: self.clock.idle_since.max(self.clock.send_progress),
+            send_progress: self.clock.send_progress,
+            linger_since: (self.write == Write::Lingering).then_some(self.linger_since),
+            opened: self.clock.opened,
+            lifetime_over: self.latch.reasons().contains(crate::CloseReason::Lifetime),
+            releasable: self.holds_memory() && self.nothing_in_flight(),
+        };
+        self.timers = deadlines::deadlines(&snapshot, &self.cfg);
+    }
+}

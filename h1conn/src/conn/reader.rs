@@ -1,0 +1,380 @@
+//! The reader: what the connection does with input. It parses heads into the parse-ahead queue,
+//! makes the next one current, steps the current body, and turns broken rules into peer errors.
+//! Every change of the reader's state goes through the table in [`super::state`].
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+
+use bytes::Buf;
+
+use super::persistence::{close_reasons, RequestSide};
+use super::state::{Read, ReadEvent, Write, WriteEvent};
+use super::{writer, BodyRead, Connection, Event, Exchange, PeerInput, Queued, Request};
+use crate::error::{PeerError, PeerErrorKind};
+use crate::request::chunked::{ChunkedDecoder, Decoded};
+use crate::request::fields::Expect;
+use crate::request::framing::{request_framing, BodyFraming};
+use crate::request::head::Method;
+use crate::request::parse::parse_head_reusing;
+use crate::request::scan::Scan;
+use crate::CloseHow;
+use crate::CloseReason;
+
+impl Connection {
+    /// False once no further input can matter: nothing more is parsed and no body is to be read.
+    pub(super) fn input_needed(&self) -> bool {
+        !matches!(self.read, Read::Stopped | Read::Upgraded)
+    }
+
+    /// Notes the time of new input: the start of a head (header timer) or body progress.
+    pub(super) fn note_input_start(&mut self) {
+        let now = self.clock.now;
+        let waiting_for_head = self.write == Write::Idle && self.queue_is_empty() && self.read == Read::Heads;
+        let was_empty = self.rbuf.is_empty();
+        let reading_body = matches!(self.read, Read::Continue | Read::Body | Read::Discard);
+        let b = self.busy.get_or_insert_with(Box::default);
+        if was_empty && waiting_for_head && b.head_start.is_none() {
+            b.head_start = Some(now);
+        }
+        if let Some(cur) = b.cur.as_mut().filter(|_| reading_body) {
+            cur.body_progress = now;
+        }
+    }
+
+    pub(super) fn may_parse_head(&self) -> bool {
+        self.read == Read::Heads
+            && !self.rbuf.is_empty()
+            && self
+                .busy
+                .as_ref()
+                .is_none_or(|b| b.queue.len() < self.cfg.max_pipelined)
+    }
+
+    /// Scans for one head; queues the request or the error. False when the head is not complete.
+    pub(super) fn parse_one(&mut self) -> bool {
+        let cfg = Arc::clone(&self.cfg);
+        let b = self.busy.get_or_insert_with(Box::default);
+        let scanned = b.scanner.scan(&mut self.rbuf, &cfg.limits, &cfg.profile);
+        let skipped = b.scanner.skipped();
+        if skipped > 0 {
+            self.rbuf.advance(skipped);
+            b.scanner.rebase(skipped);
+        }
+        let (q, event) = match scanned {
+            Ok(Scan::Partial) => {
+                if self.rbuf.is_empty() {
+                    b.head_start = None;
+                }
+                return false;
+            }
+            Ok(Scan::Complete {
+                start,
+                end,
+                fields: count,
+            }) => {
+                let bytes = self.rbuf.split_to(end - start).freeze();
+                b.scanner.reset();
+                self.parsed += 1;
+                let fields = core::mem::take(&mut b.spare_fields);
+                let to_head = bytes.starts_with(b"HEAD ");
+                match parse_head_reusing(bytes, &cfg.limits, &cfg.profile, fields, Some(count))
+                    .and_then(|h| request_framing(&h, &cfg.profile, &cfg.limits).map(|f| (h, f)))
+                {
+                    Ok((head, framing)) => {
+                        let side = RequestSide {
+                            version: head.version(),
+                            options: head.connection(),
+                            must_close: framing.must_close,
+                            nth: self.parsed,
+                        };
+                        let last = !close_reasons(&cfg.keep_alive, side, None).is_empty();
+                        let holds = has_body(framing.body)
+                            || head.wants_upgrade()
+                            || head.method() == Method::Connect;
+                        let event = match (holds, last) {
+                            (true, _) => Some(ReadEvent::HeadWithBody),
+                            (false, true) => Some(ReadEvent::LastHead),
+                            (false, false) => None,
+                        };
+                        (
+                            Queued::Request {
+                                head,
+                                framing,
+                                side,
+                                last,
+                            },
+                            event,
+                        )
+                    }
+                    Err(e) => (Queued::Error(e, to_head), Some(ReadEvent::LastHead)),
+                }
+            }
+            Err(e) => (
+                Queued::Error(e, self.rbuf.starts_with(b"HEAD ")),
+                Some(ReadEvent::LastHead),
+            ),
+        };
+        if let Some(e) = event {
+            self.read = self.read.on(e);
+        }
+        self.busy.get_or_insert_with(Box::default).queue.push_back(q);
+        true
+    }
+
+    /// Makes a queued item the current exchange.
+    pub(super) fn surface(&mut self, q: Queued) {
+        if let Some(b) = self.busy.as_mut() {
+            b.head_start = None;
+        }
+        let (head, framing, side, last) = match q {
+            Queued::Error(e, to_head) => return self.peer_error_without_exchange(e, to_head),
+            Queued::Request {
+                head,
+                framing,
+                side,
+                last,
+            } => (head, framing, side, last),
+        };
+        let expect = head.expect();
+        if expect == Expect::Unsupported && self.cfg.reject_unknown_expectations {
+            let to_head = head.method() == Method::Head;
+            return self.peer_error_without_exchange(PeerErrorKind::ExpectationFailed.into(), to_head);
+        }
+        let upgrade_offer = if head.wants_upgrade() {
+            head.headers()
+                .get("upgrade")
+                .map(|v| head.as_bytes().slice_ref(v))
+        } else {
+            None
+        };
+        let body = match framing.body {
+            BodyFraming::None => BodyRead::Length(0),
+            BodyFraming::Length(n) => BodyRead::Length(n),
+            BodyFraming::Chunked => BodyRead::Chunked(ChunkedDecoder::new()),
+        };
+        let with_body = has_body(framing.body);
+        let expects_continue = expect == Expect::Continue && with_body;
+        let now = self.clock.now;
+        let b = self.busy.get_or_insert_with(Box::default);
+        b.cur = Some(Exchange {
+            method: head.method(),
+            version: head.version(),
+            side,
+            last,
+            body,
+            received: 0,
+            body_start: now,
+            body_progress: now,
+            discarded: 0,
+            framing: crate::ResponseFraming::NoBody { content_length: None },
+            remaining: 0,
+            upgrade_offer,
+        });
+        b.events.push_back(Event::Request(Request {
+            head,
+            framing: framing.body,
+            expects_continue,
+        }));
+        self.write = self.write.on(WriteEvent::Surfaced);
+        if !with_body {
+            self.push_event(Event::End(None));
+        } else if self.read == Read::Blocked {
+            self.read = self.read.on(if expects_continue {
+                ReadEvent::ContinueAwaited
+            } else {
+                ReadEvent::BodyStarts
+            });
+        }
+    }
+
+    /// Decodes one piece of the current body.
+    pub(super) fn step_body(&mut self) -> bool {
+        let now = self.clock.now;
+        let ended = self.input == PeerInput::Ended;
+        let Some(cur) = self.busy.as_mut().and_then(|b| b.cur.as_mut()) else {
+            return false;
+        };
+        let out = match &mut cur.body {
+            BodyRead::Length(rem) if self.rbuf.is_empty() => Ok(None),
+            BodyRead::Length(rem) => {
+                let take = (*rem).min(self.rbuf.len() as u64) as usize;
+                *rem -= take as u64;
+                Ok(Some(Decoded::Data(self.rbuf.split_to(take).freeze())))
+            }
+            BodyRead::Chunked(d) => d.decode(&mut self.rbuf, &self.cfg.limits),
+        };
+        let complete = matches!(cur.body, BodyRead::Length(0));
+        match out {
+            Ok(None) if ended => {
+                self.body_error(PeerErrorKind::Incomplete.into());
+                true
+            }
+            Ok(None) => false,
+            Ok(Some(Decoded::Data(data))) => {
+                cur.received += data.len() as u64;
+                cur.body_progress = now;
+                if self.read == Read::Discard {
+                    cur.discarded += data.len() as u64;
+                    if complete {
+                        self.body_end();
+                    } else if cur.discarded > self.cfg.discard_budget {
+                        self.unread_body();
+                    }
+                } else {
+                    self.push_event(Event::Data(data));
+                    if complete {
+                        self.push_event(Event::End(None));
+                        self.body_end();
+                    }
+                }
+                true
+            }
+            Ok(Some(Decoded::End(trailers))) => {
+                if self.read != Read::Discard {
+                    self.push_event(Event::End(trailers));
+                }
+                self.body_end();
+                true
+            }
+            Err(e) => {
+                self.body_error(e);
+                true
+            }
+        }
+    }
+
+    /// The current body ended: parse on, hold for a possible protocol switch, or stop.
+    fn body_end(&mut self) {
+        let (last, hold) = self.cur_ref().map_or((true, false), |c| (c.last, c.may_switch()));
+        if last || !self.latch.is_open() {
+            self.stop_reading();
+        } else {
+            self.read = self.read.on(if hold {
+                ReadEvent::BodyEndedHold
+            } else {
+                ReadEvent::BodyEnded
+            });
+        }
+        if self.write == Write::Finished && self.read != Read::Discard {
+            self.end_exchange();
+        }
+    }
+
+    /// The rest of the body will not be read: close after the output, lingering.
+    pub(super) fn unread_body(&mut self) {
+        self.latch.close(CloseReason::UnreadBody);
+        self.drop_exchange();
+        self.stop_reading();
+        self.close(CloseHow::Linger);
+    }
+
+    /// A peer error inside the current body (bad chunk, body timeout, input ended).
+    pub(super) fn body_error(&mut self, e: PeerError) {
+        if self.cur_ref().is_none() {
+            return;
+        }
+        let to_head = self.cur_ref().is_some_and(|c| c.method == Method::Head);
+        let incomplete = e.kind() == PeerErrorKind::Incomplete;
+        self.error = Some(e);
+        if self.write != Write::Finished {
+            self.push_event(Event::Error(e));
+        }
+        self.stop_reading();
+        self.latch.close(if incomplete {
+            CloseReason::PeerClosed
+        } else {
+            CloseReason::ErrorStatus
+        });
+        match self.write {
+            Write::Respond => {
+                // No response started: the connection answers (unless the peer is gone).
+                self.drop_exchange();
+                if !incomplete {
+                    self.served += 1;
+                    writer::error_response(&mut self.wbuf, e, to_head, self.date.as_ref());
+                    self.output_added();
+                }
+                self.close(if incomplete {
+                    CloseHow::Graceful
+                } else {
+                    CloseHow::Linger
+                });
+            }
+            // The application's response finishes, then the connection closes.
+            Write::Body => {}
+            _ => {
+                self.drop_exchange();
+                self.close(CloseHow::Linger);
+            }
+        }
+    }
+
+    /// A peer error with no exchange to attach to: queue the error response and close.
+    pub(super) fn peer_error_without_exchange(&mut self, e: PeerError, to_head: bool) {
+        self.error = Some(e);
+        self.push_event(Event::Error(e));
+        self.stop_reading();
+        self.latch.close(CloseReason::ErrorStatus);
+        self.served += 1;
+        writer::error_response(&mut self.wbuf, e, to_head, self.date.as_ref());
+        self.output_added();
+        self.close(CloseHow::Linger);
+    }
+
+    /// After the peer's EOF: close once no complete request is left to answer.
+    pub(super) fn check_eof(&mut self) {
+        if self.input != PeerInput::Ended || self.write != Write::Idle || !self.queue_is_empty() {
+            return;
+        }
+        // Complete heads may still sit in the buffer: parse them first.
+        while self.may_parse_head() && self.parse_one() {}
+        if !self.queue_is_empty() {
+            return;
+        }
+        self.latch.close(CloseReason::PeerClosed);
+        self.stop_reading();
+        self.close(CloseHow::Graceful);
+    }
+
+    /// After an exchange ends: close if the latch says so, else become idle.
+    pub(super) fn end_exchange(&mut self) {
+        self.drop_exchange();
+        if self.write.in_exchange() {
+            self.write = self.write.on(WriteEvent::ExchangeEnded);
+        }
+        if self.read == Read::Blocked && self.queue_is_empty() {
+            self.read = self.read.on(ReadEvent::ExchangeEnded);
+        }
+        if !self.latch.is_open() {
+            self.stop_reading();
+            self.close(self.how_to_close());
+        } else {
+            self.clock.idle_since = self.clock.now;
+            let now = self.clock.now;
+            let pending = !self.rbuf.is_empty();
+            if let Some(b) = self.busy.as_mut() {
+                b.head_start = pending.then_some(now);
+            }
+        }
+        self.check_eof();
+        self.maybe_close();
+    }
+
+    pub(super) fn drop_exchange(&mut self) {
+        if let Some(b) = self.busy.as_mut() {
+            b.cur = None;
+        }
+    }
+
+    /// Nothing more is read: the reader stops and the parse-ahead queue is dropped.
+    pub(super) fn stop_reading(&mut self) {
+        self.clear_queue();
+        if !matches!(self.read, Read::Stopped | Read::Upgraded) {
+            self.read = self.read.on(ReadEvent::Stop);
+        }
+    }
+}
+
+fn has_body(f: BodyFraming) -> bool {
+    !matches!(f, BodyFraming::None | BodyFraming::Length(0))
+}

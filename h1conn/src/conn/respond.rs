@@ -1,0 +1,322 @@
+//! The application's calls: accepting a body, response heads, body bytes, the end of a response,
+//! shutdown. Each checks the writer's state, asks the pure decisions (framing, persistence) and
+//! hands the bytes to [`super::writer`].
+
+use core::time::Duration;
+
+use super::persistence::{close_reasons, connection_fields, ConnectionFields, ResponseSide};
+use super::state::{Read, ReadEvent, Write, WriteEvent};
+use super::{writer, BodyRead, Connection};
+use crate::error::UsageError;
+use crate::request::fields::list_members;
+use crate::request::head::{Method, RequestHead, Version};
+use crate::response::framing::{response_framing, ResponseFraming};
+use crate::response::{self, Response};
+use crate::CloseHow;
+use crate::CloseReason;
+
+impl Connection {
+    /// The application will read the request body: sends `100 Continue` when the client waits
+    /// for it (HTTP/1.1 only). Without an expectation this does nothing.
+    pub fn accept_body(&mut self, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let now = self.clock.now;
+        let waiting = self.read == Read::Continue && self.write == Write::Respond;
+        let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
+        if waiting {
+            cur.body_start = now;
+            cur.body_progress = now;
+            self.read = self.read.on(ReadEvent::Accepted);
+            writer::continue_100(&mut self.wbuf);
+            self.output_added();
+        }
+        self.refresh_timers();
+        Ok(())
+    }
+
+    /// Starts the response to the current request. Returns the framing chosen: with
+    /// [`ResponseFraming::NoBody`] no body bytes may follow. Every final response ends with
+    /// [`finish`](Connection::finish). Interim 1xx responses may precede it (100 is the same as
+    /// [`accept_body`](Connection::accept_body)); they are dropped for HTTP/1.0 clients, which
+    /// never receive 1xx. A 101 (to a request that offered the protocol in its Upgrade field) or a
+    /// 2xx to CONNECT hands the connection over.
+    pub fn send_response(
+        &mut self,
+        resp: &Response<'_>,
+        now: Duration,
+    ) -> Result<ResponseFraming, UsageError> {
+        self.tick(now);
+        if matches!(self.write, Write::Closed | Write::Upgraded | Write::Lingering) {
+            return Err(UsageError::Closed);
+        }
+        response::validate(resp)?;
+        let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
+        if self.write != Write::Respond {
+            return Err(UsageError::ResponseAlreadyStarted);
+        }
+        let (method, version, side) = (cur.method, cur.version, cur.side);
+        let status = resp.status;
+        if status == 101 {
+            return self.send_switch(resp);
+        }
+        if status == 100 {
+            self.accept_body(now)?;
+            return Ok(ResponseFraming::NoBody { content_length: None });
+        }
+        if (100..200).contains(&status) {
+            if version == Version::Http11 {
+                writer::interim(&mut self.wbuf, resp);
+                self.output_added();
+            }
+            self.refresh_timers();
+            return Ok(ResponseFraming::NoBody { content_length: None });
+        }
+        let framing = response_framing(method, version, status, resp.length);
+        let tunnel = method == Method::Connect && (200..300).contains(&status);
+        self.served += 1;
+        let unread_body = self.read == Read::Continue || self.unread_over_budget();
+        let policy = &self.cfg.keep_alive;
+        let side = super::persistence::RequestSide {
+            nth: self.served,
+            ..side
+        };
+        let resp_side = ResponseSide {
+            close_delimited: framing.is_close_delimited(),
+            unread_body,
+        };
+        self.latch.close_all(close_reasons(policy, side, Some(resp_side)));
+        let fields = if tunnel {
+            ConnectionFields::Nothing
+        } else {
+            connection_fields(self.latch.is_open(), version, policy, self.served)
+        };
+        writer::head(&mut self.wbuf, resp, framing, fields);
+        self.output_added();
+        if let Some(cur) = self.cur_mut() {
+            cur.framing = framing;
+            cur.remaining = match framing {
+                ResponseFraming::Length(n) => n,
+                _ => 0,
+            };
+        }
+        self.write = self.write.on(WriteEvent::HeadSent);
+        if tunnel {
+            self.hand_off();
+        }
+        self.refresh_timers();
+        Ok(framing)
+    }
+
+    /// Sends response body bytes. Chunked responses get one chunk per call (empty calls write
+    /// nothing). The bytes are copied into the output buffer; check
+    /// [`transmit`](Connection::transmit)'s length to apply back-pressure.
+    pub fn send_body(&mut self, data: &[u8], now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let write = self.write;
+        let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
+        if write != Write::Body {
+            return Err(not_sending(write));
+        }
+        if data.is_empty() {
+            return Ok(());
+        }
+        match cur.framing {
+            ResponseFraming::NoBody { .. } => return Err(UsageError::BodyNotAllowed),
+            ResponseFraming::Length(_) => {
+                if data.len() as u64 > cur.remaining {
+                    return Err(UsageError::BodyTooLong);
+                }
+                cur.remaining -= data.len() as u64;
+                self.wbuf.extend_from_slice(data);
+            }
+            ResponseFraming::Chunked => writer::chunk(&mut self.wbuf, data),
+            ResponseFraming::CloseDelimited => self.wbuf.extend_from_slice(data),
+        }
+        self.output_added();
+        self.refresh_timers();
+        Ok(())
+    }
+
+    /// Ends the response. A Content-Length body that is short is cut off as by
+    /// [`abort_response`](Connection::abort_response): the client sees the connection close before
+    /// the announced length (RFC 9112 §8) and the connection is never reused; the call still
+    /// succeeds.
+    pub fn finish(&mut self, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let write = self.write;
+        let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
+        if write != Write::Body {
+            return Err(not_sending(write));
+        }
+        let (framing, remaining) = (cur.framing, cur.remaining);
+        self.write = self.write.on(WriteEvent::BodyDone);
+        match framing {
+            ResponseFraming::Length(_) if remaining > 0 => {
+                self.cut_response();
+                self.settle();
+                return Ok(());
+            }
+            ResponseFraming::Chunked => {
+                writer::last_chunk(&mut self.wbuf);
+                self.output_added();
+            }
+            _ => {}
+        }
+        self.end_response();
+        self.settle();
+        Ok(())
+    }
+
+    /// Cuts the response under way short: what was already given is still transmitted, the body is
+    /// left incomplete (no last chunk; fewer bytes than the Content-Length) so the client sees the
+    /// failure, and the connection closes after the output is flushed (reason
+    /// [`CloseReason::Aborted`]). For when the application fails mid-body, or the request body
+    /// turned out bad after the response started.
+    pub fn abort_response(&mut self, now: Duration) -> Result<(), UsageError> {
+        self.tick(now);
+        let write = self.write;
+        self.cur_ref().ok_or(UsageError::NoRequestPending)?;
+        if write != Write::Body {
+            return Err(not_sending(write));
+        }
+        self.write = self.write.on(WriteEvent::BodyDone);
+        self.cut_response();
+        self.settle();
+        Ok(())
+    }
+
+    /// Convenience: a whole response with a body known in advance (its length is set from `body`).
+    pub fn send_full(&mut self, resp: &Response<'_>, body: &[u8], now: Duration) -> Result<(), UsageError> {
+        let r = Response {
+            length: Some(body.len() as u64),
+            ..*resp
+        };
+        let framing = self.send_response(&r, now)?;
+        if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
+            return Ok(());
+        }
+        if !matches!(framing, ResponseFraming::NoBody { .. }) {
+            self.send_body(body, now)?;
+        }
+        self.finish(now)
+    }
+
+    /// Graceful shutdown: no new request is started; a response under way finishes with
+    /// `Connection: close` when its head is not yet sent; an idle connection closes at once.
+    pub fn shutdown(&mut self, now: Duration) {
+        self.tick(now);
+        self.stop_new_requests(CloseReason::Shutdown);
+        self.maybe_close();
+        self.settle();
+    }
+
+    /// Sets the `Date` value written on the responses the connection makes itself (error
+    /// responses, including the 408 of a timer); format it with [`http_date`](crate::http_date).
+    /// The value is used as it is: refresh it before `handle_input` and `handle_timeout` (once a
+    /// second is enough).
+    pub fn set_date(&mut self, date: [u8; 29]) {
+        self.date = Some(date);
+    }
+
+    /// Gives a request head back when the application is done with it, so its field vector is
+    /// reused for the next request (no allocation per request in steady state).
+    pub fn recycle(&mut self, head: RequestHead) {
+        if let Some(b) = self.busy.as_mut() {
+            let v = head.into_field_vec();
+            if v.capacity() > b.spare_fields.capacity() {
+                b.spare_fields = v;
+            }
+        }
+    }
+
+    /// More of the current Content-Length body is unread than the discard budget allows.
+    fn unread_over_budget(&self) -> bool {
+        matches!(self.read, Read::Body | Read::Continue)
+            && self
+                .cur_ref()
+                .is_some_and(|c| matches!(c.body, BodyRead::Length(rem) if rem > self.cfg.discard_budget))
+    }
+
+    /// The response is complete: the exchange stays until its body is read or discarded.
+    fn end_response(&mut self) {
+        match self.read {
+            Read::Continue => {}
+            Read::Body if !self.unread_over_budget() && self.latch.is_open() => {
+                // The rest is discarded as it arrives (counted against the budget).
+                self.read = self.read.on(ReadEvent::ResponseEnded);
+                return;
+            }
+            Read::Body => {}
+            _ => return self.end_exchange(),
+        }
+        // The body will not be read: do not wait for it.
+        if self.latch.is_open() {
+            self.latch.close(CloseReason::UnreadBody);
+        }
+        self.drop_exchange();
+        self.stop_reading();
+        self.close(CloseHow::Linger);
+    }
+
+    /// Ends the exchange without completing its body framing: flush, then close.
+    fn cut_response(&mut self) {
+        self.latch.close(CloseReason::Aborted);
+        self.drop_exchange();
+        self.stop_reading();
+        self.close(self.how_to_close());
+    }
+
+    /// 101 Switching Protocols: only to a protocol the client offered, after the whole request.
+    fn send_switch(&mut self, resp: &Response<'_>) -> Result<ResponseFraming, UsageError> {
+        let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
+        let offer = cur
+            .upgrade_offer
+            .as_ref()
+            .ok_or(UsageError::UpgradeNotRequested)?;
+        if matches!(self.read, Read::Continue | Read::Body | Read::Discard) {
+            return Err(UsageError::UpgradeNotRequested);
+        }
+        let chosen = resp
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("upgrade"))
+            .map(|(_, v)| *v)
+            .ok_or(UsageError::UpgradeNotRequested)?;
+        let offered = |p: &[u8]| list_members(offer).any(|o| o.eq_ignore_ascii_case(p));
+        let mut chosen_members = list_members(chosen).filter(|p| !p.is_empty()).peekable();
+        if chosen_members.peek().is_none() || !chosen_members.all(offered) {
+            return Err(UsageError::UpgradeNotRequested);
+        }
+        writer::switch(&mut self.wbuf, resp);
+        self.output_added();
+        self.served += 1;
+        self.hand_off();
+        self.refresh_timers();
+        Ok(ResponseFraming::NoBody { content_length: None })
+    }
+
+    /// The connection belongs to another protocol from here on.
+    fn hand_off(&mut self) {
+        self.latch.close(CloseReason::Upgraded);
+        let rest = self.rbuf.split().freeze();
+        self.push_event(super::Event::Upgrade(rest));
+        self.clear_queue();
+        self.read = self.read.on(ReadEvent::Upgrade);
+        self.write = self.write.on(WriteEvent::Upgrade);
+    }
+
+    /// Records that output was added: the send timer measures from when output first waited.
+    pub(super) fn output_added(&mut self) {
+        if self.timers.get(crate::Timer::Send).is_none() {
+            self.clock.send_progress = self.clock.now;
+        }
+    }
+}
+
+fn not_sending(w: Write) -> UsageError {
+    if w == Write::Respond {
+        UsageError::ResponseNotStarted
+    } else {
+        UsageError::Closed
+    }
+}

@@ -1,0 +1,186 @@
+//! Every response byte: heads (with the fields the connection owns), `100 Continue`, the connection's
+//! own error responses, chunks and the last chunk. Pure encoders over the output buffer; the
+//! connection decides what to write and when.
+
+use bytes::{BufMut, BytesMut};
+
+use crate::conn::persistence::ConnectionFields;
+use crate::error::PeerError;
+use crate::response::framing::ResponseFraming;
+use crate::response::{reason_phrase, Response};
+
+/// Writes a final (or interim, with `ConnectionFields::Nothing` and `NoBody`) response head: status
+/// line, the application's fields, the framing field, the connection fields and the empty line.
+pub(crate) fn head(
+    out: &mut BytesMut,
+    resp: &Response<'_>,
+    framing: ResponseFraming,
+    conn: ConnectionFields,
+) {
+    // One allocation for the whole head (and a small body) instead of growing step by step.
+    let estimate = 128
+        + resp.reason.map_or(0, str::len)
+        + resp
+            .headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 4)
+            .sum::<usize>()
+        + resp.length.map_or(0, |n| n.min(1024) as usize);
+    out.reserve(estimate);
+    put_status_and_fields(out, resp);
+    match framing {
+        ResponseFraming::Length(n)
+        | ResponseFraming::NoBody {
+            content_length: Some(n),
+        } => {
+            out.put_slice(b"Content-Length: ");
+            put_u64(out, n);
+            out.put_slice(b"\r\n");
+        }
+        ResponseFraming::Chunked => out.put_slice(b"Transfer-Encoding: chunked\r\n"),
+        _ => {}
+    }
+    match conn {
+        ConnectionFields::Close => out.put_slice(b"Connection: close\r\n"),
+        ConnectionFields::Persist { echo, header } => {
+            if echo {
+                out.put_slice(b"Connection: keep-alive\r\n");
+            }
+            if let Some((timeout, left)) = header {
+                out.put_slice(b"Keep-Alive: timeout=");
+                put_u64(out, timeout);
+                if let Some(left) = left {
+                    out.put_slice(b", max=");
+                    put_u64(out, u64::from(left));
+                }
+                out.put_slice(b"\r\n");
+            }
+        }
+        ConnectionFields::Nothing => {}
+    }
+    out.put_slice(b"\r\n");
+}
+
+/// An interim (1xx) response head, as given.
+pub(crate) fn interim(out: &mut BytesMut, resp: &Response<'_>) {
+    put_status_and_fields(out, resp);
+    out.put_slice(b"\r\n");
+}
+
+/// `101 Switching Protocols` with the application's fields (its Upgrade field among them).
+pub(crate) fn switch(out: &mut BytesMut, resp: &Response<'_>) {
+    put_status_and_fields(out, resp);
+    out.put_slice(b"Connection: upgrade\r\n\r\n");
+}
+
+/// `100 Continue` (RFC 9110 §10.1.1).
+pub(crate) fn continue_100(out: &mut BytesMut) {
+    out.put_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+}
+
+/// The connection's own answer to a peer error: self-delimited, `Connection: close`, a short fixed
+/// text; no body bytes to a HEAD request (RFC 9110 §9.3.2), which still gets the length a GET would.
+pub(crate) fn error_response(out: &mut BytesMut, e: PeerError, to_head: bool, date: Option<&[u8; 29]>) {
+    let date_field;
+    let with_date: [(&str, &[u8]); 2];
+    let fields: &[(&str, &[u8])] = match date {
+        Some(d) => {
+            date_field = *d;
+            with_date = [("Date", &date_field), ("Content-Type", b"text/plain")];
+            &with_date
+        }
+        None => &[("Content-Type", b"text/plain")],
+    };
+    let body = e.reason().as_bytes();
+    let len = body.len() as u64 + 1;
+    let resp = Response::new(e.status()).headers(fields).length(len);
+    let framing = if to_head {
+        ResponseFraming::NoBody {
+            content_length: Some(len),
+        }
+    } else {
+        ResponseFraming::Length(len)
+    };
+    head(out, &resp, framing, ConnectionFields::Close);
+    if !to_head {
+        out.put_slice(body);
+        out.put_u8(b'\n');
+    }
+}
+
+/// One chunk of a chunked body (RFC 9112 §7.1); never called with empty data.
+pub(crate) fn chunk(out: &mut BytesMut, data: &[u8]) {
+    put_hex(out, data.len() as u64);
+    out.put_slice(b"\r\n");
+    out.put_slice(data);
+    out.put_slice(b"\r\n");
+}
+
+/// The last chunk and an empty trailer section.
+pub(crate) fn last_chunk(out: &mut BytesMut) {
+    out.put_slice(b"0\r\n\r\n");
+}
+
+/// Appends the decimal form of `n`.
+pub(crate) fn put_u64(out: &mut BytesMut, mut n: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.put_slice(&tmp[i..]);
+}
+
+/// Appends the lowercase hex form of `n` (chunk sizes).
+pub(crate) fn put_hex(out: &mut BytesMut, mut n: u64) {
+    let mut tmp = [0u8; 16];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b"0123456789abcdef"[(n & 15) as usize];
+        n >>= 4;
+        if n == 0 {
+            break;
+        }
+    }
+    out.put_slice(&tmp[i..]);
+}
+
+/// Appends `HTTP/1.1 <status> <reason>\r\n` and the application's fields.
+fn put_status_and_fields(out: &mut BytesMut, resp: &Response<'_>) {
+    out.put_slice(b"HTTP/1.1 ");
+    put_u64(out, u64::from(resp.status));
+    out.put_u8(b' ');
+    out.put_slice(
+        resp.reason
+            .unwrap_or_else(|| reason_phrase(resp.status))
+            .as_bytes(),
+    );
+    out.put_slice(b"\r\n");
+    for (name, value) in resp.headers {
+        out.put_slice(name.as_bytes());
+        out.put_slice(b": ");
+        out.put_slice(value);
+        out.put_slice(b"\r\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_and_decimal() {
+        let mut b = BytesMut::new();
+        put_hex(&mut b, 0);
+        put_hex(&mut b, 255);
+        put_u64(&mut b, 0);
+        put_u64(&mut b, u64::MAX);
+        assert_eq!(&b[..], b"0ff018446744073709551615");
+    }
+}

@@ -1,0 +1,340 @@
+//! The parsed request head and its field views. Field positions are kept as offsets into one shared
+//! [`Bytes`], so a head costs one buffer slice and one small vector, never an allocation per field.
+
+use alloc::vec::Vec;
+use bytes::Bytes;
+
+use crate::request::fields::{self as rules, ConnectionOptions, Expect};
+
+/// The HTTP version of a request, as far as semantics go (RFC 9110 §6.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    /// HTTP/1.0.
+    Http10,
+    /// HTTP/1.1, or a higher 1.x minor version handled as HTTP/1.1.
+    Http11,
+}
+
+/// The request method. Extension methods are [`Method::Other`]; the bytes are in
+/// [`RequestHead::method_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// HEAD
+    Head,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+    /// CONNECT
+    Connect,
+    /// OPTIONS
+    Options,
+    /// TRACE
+    Trace,
+    /// PATCH
+    Patch,
+    /// Any other token.
+    Other,
+}
+
+impl Method {
+    pub(crate) fn from_bytes(m: &[u8]) -> Method {
+        match m {
+            b"GET" => Method::Get,
+            b"HEAD" => Method::Head,
+            b"POST" => Method::Post,
+            b"PUT" => Method::Put,
+            b"DELETE" => Method::Delete,
+            b"CONNECT" => Method::Connect,
+            b"OPTIONS" => Method::Options,
+            b"TRACE" => Method::Trace,
+            b"PATCH" => Method::Patch,
+            _ => Method::Other,
+        }
+    }
+}
+
+/// The form of the request target (RFC 9112 §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetForm {
+    /// `/path?query` (§3.2.1).
+    Origin,
+    /// `scheme://authority/path` (§3.2.2); the authority is taken from the target, not Host.
+    Absolute,
+    /// `host:port`, only with CONNECT (§3.2.3).
+    Authority,
+    /// `*`, only with OPTIONS (§3.2.4).
+    Asterisk,
+}
+
+/// Where one field line sits in its buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FieldPos {
+    pub(crate) name: u32,
+    pub(crate) name_len: u32,
+    pub(crate) value: u32,
+    pub(crate) value_len: u32,
+}
+
+/// A read-only view of field lines (a header or trailer section), in received order, with
+/// case-insensitive lookup. Values are trimmed of surrounding SP and HTAB and nothing else.
+#[derive(Clone, Copy)]
+pub struct Fields<'a> {
+    buf: &'a [u8],
+    pos: &'a [FieldPos],
+}
+
+/// One field line: name as received (its case kept) and value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field<'a> {
+    /// The field name (a token, so always ASCII).
+    pub name: &'a str,
+    /// The field value, trimmed.
+    pub value: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn field(&self, p: &FieldPos) -> Field<'a> {
+        let name = &self.buf[p.name as usize..(p.name + p.name_len) as usize];
+        Field {
+            // Names were checked to be tokens, so this never fails.
+            name: core::str::from_utf8(name).unwrap_or(""),
+            value: &self.buf[p.value as usize..(p.value + p.value_len) as usize],
+        }
+    }
+    fn name_at(&self, p: &FieldPos) -> &'a [u8] {
+        &self.buf[p.name as usize..(p.name + p.name_len) as usize]
+    }
+    /// Number of field lines.
+    pub fn len(&self) -> usize {
+        self.pos.len()
+    }
+    /// True when there are no field lines.
+    pub fn is_empty(&self) -> bool {
+        self.pos.is_empty()
+    }
+    /// The field lines in received order.
+    pub fn iter(&self) -> impl Iterator<Item = Field<'a>> + 'a {
+        let me = *self;
+        self.pos.iter().map(move |p| me.field(p))
+    }
+    /// The value of the first field line named `name` (ASCII case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&'a [u8]> {
+        self.get_all(name).next()
+    }
+    /// The values of every field line named `name`, in received order.
+    pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + 'n
+    where
+        'a: 'n,
+    {
+        let me = *self;
+        self.pos
+            .iter()
+            .filter(move |p| me.name_at(p).eq_ignore_ascii_case(name.as_bytes()))
+            .map(move |p| me.field(p).value)
+    }
+    /// True when a field line named `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
+impl core::fmt::Debug for Fields<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(|fl| (fl.name, BytesDebug(fl.value))))
+            .finish()
+    }
+}
+
+struct BytesDebug<'a>(&'a [u8]);
+impl core::fmt::Debug for BytesDebug<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "\"{}\"", self.0.escape_ascii())
+    }
+}
+
+/// Which framing-relevant fields a head carries, found in the one pass over its field lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Special {
+    pub host_count: u16,
+    pub host_idx: u16,
+    pub content_length: bool,
+    pub transfer_encoding: bool,
+    pub expect: bool,
+    pub upgrade: bool,
+}
+
+/// A parsed, grammar-checked request head. Cheap to move; the bytes are shared with the read buffer.
+#[derive(Clone)]
+pub struct RequestHead {
+    pub(crate) buf: Bytes,
+    pub(crate) method: Method,
+    pub(crate) method_len: u32,
+    pub(crate) target: (u32, u32),
+    pub(crate) form: TargetForm,
+    pub(crate) version: Version,
+    pub(crate) minor: u8,
+    pub(crate) fields: Vec<FieldPos>,
+    pub(crate) special: Special,
+    pub(crate) connection: ConnectionOptions,
+}
+
+impl RequestHead {
+    /// The method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+    /// The method as received (a token; case-sensitive).
+    pub fn method_str(&self) -> &str {
+        core::str::from_utf8(&self.buf[..self.method_len as usize]).unwrap_or("")
+    }
+    /// The request target as received.
+    pub fn target(&self) -> &[u8] {
+        &self.buf[self.target.0 as usize..self.target.1 as usize]
+    }
+    /// The path of an origin-form or absolute-form target (up to `?` or `#`; `/` when an
+    /// absolute-form target has none); the whole target for the other forms.
+    pub fn path(&self) -> &[u8] {
+        let t = self.target();
+        let t = match self.form {
+            TargetForm::Absolute => {
+                let after_scheme = t.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
+                let rest = &t[after_scheme..];
+                match rest.iter().position(|&b| b == b'/' || b == b'?' || b == b'#') {
+                    Some(i) if rest[i] == b'/' => &rest[i..],
+                    _ => return b"/",
+                }
+            }
+            TargetForm::Origin => t,
+            _ => return t,
+        };
+        let end = t.iter().position(|&b| b == b'?' || b == b'#').unwrap_or(t.len());
+        &t[..end]
+    }
+    /// The query of the target (after `?`, before `#`), if any.
+    pub fn query(&self) -> Option<&[u8]> {
+        let t = self.target();
+        let q = t.iter().position(|&b| b == b'?')?;
+        let rest = &t[q + 1..];
+        let end = rest.iter().position(|&b| b == b'#').unwrap_or(rest.len());
+        Some(&rest[..end])
+    }
+    /// The form of the target.
+    pub fn target_form(&self) -> TargetForm {
+        self.form
+    }
+    /// The version, by semantics: `HTTP/1.2` is [`Version::Http11`].
+    pub fn version(&self) -> Version {
+        self.version
+    }
+    /// The minor version digit as received (2 for `HTTP/1.2`).
+    pub fn minor_version(&self) -> u8 {
+        self.minor
+    }
+    /// The header section.
+    pub fn headers(&self) -> Fields<'_> {
+        Fields {
+            buf: &self.buf,
+            pos: &self.fields,
+        }
+    }
+    /// The parsed `Connection` options, across every Connection line.
+    pub fn connection(&self) -> ConnectionOptions {
+        self.connection
+    }
+    /// The authority of the request: from an absolute-form or authority-form target when there is
+    /// one (RFC 9112 §3.2.2: Host is then ignored), else the Host value.
+    pub fn authority(&self) -> Option<&[u8]> {
+        match self.form {
+            TargetForm::Absolute => {
+                let t = self.target();
+                let start = t.windows(3).position(|w| w == b"://").map(|i| i + 3)?;
+                let rest = &t[start..];
+                let end = rest
+                    .iter()
+                    .position(|&b| b == b'/' || b == b'?' || b == b'#')
+                    .unwrap_or(rest.len());
+                Some(&rest[..end])
+            }
+            TargetForm::Authority => Some(self.target()),
+            _ => self.host(),
+        }
+    }
+    /// The Host value, if exactly one was sent.
+    pub fn host(&self) -> Option<&[u8]> {
+        if self.special.host_count == 1 {
+            let p = &self.fields[self.special.host_idx as usize];
+            Some(&self.buf[p.value as usize..(p.value + p.value_len) as usize])
+        } else {
+            None
+        }
+    }
+    /// The `Expect` field, read for HTTP/1.1 only (HTTP/1.0 ignores it, RFC 9110 §10.1.1).
+    pub fn expect(&self) -> Expect {
+        if !self.special.expect || self.version == Version::Http10 {
+            return Expect::None;
+        }
+        rules::expect(self.headers().get_all("expect"))
+    }
+    /// True when the request asks for a protocol upgrade (HTTP/1.1, an Upgrade field and the
+    /// `upgrade` connection option; RFC 9110 §7.8).
+    pub fn wants_upgrade(&self) -> bool {
+        self.version == Version::Http11 && self.special.upgrade && self.connection.upgrade
+    }
+    /// The raw bytes of the whole head, CRLFs included.
+    pub fn as_bytes(&self) -> &Bytes {
+        &self.buf
+    }
+}
+
+impl core::fmt::Debug for RequestHead {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RequestHead")
+            .field("method", &self.method_str())
+            .field("target", &BytesDebug(self.target()))
+            .field("version", &self.version)
+            .field("headers", &self.headers())
+            .finish()
+    }
+}
+
+/// Trailer fields of a chunked body, kept apart from the header section (RFC 9112 §7.1.2).
+#[derive(Clone)]
+pub struct Trailers {
+    pub(crate) buf: Bytes,
+    pub(crate) fields: Vec<FieldPos>,
+}
+
+impl Trailers {
+    /// The trailer fields.
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            buf: &self.buf,
+            pos: &self.fields,
+        }
+    }
+}
+
+impl core::fmt::Debug for Trailers {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.fields().fmt(f)
+    }
+}
+
+impl PartialEq for Trailers {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields().iter().eq(other.fields().iter())
+    }
+}
+
+impl RequestHead {
+    /// Takes back the field vector for reuse by the next parse.
+    pub(crate) fn into_field_vec(self) -> Vec<FieldPos> {
+        self.fields
+    }
+}

@@ -1,0 +1,248 @@
+//! Finding the end of a request head incrementally: line by line, keeping the position between calls
+//! so a peer that sends one byte at a time costs O(n) in total, and checking every size limit before
+//! more bytes are buffered.
+
+use crate::config::{Limits, Profile};
+use crate::error::{PeerError, PeerErrorKind as K};
+use crate::request::fields::is_tchar;
+
+/// What a scan step found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// More bytes are needed.
+    Partial,
+    /// A complete head sits at `start..end` of the buffer; bytes before `start` are empty lines to
+    /// skip.
+    Complete {
+        /// Where the request line starts.
+        start: usize,
+        /// One past the empty line that ends the head.
+        end: usize,
+        /// Field lines in the head (obs-fold continuations not counted).
+        fields: usize,
+    },
+}
+
+/// Finds the end of a request head incrementally, checking limits line by line.
+///
+/// Feed it the same growing buffer (bytes only appended) until it returns [`Scan::Complete`], then
+/// [`reset`](HeadScanner::reset) it for the next head. Each byte is looked at a bounded number of
+/// times however the input is split.
+#[derive(Debug, Clone, Default)]
+pub struct HeadScanner {
+    start: usize,
+    line_start: usize,
+    pos: usize,
+    line_no: u32,
+    fields: u32,
+    /// Where the previous field line's terminator begins (for obs-fold merging).
+    prev_line_end: usize,
+}
+
+/// Position of the first LF, eight bytes at a time (SWAR: a word has a zero byte where it equals
+/// the pattern; the lowest flagged byte is the first match).
+pub(crate) fn find_lf(hay: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const PAT: u64 = LO * b'\n' as u64;
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        let w = u64::from_le_bytes(a) ^ PAT;
+        let t = w.wrapping_sub(LO) & !w & HI;
+        if t != 0 {
+            return Some(base + (t.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| base + i)
+}
+
+impl HeadScanner {
+    /// Forget all progress (after the head was taken out of the buffer).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Bytes of leading empty lines seen so far; the caller may drop them from the buffer and
+    /// [`rebase`](HeadScanner::rebase).
+    pub fn skipped(&self) -> usize {
+        self.start
+    }
+
+    /// Shift positions after the caller dropped `n` bytes from the front of the buffer.
+    pub fn rebase(&mut self, n: usize) {
+        self.start -= n;
+        self.line_start -= n;
+        self.pos -= n;
+        self.prev_line_end = self.prev_line_end.saturating_sub(n);
+    }
+
+    /// Continues scanning `buf`. In lenient profiles, bare CRs, control bytes and obs-fold are
+    /// rewritten in place to SP, so the buffer is mutable.
+    pub fn scan(&mut self, buf: &mut [u8], limits: &Limits, r: &Profile) -> Result<Scan, PeerError> {
+        loop {
+            let Some(i) = find_lf(&buf[self.pos..]) else {
+                self.pos = buf.len();
+                self.check_partial(buf, limits)?;
+                return Ok(Scan::Partial);
+            };
+            let nl = self.pos + i;
+            let has_cr = nl > self.line_start && buf[nl - 1] == b'\r';
+            if !has_cr && !r.allow_lf_line_endings {
+                return Err(K::BareLf.into());
+            }
+            let content_end = if has_cr { nl - 1 } else { nl };
+            let (ls, le) = (self.line_start, content_end);
+            if r.replace_bare_cr || r.allow_ctl_in_values {
+                lenient_rewrite(&mut buf[ls..le], r);
+            }
+            if self.line_no == 0 {
+                if ls == le {
+                    // RFC 9112 §2.2: empty lines before the request line are skipped.
+                    self.start = nl + 1;
+                } else {
+                    // The same early checks as on a partial line, so the verdict does not depend on
+                    // how the input was split.
+                    check_request_line_prefix(&buf[ls..le], limits)?;
+                    check_request_line_len(&buf[ls..le], limits)?;
+                    self.line_no = 1;
+                }
+                self.prev_line_end = content_end;
+                self.line_start = nl + 1;
+                self.pos = nl + 1;
+                self.check_head_len(nl + 1, limits)?;
+                continue;
+            } else if ls == le {
+                return Ok(Scan::Complete {
+                    start: self.start,
+                    end: nl + 1,
+                    fields: self.fields as usize,
+                });
+            } else if buf[ls] == b' ' || buf[ls] == b'\t' {
+                if self.line_no == 1 {
+                    return Err(K::WhitespaceAfterStartLine.into());
+                }
+                if !r.allow_obs_fold {
+                    return Err(K::ObsFold.into());
+                }
+                // Merge with the previous field line: its terminator becomes SP.
+                for b in &mut buf[self.prev_line_end..ls] {
+                    *b = b' ';
+                }
+                // The merged line is measured from the previous line start (kept in line_no > 1).
+                self.line_no += 1;
+                self.prev_line_end = content_end;
+                self.line_start = nl + 1;
+                self.pos = nl + 1;
+                self.check_head_len(nl + 1, limits)?;
+                continue;
+            } else {
+                self.fields += 1;
+                if self.fields as usize > limits.max_fields {
+                    return Err(K::TooManyFields.into());
+                }
+                if le - ls > limits.max_field_line {
+                    return Err(K::FieldTooLarge.into());
+                }
+            }
+            self.line_no += 1;
+            self.prev_line_end = content_end;
+            self.line_start = nl + 1;
+            self.pos = nl + 1;
+            self.check_head_len(nl + 1, limits)?;
+        }
+    }
+
+    fn check_head_len(&self, upto: usize, limits: &Limits) -> Result<(), PeerError> {
+        if self.line_no > 0 && upto - self.start > limits.max_head {
+            return Err(K::HeadTooLarge.into());
+        }
+        Ok(())
+    }
+
+    fn check_partial(&self, buf: &[u8], limits: &Limits) -> Result<(), PeerError> {
+        let line = &buf[self.line_start..];
+        // A trailing CR may be the first half of the terminator.
+        let len = line.len() - usize::from(line.last() == Some(&b'\r'));
+        if self.line_no == 0 {
+            check_request_line_prefix(&line[..len], limits)?;
+            if len > limits.max_request_line {
+                check_request_line_len(line, limits)?;
+            }
+        } else if len > limits.max_field_line {
+            return Err(K::FieldTooLarge.into());
+        }
+        if self.line_no > 0 && buf.len() - self.start > limits.max_head + 1 {
+            return Err(K::HeadTooLarge.into());
+        }
+        Ok(())
+    }
+}
+
+/// Lenient profile: bare CR and (if allowed) other control bytes become SP.
+fn lenient_rewrite(line: &mut [u8], r: &Profile) {
+    for b in line {
+        if (*b == b'\r' && r.replace_bare_cr)
+            || (r.allow_ctl_in_values && (*b < 0x20 || *b == 0x7f) && !matches!(*b, b'\t' | 0 | b'\r'))
+        {
+            *b = b' ';
+        }
+    }
+}
+
+/// Early rejection of a request line before its end arrives: a method byte that is not a token, or
+/// a method longer than any known.
+pub(crate) fn check_request_line_prefix(line: &[u8], limits: &Limits) -> Result<(), PeerError> {
+    // Only the method matters here, so at most `max_method + 1` bytes are looked at: repeated
+    // calls on a growing partial line stay O(1) each.
+    let line = &line[..line.len().min(limits.max_method + 1)];
+    let m_end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+    let method = &line[..m_end];
+    if method.iter().any(|&b| !is_tchar(b)) {
+        return Err(K::BadRequestLine.into());
+    }
+    if m_end > limits.max_method {
+        return Err(K::MethodTooLong.into());
+    }
+    Ok(())
+}
+
+fn check_request_line_len(line: &[u8], limits: &Limits) -> Result<(), PeerError> {
+    if line.len() > limits.max_request_line {
+        let m_end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+        if m_end > limits.max_method {
+            return Err(K::MethodTooLong.into());
+        }
+        return Err(K::UriTooLong.into());
+    }
+    Ok(())
+}
+#[cfg(test)]
+mod tests {
+    use super::find_lf;
+
+    #[test]
+    fn find_lf_matches_a_plain_search_at_every_position() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut v = alloc::vec![b'a'; len];
+                // Bytes that can fool a word trick: 0x8a, 0x0b, 0x09 around the match.
+                for (i, b) in v.iter_mut().enumerate() {
+                    *b = [b'a', 0x8a, 0x0b, 0x09, 0x0a ^ 0x80][i % 5];
+                }
+                if at < len {
+                    v[at] = b'\n';
+                }
+                let plain = v.iter().position(|&b| b == b'\n');
+                assert_eq!(find_lf(&v), plain, "len {len} at {at}");
+            }
+        }
+    }
+}
