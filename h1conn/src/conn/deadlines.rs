@@ -1,6 +1,6 @@
 //! Named timers in one fixed table, and the one pure function that sets every deadline from a
-//! [`Snapshot`] of the connection and its configuration. The connection takes a snapshot once at the
-//! end of each public call; the next deadline is the minimum over the table, O(timers).
+//! [`Snapshot`] of the connection and its configuration. The connection takes a snapshot when a
+//! deadline is asked for; the next deadline is the minimum over the table, O(timers).
 //!
 //! Each timer is armed by one documented condition (docs/design.md has the full table):
 //!

@@ -215,7 +215,6 @@ pub struct Connection {
     /// While `Lingering`: since when, and how many bytes were dropped.
     linger_since: u64,
     linger_discarded: u64,
-    timers: TimerTable,
     clock: Clock,
     parsed: u32,
     served: u32,
@@ -229,7 +228,7 @@ impl Connection {
     /// Pass an `Arc<Config>` to share one configuration between many connections.
     pub fn new(cfg: impl Into<Arc<Config>>, now: Duration) -> Self {
         let now = to_nanos(now);
-        let mut c = Connection {
+        Connection {
             cfg: cfg.into(),
             rbuf: BytesMut::new(),
             wbuf: BytesMut::new(),
@@ -240,7 +239,6 @@ impl Connection {
             how: CloseHow::Graceful,
             linger_since: 0,
             linger_discarded: 0,
-            timers: TimerTable::default(),
             clock: Clock {
                 now,
                 opened: now,
@@ -252,9 +250,7 @@ impl Connection {
             latch: Persistence::default(),
             error: None,
             date: None,
-        };
-        c.refresh_timers();
-        c
+        }
     }
 
     /// The configuration.
@@ -315,9 +311,8 @@ impl Connection {
     pub fn handle_timeout(&mut self, now: Duration) {
         self.tick(now);
         let mut fired = 0;
-        while let Some(t) = self.timers.expired(Duration::from_nanos(self.clock.now)) {
+        while let Some(t) = self.deadlines().expired(Duration::from_nanos(self.clock.now)) {
             self.fire(t);
-            self.refresh_timers();
             fired += 1;
             if fired > 2 * Timer::ALL.len() {
                 break;
@@ -377,7 +372,7 @@ impl Connection {
 
     /// The earliest deadline, if any timer is armed.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        self.timers.next()
+        self.deadlines().next()
     }
 
     /// `Some` once the connection has decided to close and has nothing more to send (or must
@@ -398,7 +393,7 @@ impl Connection {
 
     /// The deadline of one timer.
     pub fn timer(&self, t: Timer) -> Option<Duration> {
-        self.timers.get(t)
+        self.deadlines().get(t)
     }
 
     /// True when the transport should be closed now (after a lingering close, when it ended).
@@ -507,20 +502,29 @@ impl Connection {
         self.may_parse_head() && self.parse_one()
     }
 
-    /// Parses complete heads now (and surfaces the first when nothing is current), so a peer error
-    /// is answered before the application polls.
+    /// When no request is current, parses the next head now and makes it current, so a peer error
+    /// is answered before the application polls. Heads behind a current request are parsed by
+    /// [`poll_event`](Connection::poll_event), as the application takes requests.
     fn parse_ahead(&mut self) {
-        while self.step(false) {}
+        while self.write == Write::Idle && self.step(false) {}
     }
 
-    /// End of every public call: release idle memory and recompute deadlines.
+    /// End of every public call that can leave the connection idle or finished: release memory.
     fn settle(&mut self) {
         self.release_if_idle();
-        self.refresh_timers();
     }
 
-    /// Recomputes every deadline from a snapshot of the state; O(timers).
-    fn refresh_timers(&mut self) {
+    /// The output buffer, to append to: output that starts waiting now starts the send timer.
+    fn out(&mut self) -> &mut BytesMut {
+        if self.wbuf.is_empty() {
+            self.clock.send_progress = self.clock.now;
+        }
+        &mut self.wbuf
+    }
+
+    /// Every deadline, from a snapshot of the state; O(timers). Computed when asked, so each call
+    /// of the transport or the application costs nothing for timers.
+    fn deadlines(&self) -> TimerTable {
         let b = self.busy.as_deref();
         let cur = b.and_then(|b| b.cur.as_ref());
         let snapshot = deadlines::Snapshot {
@@ -542,6 +546,6 @@ impl Connection {
             lifetime_over: self.latch.reasons().contains(crate::CloseReason::Lifetime),
             releasable: self.holds_memory() && self.nothing_in_flight(),
         };
-        self.timers = deadlines::deadlines(&snapshot, &self.cfg);
+        deadlines::deadlines(&snapshot, &self.cfg)
     }
 }

@@ -291,8 +291,8 @@ impl Connection {
                 self.drop_exchange();
                 if !incomplete {
                     self.served += 1;
-                    writer::error_response(&mut self.wbuf, e, to_head, self.date.as_ref());
-                    self.output_added();
+                    let date = self.date;
+                    writer::error_response(self.out(), e, to_head, date.as_ref());
                 }
                 self.close(if incomplete {
                     CloseHow::Graceful
@@ -316,8 +316,8 @@ impl Connection {
         self.stop_reading();
         self.latch.close(CloseReason::ErrorStatus);
         self.served += 1;
-        writer::error_response(&mut self.wbuf, e, to_head, self.date.as_ref());
-        self.output_added();
+        let date = self.date;
+        writer::error_response(self.out(), e, to_head, date.as_ref());
         self.close(CloseHow::Linger);
     }
 

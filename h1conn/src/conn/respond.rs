@@ -27,10 +27,8 @@ impl Connection {
             cur.body_start = now;
             cur.body_progress = now;
             self.read = self.read.on(ReadEvent::Accepted);
-            writer::continue_100(&mut self.wbuf);
-            self.output_added();
+            writer::continue_100(self.out());
         }
-        self.refresh_timers();
         Ok(())
     }
 
@@ -65,10 +63,8 @@ impl Connection {
         }
         if (100..200).contains(&status) {
             if version == Version::Http11 {
-                writer::interim(&mut self.wbuf, resp);
-                self.output_added();
+                writer::interim(self.out(), resp);
             }
-            self.refresh_timers();
             return Ok(ResponseFraming::NoBody { content_length: None });
         }
         let framing = response_framing(method, version, status, resp.length);
@@ -90,8 +86,7 @@ impl Connection {
         } else {
             connection_fields(self.latch.is_open(), version, policy, self.served)
         };
-        writer::head(&mut self.wbuf, resp, framing, fields);
-        self.output_added();
+        writer::head(self.out(), resp, framing, fields);
         if let Some(cur) = self.cur_mut() {
             cur.framing = framing;
             cur.remaining = match framing {
@@ -103,7 +98,6 @@ impl Connection {
         if tunnel {
             self.hand_off();
         }
-        self.refresh_timers();
         Ok(framing)
     }
 
@@ -127,13 +121,11 @@ impl Connection {
                     return Err(UsageError::BodyTooLong);
                 }
                 cur.remaining -= data.len() as u64;
-                self.wbuf.extend_from_slice(data);
+                self.out().extend_from_slice(data);
             }
-            ResponseFraming::Chunked => writer::chunk(&mut self.wbuf, data),
-            ResponseFraming::CloseDelimited => self.wbuf.extend_from_slice(data),
+            ResponseFraming::Chunked => writer::chunk(self.out(), data),
+            ResponseFraming::CloseDelimited => self.out().extend_from_slice(data),
         }
-        self.output_added();
-        self.refresh_timers();
         Ok(())
     }
 
@@ -157,8 +149,7 @@ impl Connection {
                 return Ok(());
             }
             ResponseFraming::Chunked => {
-                writer::last_chunk(&mut self.wbuf);
-                self.output_added();
+                writer::last_chunk(self.out());
             }
             _ => {}
         }
@@ -287,11 +278,9 @@ impl Connection {
         if chosen_members.peek().is_none() || !chosen_members.all(offered) {
             return Err(UsageError::UpgradeNotRequested);
         }
-        writer::switch(&mut self.wbuf, resp);
-        self.output_added();
+        writer::switch(self.out(), resp);
         self.served += 1;
         self.hand_off();
-        self.refresh_timers();
         Ok(ResponseFraming::NoBody { content_length: None })
     }
 
@@ -303,13 +292,6 @@ impl Connection {
         self.clear_queue();
         self.read = self.read.on(ReadEvent::Upgrade);
         self.write = self.write.on(WriteEvent::Upgrade);
-    }
-
-    /// Records that output was added: the send timer measures from when output first waited.
-    pub(super) fn output_added(&mut self) {
-        if self.timers.get(crate::Timer::Send).is_none() {
-            self.clock.send_progress = self.clock.now;
-        }
     }
 }
 
