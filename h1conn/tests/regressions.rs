@@ -2,40 +2,21 @@
 //! after the rule it breaks. A case marked `#[ignore = "bug: ..."]` documents a bug not yet fixed:
 //! fix the code, then remove the `ignore`.
 
-use h1conn_testkit::transcript as common;
+use h1conn::Config;
+use h1conn_testkit::driver::{feed_then_eof, Answer, Driver, Out};
+use h1conn_testkit::wire::statuses;
 
-use core::time::Duration;
-
-use h1conn::{Config, Connection, Event};
-
-/// Feeds `input` whole and returns (events as Debug strings, bytes transmitted).
-fn run(input: &[u8]) -> (Vec<String>, Vec<u8>) {
-    let t = Duration::ZERO;
-    let mut c = Connection::new(Config::default(), t);
-    let mut off = 0;
-    while off < input.len() {
-        let took = c.handle_input(&input[off..], t);
-        if took == 0 {
-            break;
-        }
-        off += took;
-    }
-    let mut events = Vec::new();
-    while let Some(e) = c.poll_event() {
-        events.push(format!("{e:?}"));
-        if let Event::End(_) = e {
-            c.send_full(&h1conn::Response::new(404), b"", t).unwrap();
-        }
-    }
-    (events, c.transmit().to_vec())
+/// Feeds `input` whole, answering every request with an empty 404; returns the transcript and the
+/// bytes transmitted.
+fn run(input: &[u8]) -> (Vec<Out>, Vec<u8>) {
+    Driver::new(Config::default())
+        .answer(Answer::status(404))
+        .run(&[input], &[])
 }
 
 /// The status code of the first response on the wire.
 fn status(wire: &[u8]) -> Option<u16> {
-    let mut h = [httparse::EMPTY_HEADER; 16];
-    let mut r = httparse::Response::new(&mut h);
-    r.parse(wire).ok()?;
-    r.code
+    statuses(wire).first().copied()
 }
 
 /// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1
@@ -105,8 +86,8 @@ fn rfc9112_2_split_invariance_bad_method_byte() {
 }
 
 fn split_invariant_with_eof(input: &[u8]) {
-    let whole = common::feed_then_eof(&[input]);
-    let bytewise = common::feed_then_eof(&input.chunks(1).collect::<Vec<_>>());
+    let whole = feed_then_eof(&[input]);
+    let bytewise = feed_then_eof(&input.chunks(1).collect::<Vec<_>>());
     assert_eq!(whole, bytewise, "{:?}", input.escape_ascii().to_string());
 }
 
@@ -125,15 +106,14 @@ fn rfc9112_3_method_length_excludes_trailing_cr() {
 /// `connection_ops` fuzz finding: output voided by the send-stall abort was taken for a truncated
 /// response head that no abort explains. The checker must count both kinds of cut-off output: an
 /// abort (`CloseHow::Abort`) and a response the application cut short (reason `Aborted`).
-#[cfg(feature = "arbitrary")]
 #[test]
 fn fuzz_connection_ops_send_stall_abort_is_an_abort() {
     use arbitrary::{Arbitrary, Unstructured};
+    use h1conn_testkit::check::ops::{connection_ops, OpsInput};
     let data = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/connection_ops-send-stall-abort.bin"
     ))
     .unwrap();
-    let input = h1conn::gen::OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap();
-    h1conn::gen::connection_ops(&input);
+    connection_ops(&OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap());
 }
