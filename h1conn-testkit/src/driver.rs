@@ -213,6 +213,15 @@ impl<P: Policy, R: Record> Driver<P, R> {
         r
     }
 
+    /// Sends the rest of the response body in `parts`, then finishes the response.
+    pub fn finish_body(&mut self, parts: &[&[u8]]) {
+        for p in parts {
+            self.conn.send_body(p, self.now).expect("send_body");
+        }
+        self.conn.finish(self.now).expect("finish");
+        self.pump();
+    }
+
     /// The close decision, if any.
     pub fn close(&self) -> Option<Close> {
         self.conn.poll_close()

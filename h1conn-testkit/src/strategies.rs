@@ -1,7 +1,8 @@
 //! proptest strategies for requests and heads, shared by the `prop_*` tests. Valid requests are
 //! `h1conn::gen::ValidRequest`s, so they serialize as the fuzzing generators do.
 
-use h1conn::gen::{ValidBody, ValidRequest};
+use arbitrary::{Arbitrary, Unstructured};
+use h1conn::gen::{HostileField, ValidBody, ValidRequest};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -102,114 +103,13 @@ fn pick(v: &'static [&'static [u8]]) -> impl Strategy<Value = Vec<u8>> {
     proptest::sample::select(v).prop_map(|s| s.to_vec())
 }
 
-/// The hostile field kinds: the spellings of a name, and the values to pair with them.
-type FieldKind = (&'static [&'static [u8]], &'static [&'static [u8]]);
-
-const HOSTILE_FIELDS: &[FieldKind] = &[
-    (
-        &[
-            b"Content-Length",
-            b"content-length",
-            b"CONTENT-LENGTH",
-            b"Content-Length ",
-        ],
-        &[
-            b"0",
-            b"3",
-            b"007",
-            b"+3",
-            b"-1",
-            b"0x3",
-            b"3,3",
-            b"3, 3",
-            b"3,4",
-            b"3,",
-            b"",
-            b"3 3",
-            b"18446744073709551615",
-            b"18446744073709551616",
-            b"1_0",
-        ],
-    ),
-    (
-        &[
-            b"Transfer-Encoding",
-            b"transfer-encoding",
-            b"TRANSFER-ENCODING",
-            b"Transfer_Encoding",
-        ],
-        &[
-            b"chunked",
-            b"Chunked",
-            b"CHUNKED",
-            b"gzip, chunked",
-            b"chunked, gzip",
-            b"gzip",
-            b"chunked, chunked",
-            b",chunked",
-            b"chunked,",
-            b" , chunked",
-            b"chunked;a=b",
-            b"gzip;q=1, chunked",
-            b"",
-            b"identity",
-            b"x-chunked",
-            b"\"chunked\"",
-            b"chunked\x0b",
-        ],
-    ),
-    (
-        &[b"Host", b"host", b"HOST"],
-        &[
-            b"example.com",
-            b"example.com:80",
-            b"example.com:",
-            b"",
-            b"[::1]",
-            b"[::1]:80",
-            b"a b",
-            b"x@y",
-            b"e.com:8o",
-            b"%41",
-            b"%4",
-            b"[v1.a]",
-        ],
-    ),
-    (
-        &[b"Connection", b"connection", b"CONNECTION"],
-        &[
-            b"close",
-            b"Close",
-            b"CLOSE",
-            b"keep-alive",
-            b"Keep-Alive",
-            b"keep-alive, close",
-            b"foo,close",
-            b"closed",
-            b", close ,",
-            b"keep-alive,,",
-            b"upgrade",
-            b"",
-        ],
-    ),
-    (
-        &[b"Expect", b"expect"],
-        &[b"100-continue", b"100-CONTINUE", b"fail", b"100-continue, x", b""],
-    ),
-    (
-        &[b"X-A", b"Upgrade", b"Keep-Alive"],
-        &[b"a", b"a\x01b", b"a\x7f", b"\x80", b"a\x00"],
-    ),
-];
-
-/// One field line biased to the spellings that matter for framing, Host and persistence.
+/// One field line biased to the spellings that matter for framing, Host and persistence: a
+/// `h1conn::gen::HostileField` (the fuzzers' tables of hostile names, separators and values).
 pub fn hostile_field() -> impl Strategy<Value = Vec<u8>> {
-    let field =
-        proptest::sample::select(HOSTILE_FIELDS).prop_flat_map(|(names, values)| (pick(names), pick(values)));
-    let sep = pick(&[b":", b": ", b":\t", b":  "]);
-    let ws = || pick(&[b"", b"", b"", b" ", b"\t", b"\x0b", b"\xa0"]);
-    (field, sep, ws(), ws())
-        .prop_map(|((n, v), sep, pre, post)| [n, sep, pre, v, post, b"\r\n".to_vec()].concat())
+    proptest::collection::vec(any::<u8>(), 16..64).prop_filter_map("too few bytes", |raw| {
+        let f = HostileField::arbitrary(&mut Unstructured::new(&raw)).ok()?;
+        Some([f.name, f.separator, f.value, b"\r\n".to_vec()].concat())
+    })
 }
 
 /// A request head with hostile field lines: version 1.0, 1.1 or 1.2, Host usually first.
