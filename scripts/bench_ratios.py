@@ -47,11 +47,10 @@ def rows(root):
                 out.append(("per request", f"{mode} / {base}, {req}", a / per, b / per, a / b))
     for ch in CHUNKS:
         base = median_ns(root, "chunked_4MiB", "memcpy", ch)
-        for mode in ["decoder", "decoder_only", "connection"]:
-            a = median_ns(root, "chunked_4MiB", mode, ch)
-            if a and base:
-                # Bandwidth as a fraction of memcpy's: memcpy time / decoder time.
-                out.append(("chunked", f"{mode} bandwidth / memcpy, {ch}", a, base, base / a))
+        a = median_ns(root, "chunked_4MiB", "connection", ch)
+        if a and base:
+            # Bandwidth as a fraction of memcpy's: memcpy time / connection time.
+            out.append(("chunked", f"connection bandwidth / memcpy, {ch}", a, base, base / a))
     for fn in ["poll_timeout", "handle_timeout"]:
         base = median_ns(root, "timers_idle", fn, "1")
         for n in SERVED[1:]:

@@ -23,9 +23,7 @@
 #
 # Needs wrk and ab (apt-get install -y wrk apache2-utils; nginx-light for the reference column).
 # Every run is bounded (wrk -d, ab -t, timeouts) and the servers are stopped on exit.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+. "$(dirname "$0")/servers.sh"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5}"
 CONNS="${CONNS:-50}"
@@ -35,46 +33,21 @@ WITH_NGINX="${WITH_NGINX:-auto}"
 LOAD_PATH="${LOAD_PATH:-/}"
 MAX_REQUESTS="${MAX_REQUESTS:-0}"
 
-for tool in wrk ab python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk apache2-utils python3)"; exit 1; }
-done
+need "apt-get install -y wrk apache2-utils python3" wrk ab python3
 if [ "$WITH_NGINX" = auto ]; then
   if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then WITH_NGINX=1; else WITH_NGINX=0; fi
 fi
 NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
 echo "== build"
-if [ -z "${SERVE_BIN:-}" ]; then
-  cargo build -q --release -p h1conn-demo --bin serve
-  SERVE_BIN="$CARGO_TARGET_DIR/release/serve"
-fi
-(cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)
-HYPER_BIN="$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello"
-
-WORK="$(mktemp -d /tmp/h1conn-load.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+build_servers
+work_dir h1conn-load
 
 # start NAME CMD...: runs a server that prints `listening on ADDR` first; sets ADDR_<NAME>.
 start() {
-  local name="$1"
-  shift
-  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  PIDS+=("$!")
-  local addr=""
-  for _ in $(seq 1 100); do
-    addr="$(sed -n 's/^listening on //p' "$WORK/$name.out" | head -1)"
-    [ -n "$addr" ] && break
-    sleep 0.1
-  done
-  [ -n "$addr" ] || { echo "$name did not start:"; cat "$WORK/$name.err"; exit 1; }
-  printf -v "ADDR_$name" '%s' "$addr"
-  echo "$name listening on $addr"
+  launch "$@"
+  printf -v "ADDR_$1" '%s' "$ADDR"
+  echo "$1 listening on $ADDR"
 }
 
 free_port() {

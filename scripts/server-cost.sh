@@ -11,46 +11,14 @@
 #
 # Needs valgrind, strace and ab. Servers get --threads 1; hyper answers with a body as long as
 # serve's (read from its Content-Length). Everything is bounded and the servers are stopped.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+. "$(dirname "$0")/servers.sh"
 N="${N:-20000}"
 LOAD_PATH="${LOAD_PATH:-/}"
-for tool in valgrind callgrind_control callgrind_annotate strace ab; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y valgrind strace apache2-utils)"; exit 1; }
-done
+need "apt-get install -y valgrind strace apache2-utils" valgrind callgrind_control callgrind_annotate strace ab
 
-cargo build -q --release -p h1conn-demo --bin serve
-SERVE_BIN="$CARGO_TARGET_DIR/release/serve"
-(cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)
-HYPER_BIN="$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello"
-
-WORK="$(mktemp -d /tmp/h1conn-cost.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# launch NAME CMD...: starts a server that prints `listening on ADDR`; sets ADDR and PID.
-launch() {
-  local name="$1"
-  shift
-  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  PID=$!
-  PIDS+=("$PID")
-  ADDR=""
-  for _ in $(seq 1 300); do
-    ADDR="$(sed -n 's/^listening on //p' "$WORK/$name.out" | head -1)"
-    [ -n "$ADDR" ] && return
-    sleep 0.1
-  done
-  echo "$name did not start:"
-  cat "$WORK/$name.err"
-  exit 1
-}
+SERVE_BIN=""
+build_servers
+work_dir h1conn-cost
 
 stop() {
   kill "$PID" 2>/dev/null || true

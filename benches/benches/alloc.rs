@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use h1conn::{Config, Connection, Event, Request, RequestHead, Timer};
 
-use common::{config, config_release_at_once, pipelined, serve, served_connection, BROWSER, MINIMAL};
+use common::{
+    config, config_release_at_once, pipelined, serve, served_connection, server, Server, BROWSER, MINIMAL,
+};
 use h1conn_benches as common;
 
 struct Counting;
@@ -77,22 +79,22 @@ const MEASURED: usize = 10_000;
 /// server makes when a deadline passes in between), and prints allocator calls per request.
 fn steady(name: &str, req: &[u8], per_input: usize, gap: Duration, cfg: &Arc<Config>) {
     let input = pipelined(req, per_input);
-    let mut conn = Connection::new(Arc::clone(cfg), Duration::ZERO);
+    let mut s = server(cfg);
     let mut now = Duration::ZERO;
-    let mut run = |conn: &mut Connection, n: usize| {
+    let mut run = |s: &mut Server, n: usize| {
         for _ in 0..n / per_input {
             now += gap;
-            if conn.poll_timeout().is_some_and(|d| d <= now) {
-                conn.handle_timeout(now);
+            if s.conn.poll_timeout().is_some_and(|d| d <= now) {
+                s.conn.handle_timeout(now);
             }
-            let (answered, _) = serve(conn, &input, now);
+            let (answered, _) = serve(s, &input, now);
             assert_eq!(answered, per_input);
-            assert!(conn.poll_close().is_none());
+            assert!(s.close().is_none());
         }
     };
-    run(&mut conn, WARM);
+    run(&mut s, WARM);
     let a = snap();
-    run(&mut conn, MEASURED);
+    run(&mut s, MEASURED);
     let b = snap();
     let per = |x: u64| x as f64 / MEASURED as f64;
     println!(
@@ -102,7 +104,7 @@ fn steady(name: &str, req: &[u8], per_input: usize, gap: Duration, cfg: &Arc<Con
         per(b.frees - a.frees),
         per(b.bytes - a.bytes),
     );
-    drop(conn);
+    drop(s);
 }
 
 /// Heap bytes an idle connection keeps after `served` requests of `req` (counted by the allocator),

@@ -1,13 +1,11 @@
-//! Chunked body decoding against a plain memcpy of the same bytes, in the same group and run.
+//! Chunked body decoding through a `Connection` against a plain memcpy of the same bytes, in the
+//! same group and run.
 //!
 //! Every variant reads the same 4 MiB encoded body in 16 KiB pieces, as a socket read loop would:
 //! - `memcpy`: copy each piece into one reused 16 KiB buffer (the baseline: the cheapest thing a
 //!   server can do with received bytes);
-//! - `decoder`: append each piece to a `BytesMut` and run `ChunkedDecoder::decode` until it needs
-//!   more (the copy into the read buffer plus decoding);
-//! - `decoder_only`: decode a buffer that already holds the whole body (no copy at all: data comes
-//!   out as slices of the buffer);
-//! - `connection`: a chunked POST through `Connection::handle_input` / `poll_event`, answered.
+//! - `connection`: a chunked POST through `Connection::handle_input` / `poll_event` (the testkit's
+//!   driver, recording nothing but the body length), answered.
 //!
 //! `cargo bench --bench chunked -- --measurement-time 3 --warm-up-time 1`
 
@@ -15,12 +13,11 @@ use core::time::Duration;
 use std::hint::black_box;
 use std::sync::Arc;
 
-use bytes::BytesMut;
-use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
-use h1conn::chunked::{ChunkedDecoder, Decoded};
-use h1conn::{Connection, Event, Limits, Response};
+use criterion::{BenchmarkId, Criterion, Throughput};
+use h1conn::{Event, Limits};
+use h1conn_testkit::driver::{Driver, Record};
 
-use common::config;
+use common::{config, Hello};
 use h1conn_benches as common;
 
 const TOTAL: usize = 4 << 20;
@@ -57,64 +54,38 @@ fn memcpy_reads(src: &[u8], scratch: &mut [u8; READ]) -> usize {
     n
 }
 
-fn decode_reads(src: &[u8], rbuf: &mut BytesMut, limits: &Limits) -> u64 {
-    let mut d = ChunkedDecoder::new();
-    let mut body = 0u64;
+/// Counts the body bytes and sees the end of the body; keeps nothing.
+#[derive(Default)]
+struct Body {
+    bytes: u64,
+    ended: bool,
+}
+
+impl Record for Body {
+    #[inline]
+    fn event(&mut self, ev: &Event) {
+        match ev {
+            Event::Data(b) => self.bytes += black_box(b).len() as u64,
+            Event::End(_) => self.ended = true,
+            _ => {}
+        }
+    }
+
+    #[inline]
+    fn wire(&mut self, out: &[u8]) {
+        black_box(out);
+    }
+}
+
+/// Feeds the head, then the body in `READ`-byte pieces; returns the body bytes delivered.
+fn through_connection(d: &mut Driver<Hello, Body>, head: &[u8], src: &[u8], now: Duration) -> u64 {
+    d.now = now;
+    d.feed(head);
     for piece in src.chunks(READ) {
-        rbuf.extend_from_slice(piece);
-        while let Some(out) = d.decode(rbuf, limits).expect("valid body") {
-            match out {
-                Decoded::Data(b) => body += black_box(b).len() as u64,
-                Decoded::End(_) => break,
-            }
-        }
+        assert_eq!(d.feed(piece), piece.len());
     }
-    assert!(d.is_done());
-    body
-}
-
-fn decode_all(mut buf: BytesMut, limits: &Limits) -> u64 {
-    let mut d = ChunkedDecoder::new();
-    let mut body = 0u64;
-    while let Some(out) = d.decode(&mut buf, limits).expect("valid body") {
-        match out {
-            Decoded::Data(b) => body += black_box(b).len() as u64,
-            Decoded::End(_) => break,
-        }
-    }
-    body
-}
-
-fn through_connection(conn: &mut Connection, head: &[u8], src: &[u8], now: Duration) -> u64 {
-    let resp = Response::new(200);
-    let mut body = 0u64;
-    let mut ended = false;
-    let mut pieces = core::iter::once(head).chain(src.chunks(READ));
-    for _ in 0..TOTAL {
-        let Some(mut piece) = pieces.next() else { break };
-        // Bounded: every round takes bytes or delivers events that free the buffer.
-        for _ in 0..4 {
-            let took = conn.handle_input(piece, now);
-            piece = &piece[took..];
-            while let Some(ev) = conn.poll_event() {
-                match ev {
-                    Event::Data(b) => body += black_box(b).len() as u64,
-                    Event::End(_) => {
-                        conn.send_full(&resp, b"hello", now).expect("respond");
-                        ended = true;
-                    }
-                    _ => {}
-                }
-            }
-            if piece.is_empty() {
-                break;
-            }
-        }
-    }
-    let n = conn.transmit().len();
-    conn.handle_written(n, now).expect("ack");
-    assert!(ended);
-    body
+    assert!(core::mem::take(&mut d.rec.ended));
+    core::mem::take(&mut d.rec.bytes)
 }
 
 fn chunked(c: &mut Criterion) {
@@ -125,7 +96,7 @@ fn chunked(c: &mut Criterion) {
         ..Limits::default()
     };
     let mut cfg = (*config(true)).clone();
-    cfg.limits = limits.clone();
+    cfg.limits = limits;
     let cfg = Arc::new(cfg);
     let mut group = c.benchmark_group("chunked_4MiB");
     group.throughput(Throughput::Bytes(TOTAL as u64));
@@ -139,25 +110,19 @@ fn chunked(c: &mut Criterion) {
             let mut scratch = Box::new([0u8; READ]);
             b.iter(|| memcpy_reads(black_box(enc), &mut scratch))
         });
-        group.bench_with_input(BenchmarkId::new("decoder", name), &enc, |b, enc| {
-            let mut rbuf = BytesMut::with_capacity(2 * READ);
-            b.iter(|| assert_eq!(decode_reads(black_box(enc), &mut rbuf, &limits), TOTAL as u64))
-        });
-        group.bench_with_input(BenchmarkId::new("decoder_only", name), &enc, |b, enc| {
-            b.iter_batched(
-                || BytesMut::from(&enc[..]),
-                |buf| assert_eq!(decode_all(buf, &limits), TOTAL as u64),
-                BatchSize::LargeInput,
-            )
-        });
         group.bench_with_input(BenchmarkId::new("connection", name), &enc, |b, enc| {
             let head = b"POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
-            let mut conn = Connection::new(Arc::clone(&cfg), Duration::ZERO);
+            let mut d = Driver::with(
+                Arc::clone(&cfg),
+                Duration::ZERO,
+                Hello::default(),
+                Body::default(),
+            );
             let mut now = Duration::ZERO;
             b.iter(|| {
                 now += Duration::from_micros(1);
                 assert_eq!(
-                    through_connection(&mut conn, head, black_box(enc), now),
+                    through_connection(&mut d, head, black_box(enc), now),
                     TOTAL as u64
                 )
             })
@@ -166,18 +131,4 @@ fn chunked(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
-    targets = chunked
-}
-fn main() {
-    // Built (and run without `--bench`) by `cargo test --all-targets`: measure only under `cargo bench`.
-    if common::benchmarking() {
-        benches();
-        Criterion::default().configure_from_args().final_summary();
-    }
-}
+h1conn_benches::bench_main!(chunked, samples: 10, seconds: 3);

@@ -21,19 +21,19 @@ use h1conn::Connection;
 
 use common::{
     bare_httparse, config, config_release_at_once, httparse_respond, pipelined, serve, served_connection,
-    BROWSER, MINIMAL,
+    server, Server, BROWSER, MINIMAL,
 };
 use h1conn_benches as common;
 
 #[inline(never)]
-fn measured(mode: &str, conn: &mut Connection, input: &[u8], rounds: usize) -> usize {
+fn measured(mode: &str, s: &mut Server, input: &[u8], rounds: usize) -> usize {
     let mut answered = 0;
     let mut out = Vec::with_capacity(4096);
     for i in 0..rounds {
         answered += match mode {
             m if m.starts_with("httparse_respond") => httparse_respond(black_box(input), &mut out),
             m if m.starts_with("httparse") => bare_httparse(black_box(input)),
-            _ => serve(conn, black_box(input), Duration::from_micros(i as u64 + 100)).0,
+            _ => serve(s, black_box(input), Duration::from_micros(i as u64 + 100)).0,
         };
     }
     answered
@@ -66,18 +66,18 @@ fn main() {
     } else {
         config(!mode.contains("keep"))
     };
-    let mut conn = Connection::new(cfg, Duration::ZERO);
+    let mut s = server(&cfg);
     // Warm the connection's buffers and queues first.
-    let warm = warm_up(&mut conn, &input);
+    let warm = warm_up(&mut s, &input);
     assert_eq!(warm, per_input * 4);
-    let answered = measured(mode, &mut conn, &input, n / per_input);
+    let answered = measured(mode, &mut s, &input, n / per_input);
     assert_eq!(answered, n / per_input * per_input);
     println!("{mode} {} bytes/request: {answered} requests", req.len());
 }
 
-fn warm_up(conn: &mut Connection, input: &[u8]) -> usize {
+fn warm_up(s: &mut Server, input: &[u8]) -> usize {
     (0..4)
-        .map(|i| serve(conn, input, Duration::from_micros(i + 1)).0)
+        .map(|i| serve(s, input, Duration::from_micros(i + 1)).0)
         .sum()
 }
 

@@ -5,12 +5,10 @@
 
 use core::time::Duration;
 use std::hint::black_box;
-use std::sync::Arc;
 
-use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
-use h1conn::Connection;
+use criterion::{BenchmarkId, Criterion, Throughput};
 
-use common::{bare_httparse, config, httparse_respond, pipelined, serve, BROWSER, MINIMAL};
+use common::{bare_httparse, config, httparse_respond, pipelined, serve, server, BROWSER, MINIMAL};
 use h1conn_benches as common;
 
 /// Requests per pipelined buffer.
@@ -34,11 +32,11 @@ fn per_request(c: &mut Criterion) {
         });
         for (label, cfg) in &configs {
             group.bench_with_input(BenchmarkId::new(*label, name), &buf, |b, buf| {
-                let mut conn = Connection::new(Arc::clone(cfg), Duration::ZERO);
+                let mut s = server(cfg);
                 let mut now = Duration::ZERO;
                 b.iter(|| {
                     now += Duration::from_nanos(1);
-                    let (answered, _) = serve(&mut conn, black_box(buf), now);
+                    let (answered, _) = serve(&mut s, black_box(buf), now);
                     assert_eq!(answered, PIPELINE);
                 })
             });
@@ -59,11 +57,11 @@ fn per_request(c: &mut Criterion) {
         for (label, cfg) in &configs {
             let id = BenchmarkId::new(format!("{label}_single"), name);
             group.bench_with_input(id, req, |b, req| {
-                let mut conn = Connection::new(Arc::clone(cfg), Duration::ZERO);
+                let mut s = server(cfg);
                 let mut now = Duration::ZERO;
                 b.iter(|| {
                     now += Duration::from_nanos(1);
-                    let (answered, _) = serve(&mut conn, black_box(req), now);
+                    let (answered, _) = serve(&mut s, black_box(req), now);
                     assert_eq!(answered, 1);
                 })
             });
@@ -72,18 +70,4 @@ fn per_request(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
-    targets = per_request
-}
-fn main() {
-    // Built (and run without `--bench`) by `cargo test --all-targets`: measure only under `cargo bench`.
-    if common::benchmarking() {
-        benches();
-        Criterion::default().configure_from_args().final_summary();
-    }
-}
+h1conn_benches::bench_main!(per_request, samples: 20, seconds: 3);

@@ -3,10 +3,9 @@
 //!
 //! `cargo bench --bench timers -- --measurement-time 3 --warm-up-time 1`
 
-use core::time::Duration;
 use std::hint::black_box;
 
-use criterion::{criterion_group, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion};
 
 use common::{config, served_connection, MINIMAL};
 use h1conn_benches as common;
@@ -34,18 +33,4 @@ fn timers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(2));
-    targets = timers
-}
-fn main() {
-    // Built (and run without `--bench`) by `cargo test --all-targets`: measure only under `cargo bench`.
-    if common::benchmarking() {
-        benches();
-        Criterion::default().configure_from_args().final_summary();
-    }
-}
+h1conn_benches::bench_main!(timers, samples: 20, seconds: 2);

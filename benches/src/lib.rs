@@ -1,9 +1,12 @@
-//! Request fixtures and a minimal driver shared by the benchmarks.
+//! Request fixtures, and the testkit's driver set up as a minimal server, shared by the
+//! benchmarks.
 
 use core::time::Duration;
+use std::hint::black_box;
 use std::sync::Arc;
 
-use h1conn::{Config, Connection, Event, Response};
+use h1conn::{Config, Connection, Event, Request, Response};
+use h1conn_testkit::driver::{Driver, Policy, Record};
 
 /// The smallest realistic request: 35 bytes.
 pub const MINIMAL: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
@@ -57,60 +60,81 @@ pub fn config_release_at_once() -> Arc<Config> {
     Arc::new(cfg)
 }
 
-/// Feeds `input` to `conn`, answers every request with a 200 and a 5-byte body, gives each head back
-/// with `recycle`, and writes all output (acknowledged in one `handle_written`, as after one
-/// successful write). Returns how many requests were answered and how many output bytes were
-/// produced.
-pub fn serve(conn: &mut Connection, input: &[u8], now: Duration) -> (usize, usize) {
-    let resp = Response::new(200).headers(HEADERS);
-    let mut answered = 0;
-    let mut written = 0;
-    let mut off = 0;
-    // Bounded: each round either takes input or answers at least one request.
-    for _ in 0..input.len() + 2 {
-        if off < input.len() {
-            off += conn.handle_input(&input[off..], now);
-        }
-        while let Some(ev) = conn.poll_event() {
-            match ev {
-                Event::Request(r) => conn.recycle(r.head),
-                Event::End(_) => {
-                    conn.send_full(&resp, BODY, now).expect("respond");
-                    answered += 1;
-                }
-                _ => {}
-            }
-        }
-        let out = conn.transmit();
-        let n = out.len();
-        if n > 0 {
-            written += n;
-            std::hint::black_box(out);
-            conn.handle_written(n, now).expect("ack");
-        }
-        // An adapter reads the next deadline once per turn of its loop.
-        std::hint::black_box(conn.poll_timeout());
-        if off >= input.len() {
-            break;
-        }
+/// The benchmarks' application: answers every request with a 200, [`HEADERS`] and [`BODY`], and
+/// gives each head back with `recycle`.
+#[derive(Debug, Default)]
+pub struct Hello {
+    answered: usize,
+}
+
+impl Policy for Hello {
+    #[inline]
+    fn request(&mut self, conn: &mut Connection, req: Request, _: Duration) {
+        conn.recycle(req.head);
     }
-    (answered, written)
+
+    #[inline]
+    fn end(&mut self, conn: &mut Connection, now: Duration) {
+        let resp = Response::new(200).headers(HEADERS);
+        conn.send_full(&resp, BODY, now).expect("respond");
+        self.answered += 1;
+    }
+}
+
+/// Records nothing: counts the output bytes and keeps the optimizer from dropping them.
+#[derive(Debug, Default)]
+pub struct Written(usize);
+
+impl Record for Written {
+    #[inline]
+    fn event(&mut self, _: &Event) {}
+
+    #[inline]
+    fn wire(&mut self, out: &[u8]) {
+        self.0 += out.len();
+        black_box(out);
+    }
+}
+
+/// The testkit's driver with the benchmarks' application, recording nothing.
+pub type Server = Driver<Hello, Written>;
+
+/// A server on a new connection with `cfg`.
+pub fn server(cfg: &Arc<Config>) -> Server {
+    Driver::with(
+        Arc::clone(cfg),
+        Duration::ZERO,
+        Hello::default(),
+        Written::default(),
+    )
+}
+
+/// Feeds `input` at `now`, answers every request, and writes all output (acknowledged in one
+/// `handle_written` per input call, as after one successful write). Returns how many requests were
+/// answered and how many output bytes were produced.
+pub fn serve(s: &mut Server, input: &[u8], now: Duration) -> (usize, usize) {
+    s.now = now;
+    s.feed(input);
+    (
+        core::mem::take(&mut s.policy.answered),
+        core::mem::take(&mut s.rec.0),
+    )
 }
 
 /// A connection that has served `n` requests and sits idle in keep-alive.
 pub fn served_connection(n: usize, req: &[u8], cfg: &Arc<Config>) -> (Connection, Duration) {
     let mut now = Duration::ZERO;
-    let mut conn = Connection::new(Arc::clone(cfg), now);
+    let mut s = server(cfg);
     let batch = pipelined(req, 16);
     let mut left = n;
     while left > 0 {
         let k = left.min(16);
         now += Duration::from_micros(10);
-        let (answered, _) = serve(&mut conn, &batch[..k * req.len()], now);
+        let (answered, _) = serve(&mut s, &batch[..k * req.len()], now);
         assert_eq!(answered, k, "every request answered");
         left -= k;
     }
-    (conn, now)
+    (s.conn, now)
 }
 
 /// True under `cargo bench` (which passes `--bench`); false when `cargo test --all-targets` runs the
@@ -119,8 +143,10 @@ pub fn benchmarking() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
-/// Parses every request in `buf` with httparse alone; returns how many were parsed.
-pub fn bare_httparse(buf: &[u8]) -> usize {
+/// Parses every request in `buf` with httparse, calling `then` after each; returns how many were
+/// parsed.
+#[inline(always)]
+fn each_request(buf: &[u8], mut then: impl FnMut()) -> usize {
     let mut off = 0;
     let mut n = 0;
     while off < buf.len() {
@@ -128,7 +154,8 @@ pub fn bare_httparse(buf: &[u8]) -> usize {
         let mut req = httparse::Request::new(&mut headers);
         match req.parse(&buf[off..]) {
             Ok(httparse::Status::Complete(len)) => {
-                std::hint::black_box(&req);
+                black_box(&req);
+                then();
                 off += len;
                 n += 1;
             }
@@ -138,47 +165,65 @@ pub fn bare_httparse(buf: &[u8]) -> usize {
     n
 }
 
+/// Parses every request in `buf` with httparse alone; returns how many were parsed.
+pub fn bare_httparse(buf: &[u8]) -> usize {
+    each_request(buf, || {})
+}
+
 /// The same job as [`serve`] without a state machine, as a minimal hand-written server does it:
 /// parse each request with httparse, append the bytes h1conn writes for the same response (status
 /// line, Content-Type, Content-Length, body) to a reused output buffer, then drain it.
 pub fn httparse_respond(buf: &[u8], out: &mut Vec<u8>) -> usize {
-    let mut off = 0;
-    let mut n = 0;
-    while off < buf.len() {
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut req = httparse::Request::new(&mut headers);
-        match req.parse(&buf[off..]) {
-            Ok(httparse::Status::Complete(len)) => {
-                std::hint::black_box(&req);
-                out.extend_from_slice(b"HTTP/1.1 200 OK\r\n");
-                for (name, value) in HEADERS {
-                    out.extend_from_slice(name.as_bytes());
-                    out.extend_from_slice(b": ");
-                    out.extend_from_slice(value);
-                    out.extend_from_slice(b"\r\n");
-                }
-                out.extend_from_slice(b"Content-Length: ");
-                let mut digits = [0u8; 20];
-                let mut i = digits.len();
-                let mut len_left = BODY.len();
-                loop {
-                    i -= 1;
-                    digits[i] = b'0' + (len_left % 10) as u8;
-                    len_left /= 10;
-                    if len_left == 0 {
-                        break;
-                    }
-                }
-                out.extend_from_slice(&digits[i..]);
-                out.extend_from_slice(b"\r\n\r\n");
-                out.extend_from_slice(BODY);
-                off += len;
-                n += 1;
-            }
-            _ => break,
+    let n = each_request(buf, || {
+        out.extend_from_slice(b"HTTP/1.1 200 OK\r\n");
+        for (name, value) in HEADERS {
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value);
+            out.extend_from_slice(b"\r\n");
         }
-    }
-    std::hint::black_box(&out[..]);
+        out.extend_from_slice(b"Content-Length: ");
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut len_left = BODY.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (len_left % 10) as u8;
+            len_left /= 10;
+            if len_left == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&digits[i..]);
+        out.extend_from_slice(b"\r\n\r\n");
+        out.extend_from_slice(BODY);
+    });
+    black_box(&out[..]);
     out.clear();
     n
+}
+
+/// A criterion group `benches` of `$target` (`$samples` samples, 1 s warm-up, `$secs` s of
+/// measurement) and a `main` that measures only under `cargo bench`: `cargo test --all-targets`
+/// builds the binary and runs it without `--bench`, which only checks that it builds.
+#[macro_export]
+macro_rules! bench_main {
+    ($target:path, samples: $samples:expr, seconds: $secs:expr) => {
+        ::criterion::criterion_group! {
+            name = benches;
+            config = ::criterion::Criterion::default()
+                .sample_size($samples)
+                .warm_up_time(::core::time::Duration::from_secs(1))
+                .measurement_time(::core::time::Duration::from_secs($secs));
+            targets = $target
+        }
+        fn main() {
+            if $crate::benchmarking() {
+                benches();
+                ::criterion::Criterion::default()
+                    .configure_from_args()
+                    .final_summary();
+            }
+        }
+    };
 }

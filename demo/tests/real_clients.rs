@@ -383,28 +383,53 @@ fn curl_reuses_one_connection_and_gets_keep_alive_on_http10() {
             30 * SEC,
         );
         assert!(r.ok, "{name}: curl --http1.0 failed:\n{}", r.stderr);
-        assert!(
-            r.stderr.contains("< Connection: keep-alive"),
-            "{name}:\n{}",
-            r.stderr
-        );
-        assert!(
-            r.stderr.contains("< Keep-Alive: timeout=5, max=99"),
-            "{name}:\n{}",
-            r.stderr
-        );
-        assert!(
-            r.stderr.contains("< Keep-Alive: timeout=5, max=98"),
-            "{name}:\n{}",
-            r.stderr
-        );
+        for line in [
+            "< Connection: keep-alive",
+            "< Keep-Alive: timeout=5, max=99",
+            "< Keep-Alive: timeout=5, max=98",
+        ] {
+            assert!(r.stderr.contains(line), "{name}: no {line:?} in\n{}", r.stderr);
+        }
         let stats = srv.stats();
         assert_eq!(stats.before_stats(), &[4, 1, 2], "{name}: {stats:?}");
         srv.stop_quiet();
     }
 }
 
+/// Runs `f` against each example server started with `args`, then stops the server.
+fn for_each_server(args: &[&str], mut f: impl FnMut(&str, &Server)) {
+    for name in EXAMPLES {
+        let srv = Server::start(name, args);
+        f(name, &srv);
+        srv.stop_quiet();
+    }
+}
+
 // ---- ApacheBench --------------------------------------------------------------------------------
+
+/// Runs `ab -n 2000 -c 10` (with `-k` when `keep_alive`) against `srv`; asserts every request
+/// completed with a 2xx, and as many kept alive as asked.
+fn ab_2000(ab: &Path, name: &str, srv: &Server, keep_alive: bool) {
+    let mut args = vec!["-q", "-n", "2000", "-c", "10", "-s", "20"];
+    if keep_alive {
+        args.insert(1, "-k");
+    }
+    let r = run(Command::new(ab).args(&args).arg(srv.url("/")), 60 * SEC);
+    assert!(r.ok, "{name}: ab {args:?} failed:\n{}\n{}", r.stdout, r.stderr);
+    let mut expected = vec![("Complete requests:", 2000), ("Failed requests:", 0)];
+    if keep_alive {
+        expected.push(("Keep-Alive requests:", 2000));
+    }
+    for (label, n) in expected {
+        assert_eq!(
+            number_after(&r.stdout, label),
+            Some(n),
+            "{name}: {label}\n{}",
+            r.stdout
+        );
+    }
+    assert!(!r.stdout.contains("Non-2xx"), "{name}:\n{}", r.stdout);
+}
 
 #[test]
 fn ab_2000_requests_with_and_without_keep_alive() {
@@ -413,32 +438,7 @@ fn ab_2000_requests_with_and_without_keep_alive() {
         // Unlimited requests per connection, so every one of the 2000 responses is persistent
         // (with the default limit of 100, each connection's last response says close).
         let srv = Server::start(name, &["--max-requests", "0"]);
-        let r = run(
-            Command::new(&ab)
-                .args(["-q", "-k", "-n", "2000", "-c", "10", "-s", "20"])
-                .arg(srv.url("/")),
-            60 * SEC,
-        );
-        assert!(r.ok, "{name}: ab -k failed:\n{}\n{}", r.stdout, r.stderr);
-        assert_eq!(
-            number_after(&r.stdout, "Complete requests:"),
-            Some(2000),
-            "{name}:\n{}",
-            r.stdout
-        );
-        assert_eq!(
-            number_after(&r.stdout, "Failed requests:"),
-            Some(0),
-            "{name}:\n{}",
-            r.stdout
-        );
-        assert_eq!(
-            number_after(&r.stdout, "Keep-Alive requests:"),
-            Some(2000),
-            "{name}:\n{}",
-            r.stdout
-        );
-        assert!(!r.stdout.contains("Non-2xx"), "{name}:\n{}", r.stdout);
+        ab_2000(&ab, name, &srv, true);
         let stats = srv.stats();
         let per = stats.before_stats();
         assert_eq!(
@@ -449,26 +449,7 @@ fn ab_2000_requests_with_and_without_keep_alive() {
         let used = per.iter().filter(|&&n| n > 0).count();
         assert!(used <= 10, "{name}: ab -k -c 10 needs 10 connections: {stats:?}");
 
-        let r = run(
-            Command::new(&ab)
-                .args(["-q", "-n", "2000", "-c", "10", "-s", "20"])
-                .arg(srv.url("/")),
-            60 * SEC,
-        );
-        assert!(r.ok, "{name}: ab failed:\n{}\n{}", r.stdout, r.stderr);
-        assert_eq!(
-            number_after(&r.stdout, "Complete requests:"),
-            Some(2000),
-            "{name}:\n{}",
-            r.stdout
-        );
-        assert_eq!(
-            number_after(&r.stdout, "Failed requests:"),
-            Some(0),
-            "{name}:\n{}",
-            r.stdout
-        );
-        assert!(!r.stdout.contains("Non-2xx"), "{name}:\n{}", r.stdout);
+        ab_2000(&ab, name, &srv, false);
         // After the -k connections and the first /stats connection: 2000 connections of one
         // request each (ab may also open one it never uses).
         let before = per.len() + 1;
@@ -562,13 +543,10 @@ print("python ok")
 #[test]
 fn python_http_client_keep_alive_chunked_upload_and_expect_continue() {
     let python = tool("python3", "python3");
-    for name in EXAMPLES {
-        let srv = Server::start(name, &[]);
+    for_each_server(&[], |name, srv| {
+        let addr = [srv.addr.ip().to_string(), srv.addr.port().to_string()];
         let r = run(
-            Command::new(&python)
-                .args(["-c", PYTHON_CLIENT])
-                .arg(srv.addr.ip().to_string())
-                .arg(srv.addr.port().to_string()),
+            Command::new(&python).args(["-c", PYTHON_CLIENT]).args(addr),
             60 * SEC,
         );
         assert!(
@@ -579,8 +557,7 @@ fn python_http_client_keep_alive_chunked_upload_and_expect_continue() {
         );
         let stats = srv.stats();
         assert_eq!(stats.before_stats(), &[7, 1], "{name}: {stats:?}");
-        srv.stop_quiet();
-    }
+    });
 }
 
 // ---- wrk ----------------------------------------------------------------------------------------
@@ -588,8 +565,7 @@ fn python_http_client_keep_alive_chunked_upload_and_expect_continue() {
 #[test]
 fn wrk_two_seconds_without_errors() {
     let wrk = tool("wrk", "wrk");
-    for name in EXAMPLES {
-        let srv = Server::start(name, &[]);
+    for_each_server(&[], |name, srv| {
         let r = run(
             Command::new(&wrk)
                 .args(["-t1", "-c10", "-d2s", "--timeout", "5s"])
@@ -608,8 +584,7 @@ fn wrk_two_seconds_without_errors() {
         assert!(done > 100, "{name}: wrk completed {done} requests:\n{}", r.stdout);
         let stats = srv.stats();
         assert!(stats.requests > done, "{name}: {stats:?} vs {done}");
-        srv.stop_quiet();
-    }
+    });
 }
 
 // ---- Chromium -----------------------------------------------------------------------------------
@@ -669,12 +644,24 @@ fn chromium_loads_the_demo_page_over_few_connections() {
 
 // ---- timeouts -----------------------------------------------------------------------------------
 
+/// A connection to `srv` whose reads give up after `timeout`.
+fn connect_with_timeout(srv: &Server, timeout: Duration) -> TcpStream {
+    let s = TcpStream::connect(srv.addr).expect("connect");
+    s.set_read_timeout(Some(timeout)).unwrap();
+    s
+}
+
+/// The server closed after `took`, which lies between `min` and `max`.
+fn closed_within(name: &str, took: Duration, min: Duration, max: Duration) {
+    assert!(took >= min, "{name}: closed too early ({took:?})");
+    assert!(took <= max, "{name}: closed too late ({took:?})");
+}
+
 #[test]
 fn header_timeout_closes_a_client_that_trickles_its_head() {
     for name in EXAMPLES {
         let srv = Server::start(name, &["--header-timeout", "1"]);
-        let mut s = TcpStream::connect(srv.addr).expect("connect");
-        s.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+        let mut s = connect_with_timeout(&srv, Duration::from_millis(300));
         let start = Instant::now();
         let head = b"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: one-byte-every-300-ms\r\n\r\n";
         let mut got = Vec::new();
@@ -712,11 +699,7 @@ fn header_timeout_closes_a_client_that_trickles_its_head() {
             text.starts_with("HTTP/1.1 408 ") || closed,
             "{name}: neither 408 nor a close after {took:?}: {text:?}"
         );
-        assert!(
-            took >= Duration::from_millis(900),
-            "{name}: closed too early ({took:?})"
-        );
-        assert!(took <= 4 * SEC, "{name}: closed too late ({took:?})");
+        closed_within(name, took, Duration::from_millis(900), 4 * SEC);
         if !got.is_empty() {
             assert!(
                 text.contains("\r\nDate: "),
@@ -733,8 +716,7 @@ fn header_timeout_closes_a_client_that_trickles_its_head() {
 fn keep_alive_timeout_closes_an_idle_connection() {
     for name in EXAMPLES {
         let srv = Server::start(name, &["--keep-alive-timeout", "1"]);
-        let mut s = TcpStream::connect(srv.addr).expect("connect");
-        s.set_read_timeout(Some(5 * SEC)).unwrap();
+        let mut s = connect_with_timeout(&srv, 5 * SEC);
         s.write_all(b"GET /status/204 HTTP/1.1\r\nHost: localhost\r\n\r\n")
             .unwrap();
         let mut got = Vec::new();
@@ -753,11 +735,7 @@ fn keep_alive_timeout_closes_an_idle_connection() {
         let n = s.read(&mut buf).expect("the server closes within 5 s");
         let took = idle.elapsed();
         assert_eq!(n, 0, "{name}: unexpected bytes after the response");
-        assert!(
-            took >= Duration::from_millis(800),
-            "{name}: closed too early ({took:?})"
-        );
-        assert!(took <= 3 * SEC, "{name}: closed too late ({took:?})");
+        closed_within(name, took, Duration::from_millis(800), 3 * SEC);
         let _ = s.shutdown(Shutdown::Both);
         srv.stop_quiet();
     }

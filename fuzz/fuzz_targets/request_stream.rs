@@ -1,10 +1,11 @@
 //! Raw bytes fed in arbitrary pieces with clock ticks between them. The stream invariants are
-//! checked by `h1conn::gen::request_stream`; here every request h1conn surfaced is also checked
-//! against the reference model.
+//! checked by `h1conn_testkit::check::stream::request_stream`; here every request h1conn surfaced
+//! is also checked against the reference model.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
+use h1conn_testkit::check::stream::request_stream;
 use h1conn_testkit::model;
 
 /// True when an empty line ends a head in `stream` (after any leading empty lines).
@@ -17,7 +18,7 @@ fn has_complete_head(stream: &[u8]) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let report = h1conn::gen::request_stream(data);
+    let report = request_stream(data);
     // The first request: the model and h1conn agree on accept / reject and the status.
     if let Some(stream) = data.get(1..) {
         let show = || stream.escape_ascii().to_string();

@@ -127,13 +127,6 @@ mod error;
 mod request;
 mod response;
 
-/// The chunked decoder, reachable for the fuzz target and the benchmark that still call it
-/// directly; not part of the API.
-#[doc(hidden)]
-pub mod chunked {
-    pub use crate::request::chunked::{ChunkedDecoder, Decoded};
-}
-
 pub use config::{Config, KeepAlive, KeepAliveHeader, Limits, Profile, Timeouts};
 pub use conn::deadlines::Timer;
 pub use conn::persistence::{CloseReason, CloseReasons, Persistence};

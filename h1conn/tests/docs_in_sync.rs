@@ -25,22 +25,16 @@ fn test_names() -> Vec<String> {
                     let text = fs::read_to_string(&e).unwrap();
                     for line in text.lines() {
                         let l = line.trim_start();
-                        // `fn name(` and the table macros `accept!(name, ...` / `reject!(name, ...`.
+                        // `fn name(`, and the rows `name: input ...;` of the table macros.
                         let rest = l
                             .strip_prefix("fn ")
-                            .or_else(|| l.strip_prefix("accept!("))
-                            .or_else(|| l.strip_prefix("reject!("));
+                            .or_else(|| l.split_once(": ").map(|(n, _)| n));
                         if let Some(rest) = rest {
                             let name: String = rest
                                 .chars()
                                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                                 .collect();
                             names.push(name);
-                        } else if let Some(prev) = l.strip_suffix(',') {
-                            // A macro call whose name is on its own line.
-                            if prev.chars().all(|c| c.is_alphanumeric() || c == '_') && !prev.is_empty() {
-                                names.push(prev.to_string());
-                            }
                         }
                     }
                 }

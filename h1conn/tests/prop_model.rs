@@ -2,12 +2,13 @@
 //! reject decision (and status), body framing, `100-continue` and persistence match the reference
 //! model in tests/model (written from RFC 9112 and RFC 9110, strict profile).
 
-use h1conn_testkit::model;
-
 use core::time::Duration;
 
 use h1conn::{BodyFraming, Config, Connection, Event, KeepAliveHeader, Response, Version};
-use h1conn_testkit::strategies::{drive, hostile_head, ok_empty, read_responses, Out, WireFraming};
+use h1conn_testkit::driver::{Answer, Driver, Out};
+use h1conn_testkit::model;
+use h1conn_testkit::strategies::hostile_head;
+use h1conn_testkit::wire::{read_responses, WireFraming};
 use proptest::prelude::*;
 
 /// Runs `head` (plus a body fitting the model's framing) and compares with the model.
@@ -23,7 +24,7 @@ fn check_head(head: &[u8]) -> Result<(), TestCaseError> {
             model::Body::None => {}
         }
     }
-    let (outs, wire) = drive(&Config::default(), &[&input], &[], &mut ok_empty);
+    let (outs, wire) = Driver::new(Config::default()).run(&[&input], &[]);
     let show = head.escape_ascii().to_string();
     match (&expected, outs.first()) {
         (model::Verdict::Reject(v), Some(Out::Err(kind))) => {
@@ -63,7 +64,7 @@ fn check_head(head: &[u8]) -> Result<(), TestCaseError> {
             prop_assert_eq!(framing, *body, "{}", show);
             prop_assert_eq!(m.expect_continue, *expects_continue, "{}", show);
             if body_sent {
-                let resp = read_responses(&wire, &|_| false);
+                let resp = read_responses(&wire, &mut |_, _| false);
                 let last = resp.last().expect("a response");
                 prop_assert_eq!(last.closes(), !m.persist, "persistence of {}", show);
                 if !m.http11 && m.persist {
@@ -193,9 +194,11 @@ fn rfc9112_6_3_wire_framing_matches_model() {
         for status in [200u16, 204, 304, 404] {
             for length in [None, Some(3u64)] {
                 let req = format!("{method} / HTTP/1.{minor}\r\nHost: h\r\nConnection: keep-alive\r\n\r\n");
-                let mut answer = move |_: usize, _: &Out| (status, length.map(|n| vec![b'z'; n as usize]));
-                let (_, wire) = drive(&cfg, &[req.as_bytes()], &[], &mut answer);
-                let resp = read_responses(&wire, &|_| method == "HEAD");
+                let answer = Answer::with(move |_| (status, length.map(|n| vec![b'z'; n as usize])));
+                let (_, wire) = Driver::new(cfg.clone())
+                    .answer(answer)
+                    .run(&[req.as_bytes()], &[]);
+                let resp = read_responses(&wire, &mut |_, _| method == "HEAD");
                 let want = model::response_framing(method.as_bytes(), minor == 1, status, length);
                 let r = &resp[0];
                 let framing = match want {

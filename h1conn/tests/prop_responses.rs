@@ -1,12 +1,12 @@
 //! Response invariants over generated sequences of pipelined requests and application answers,
 //! read back from the wire with httparse. Each property is named after the rule it checks.
 
-use h1conn_testkit::model;
-
+use h1conn::gen::{ValidBody, ValidRequest};
 use h1conn::{Config, KeepAliveHeader, Version};
-use h1conn_testkit::strategies::{
-    drive, drive_with, read_responses, valid_request, GenRequest, Out, WireFraming, WireResponse,
-};
+use h1conn_testkit::driver::{Answer, Driver, Out};
+use h1conn_testkit::model;
+use h1conn_testkit::strategies::{cut, valid_request};
+use h1conn_testkit::wire::{read_responses, WireFraming, WireResponse};
 use proptest::prelude::*;
 
 /// One generated connection: configuration, requests, and how each is answered.
@@ -14,7 +14,7 @@ use proptest::prelude::*;
 struct Scenario {
     max_requests: u32,
     header_always: bool,
-    requests: Vec<GenRequest>,
+    requests: Vec<ValidRequest>,
     /// (status, known length) per request.
     answers: Vec<(u16, Option<u8>)>,
 }
@@ -50,7 +50,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 /// What one run produced.
 struct Run {
     cfg: Config,
-    sent: Vec<GenRequest>,
+    sent: Vec<ValidRequest>,
     outs: Vec<Out>,
     responses: Vec<WireResponse>,
 }
@@ -64,9 +64,16 @@ impl Run {
             .collect()
     }
     /// The request a response answers.
-    fn request_of(&self, r: &WireResponse) -> Option<&GenRequest> {
+    fn request_of(&self, r: &WireResponse) -> Option<&ValidRequest> {
         self.sent.get(r.req()?)
     }
+}
+
+/// The responses on `wire` to the requests `sent` (tagged by the driver).
+fn read_back(wire: &[u8], sent: &[ValidRequest]) -> Vec<WireResponse> {
+    read_responses(wire, &mut |_, r| {
+        r.req().is_some_and(|k| sent[k].method == "HEAD")
+    })
 }
 
 fn run(s: &Scenario) -> Run {
@@ -79,14 +86,13 @@ fn run(s: &Scenario) -> Run {
     };
     let stream: Vec<u8> = s.requests.iter().flat_map(|r| r.to_bytes()).collect();
     let answers = s.answers.clone();
-    let mut answer = move |i: usize, _: &Out| {
+    let answer = Answer::with(move |i| {
         let (status, len) = answers[i % answers.len()];
         (status, len.map(|n| vec![b'z'; usize::from(n)]))
-    };
-    let (outs, wire) = drive(&cfg, &[&stream], &[], &mut answer);
+    });
+    let (outs, wire) = Driver::new(cfg.clone()).answer(answer).run(&[&stream], &[]);
     let sent = s.requests.clone();
-    let heads: Vec<bool> = sent.iter().map(|r| r.method == "HEAD").collect();
-    let responses = read_responses(&wire, &|r| r.req().is_some_and(|k| heads[k]));
+    let responses = read_back(&wire, &sent);
     Run {
         cfg,
         sent,
@@ -175,7 +181,7 @@ proptest! {
                 prop_assert_eq!(i + 1, n, "a response follows a close");
                 prop_assert_eq!(r.req().map(|k| k + 1), Some(surfaced), "a request surfaced after a close");
             }
-            if run.request_of(r).is_some_and(|q| !q.persist) {
+            if run.request_of(r).is_some_and(|q| !q.wants_persistence()) {
                 prop_assert!(r.closes(), "the client asked to close");
             }
         }
@@ -193,7 +199,7 @@ proptest! {
             let q = &run.sent[r.req().expect("only application responses")];
             let (status, len) = s.answers[i % s.answers.len()];
             let framing = model::response_framing(q.method.as_bytes(), q.minor == 1, status, len.map(u64::from));
-            let persist = model::persists_after(i as u32 + 1, q.persist, policy, framing);
+            let persist = model::persists_after(i as u32 + 1, q.wants_persistence(), policy, framing);
             prop_assert_eq!(!r.closes(), persist, "response {} to {:?}", i, q);
             if persist && q.minor == 0 {
                 prop_assert_eq!(r.header("connection"), Some(&b"keep-alive"[..]));
@@ -227,7 +233,7 @@ proptest! {
         prop_assert_eq!(tags, want);
         for (q, o) in run.sent.iter().zip(run.surfaced()) {
             let Out::Req { target, version, .. } = o else { unreachable!() };
-            prop_assert_eq!(target, q.target.as_bytes());
+            prop_assert_eq!(target, &q.target);
             prop_assert_eq!(*version == Version::Http10, q.minor == 0);
         }
     }
@@ -242,20 +248,14 @@ proptest! {
         cuts in proptest::collection::vec(any::<proptest::sample::Index>(), 0..6),
     ) {
         let stream: Vec<u8> = reqs.iter().flat_map(|r| r.to_bytes()).collect();
-        let mut points: Vec<usize> = cuts.iter().map(|i| i.index(stream.len() + 1)).collect();
-        points.extend([0, stream.len()]);
-        points.sort_unstable();
-        points.dedup();
-        let pieces: Vec<&[u8]> = points.windows(2).map(|w| &stream[w[0]..w[1]]).collect();
-        let mut answer = |_: usize, _: &Out| (200u16, Some(b"early".to_vec()));
-        let (outs, wire) = drive_with(&Config::default(), &pieces, &[], &mut answer, true);
-        let heads: Vec<bool> = reqs.iter().map(|r| r.method == "HEAD").collect();
-        let responses = read_responses(&wire, &|r| r.req().is_some_and(|k| heads[k]));
+        let answer = Answer::with(|_| (200u16, Some(b"early".to_vec()))).early();
+        let (outs, wire) = Driver::new(Config::default()).answer(answer).run(&cut(&stream, &cuts), &[]);
+        let responses = read_back(&wire, &reqs);
         let surfaced: Vec<&Out> = outs.iter().filter(|o| matches!(o, Out::Req { .. })).collect();
         prop_assert!(outs.iter().all(|o| !matches!(o, Out::Err(_))), "peer error on valid input: {:?}", outs);
         for (q, o) in reqs.iter().zip(&surfaced) {
             let Out::Req { target, .. } = o else { unreachable!() };
-            prop_assert_eq!(target, q.target.as_bytes());
+            prop_assert_eq!(target, &q.target);
         }
         prop_assert_eq!(responses.len(), surfaced.len());
         for (k, r) in responses.iter().enumerate() {
@@ -264,9 +264,8 @@ proptest! {
             }
             let q = &reqs[k];
             // The client waits for 100 Continue and may or may not send the body: close.
-            let waits = q.fields.iter().any(|(n, _)| n == "Expect") && !q.data().is_empty()
-                || q.fields.iter().any(|(n, _)| n == "Expect") && matches!(q.body, h1conn_testkit::strategies::GenBody::Chunked { .. });
-            if !q.persist || waits {
+            let waits = q.expect_continue && (!q.body_data().is_empty() || matches!(q.body, ValidBody::Chunked { .. }));
+            if !q.wants_persistence() || waits {
                 prop_assert!(r.closes());
             }
         }

@@ -2,15 +2,20 @@
 //! every timeout), never changes what the connection does (RFC 9112 §2: a message is a sequence of
 //! octets; its parse cannot depend on segment boundaries).
 
-use h1conn_testkit::transcript as common;
-
 use core::time::Duration;
 
-use common::feed_then_eof;
 use h1conn::Config;
-use h1conn_testkit::strategies::{drive, hostile_head, ok_empty, valid_request};
+use h1conn_testkit::driver::{feed_then_eof, Driver};
+use h1conn_testkit::strategies::{cut, hostile_head, valid_request};
 use proptest::prelude::*;
 use proptest::sample::Index;
+
+/// The transcript and wire of `pieces` with `ticks` between them, every request answered with an
+/// empty 200.
+fn run(pieces: &[&[u8]], ticks: &[Duration]) -> (Vec<h1conn_testkit::driver::Out>, String) {
+    let (outs, wire) = Driver::new(Config::default()).run(pieces, ticks);
+    (outs, wire.escape_ascii().to_string())
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
@@ -25,29 +30,15 @@ proptest! {
         ticks in proptest::collection::vec(0u64..400, 0..9),
     ) {
         let stream: Vec<u8> = reqs.iter().flat_map(|r| r.to_bytes()).collect();
-        let mut points: Vec<usize> = cuts.iter().map(|i| i.index(stream.len() + 1)).collect();
-        points.push(0);
-        points.push(stream.len());
-        points.sort_unstable();
-        points.dedup();
-        let pieces: Vec<&[u8]> = points.windows(2).map(|w| &stream[w[0]..w[1]]).collect();
         let ticks: Vec<Duration> = ticks.into_iter().map(Duration::from_millis).collect();
-        let cfg = Config::default();
-        let whole = drive(&cfg, &[&stream], &[], &mut ok_empty);
-        let split = drive(&cfg, &pieces, &ticks, &mut ok_empty);
-        prop_assert_eq!(&whole.0, &split.0, "transcripts differ");
-        prop_assert_eq!(whole.1.escape_ascii().to_string(), split.1.escape_ascii().to_string());
+        prop_assert_eq!(run(&[&stream], &[]), run(&cut(&stream, &cuts), &ticks));
     }
 
     /// The same one byte at a time, for a single request.
     #[test]
     fn rfc9112_2_byte_at_a_time(req in valid_request()) {
         let stream = req.to_bytes();
-        let pieces: Vec<&[u8]> = stream.chunks(1).collect();
-        let cfg = Config::default();
-        let whole = drive(&cfg, &[&stream], &[], &mut ok_empty);
-        let split = drive(&cfg, &pieces, &[], &mut ok_empty);
-        prop_assert_eq!(&whole, &split);
+        prop_assert_eq!(run(&[&stream], &[]), run(&stream.chunks(1).collect::<Vec<_>>(), &[]));
     }
 
     /// Hostile heads, possibly with a bad byte in the method and cut short before the peer ends
@@ -65,13 +56,9 @@ proptest! {
             input.insert(at.index(method_len + 1), b);
         }
         input.truncate(keep.index(input.len() + 1));
-        let mut points: Vec<usize> = cuts.iter().map(|i| i.index(input.len() + 1)).collect();
-        points.extend([0, input.len()]);
-        points.sort_unstable();
-        points.dedup();
-        let pieces: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+        let pieces = cut(&input, &cuts);
         let whole = feed_then_eof(&[&input]);
-        prop_assert_eq!(&whole, &feed_then_eof(&pieces), "split {:?}", points);
+        prop_assert_eq!(&whole, &feed_then_eof(&pieces), "split {:?}", pieces);
         let bytes: Vec<&[u8]> = input.chunks(1).collect();
         prop_assert_eq!(&whole, &feed_then_eof(&bytes), "byte by byte");
     }

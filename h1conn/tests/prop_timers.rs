@@ -4,22 +4,24 @@
 
 use core::time::Duration;
 
-use h1conn::{Config, Connection, Event, Response};
+use h1conn::Config;
+use h1conn_testkit::driver::{Answer, Driver, Out};
 use h1conn_testkit::strategies::valid_request;
 use proptest::prelude::*;
 
-/// Drains events, answering every complete request with a 200.
-fn answer_all(c: &mut Connection, now: Duration) -> Vec<u16> {
-    let mut errors = Vec::new();
-    while let Some(ev) = c.poll_event() {
-        match ev {
-            Event::Request(r) if r.expects_continue => c.accept_body(now).unwrap(),
-            Event::End(_) => c.send_full(&Response::new(200), b"ok", now).unwrap(),
-            Event::Error(e) => errors.push(e.status()),
-            _ => {}
-        }
-    }
-    errors
+/// A driver that answers every request with a 200 and leaves output to [`Driver::ack`].
+fn stalled(cfg: Config) -> Driver {
+    let mut d = Driver::new(cfg).answer(Answer::with(|_| (200, Some(b"ok".to_vec()))));
+    d.stall_output = true;
+    d
+}
+
+/// The status of the first peer error.
+fn error(d: &Driver) -> Option<u16> {
+    d.rec.outs.iter().find_map(|o| match o {
+        Out::Err(k) => Some(k.status()),
+        _ => None,
+    })
 }
 
 proptest! {
@@ -33,23 +35,16 @@ proptest! {
         steps in proptest::collection::vec((any::<prop::sample::Index>(), 0u64..70_000, 0u8..=2), 1..12),
     ) {
         let stream: Vec<u8> = reqs.iter().flat_map(|r| r.to_bytes()).collect();
-        let mut now = Duration::ZERO;
-        let mut c = Connection::new(Config::default(), now);
+        let mut d = stalled(Config::default());
         let mut off = 0;
         for (cut, tick, write) in steps {
-            now += Duration::from_millis(tick);
-            c.handle_timeout(now);
-            if let Some(d) = c.poll_timeout() {
-                prop_assert!(d > now, "deadline {d:?} not after {now:?}");
-            }
+            // `jump` asserts that no deadline lies at or before `now` after `handle_timeout`.
+            d.jump(Duration::from_millis(tick));
             let end = off + cut.index(stream.len() - off + 1);
-            let took = c.handle_input(&stream[off..end], now);
-            off += took;
-            answer_all(&mut c, now);
+            off += d.feed(&stream[off..end]);
             // Write none, half or all of the output.
-            let n = c.transmit().len() * usize::from(write) / 2;
-            c.handle_written(n, now).unwrap();
-            if c.is_done() {
+            d.ack(d.conn.transmit().len() * usize::from(write) / 2);
+            if d.conn.is_done() {
                 break;
             }
         }
@@ -64,21 +59,18 @@ proptest! {
     ) {
         let mut cfg = Config::default();
         cfg.keep_alive.timeout = Duration::from_millis(timeout_ms);
-        let t0 = Duration::ZERO;
-        let mut c = Connection::new(cfg, t0);
-        c.handle_input(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", t0);
-        answer_all(&mut c, t0);
-        let tw = Duration::from_millis(written_at);
-        let n = c.transmit().len();
-        c.handle_written(n, tw).unwrap();
+        let mut d = stalled(cfg);
+        d.feed(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        // The response is written at `written_at`.
+        d.now = Duration::from_millis(written_at);
+        d.ack(d.conn.transmit().len());
         checks.sort_unstable();
         for off in checks.into_iter().filter(|&o| o < timeout_ms) {
-            let now = tw + Duration::from_millis(off);
-            c.handle_timeout(now);
-            prop_assert!(c.poll_close().is_none() && !c.is_done(), "closed at +{off} ms of {timeout_ms} ms");
+            d.jump(Duration::from_millis(written_at + off) - d.now);
+            prop_assert!(d.close().is_none() && !d.conn.is_done(), "closed at +{off} ms of {timeout_ms} ms");
         }
-        c.handle_timeout(tw + Duration::from_millis(timeout_ms));
-        prop_assert!(c.is_done(), "still open at the keep-alive timeout");
+        d.jump(Duration::from_millis(written_at + timeout_ms) - d.now);
+        prop_assert!(d.conn.is_done(), "still open at the keep-alive timeout");
     }
 }
 
@@ -95,28 +87,22 @@ proptest! {
         let (header, header_max) = (cfg.timeouts.header, cfg.timeouts.header_max);
         let gap = Duration::from_millis(gap_ms);
         let t0 = Duration::from_millis(start_ms);
-        let mut c = Connection::new(cfg, Duration::ZERO);
+        let mut d = stalled(cfg);
         let prefix = b"GET / HTTP/1.1\r\nHost: h\r\n";
-        let endless = prefix.iter().copied().chain(b"X-A: aaaa\r\n".iter().copied().cycle());
-        let mut now = t0;
+        let mut endless = prefix.iter().copied().chain(b"X-A: aaaa\r\n".iter().copied().cycle());
+        d.jump(t0);
         let mut ended = None;
-        for b in endless {
-            c.handle_timeout(now);
-            let errors = answer_all(&mut c, now);
-            if let Some(&s) = errors.first() {
-                ended = Some((s, now));
+        while d.now <= t0 + header_max + gap * 2 {
+            d.feed(&[endless.next().unwrap()]);
+            if let Some(s) = error(&d) {
+                ended = Some((s, d.now));
                 break;
             }
-            if now > t0 + header_max + gap * 2 {
+            d.jump(gap);
+            if let Some(s) = error(&d) {
+                ended = Some((s, d.now));
                 break;
             }
-            c.handle_input(&[b], now);
-            let errors = answer_all(&mut c, now);
-            if let Some(&s) = errors.first() {
-                ended = Some((s, now));
-                break;
-            }
-            now += gap;
         }
         let Some((status, at)) = ended else {
             return Err(TestCaseError::fail("the trickling head never ended"));

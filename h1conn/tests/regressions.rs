@@ -2,40 +2,21 @@
 //! after the rule it breaks. A case marked `#[ignore = "bug: ..."]` documents a bug not yet fixed:
 //! fix the code, then remove the `ignore`.
 
-use h1conn_testkit::transcript as common;
+use h1conn::Config;
+use h1conn_testkit::driver::{feed_then_eof, Answer, Driver, Out};
+use h1conn_testkit::wire::statuses;
 
-use core::time::Duration;
-
-use h1conn::{Config, Connection, Event};
-
-/// Feeds `input` whole and returns (events as Debug strings, bytes transmitted).
-fn run(input: &[u8]) -> (Vec<String>, Vec<u8>) {
-    let t = Duration::ZERO;
-    let mut c = Connection::new(Config::default(), t);
-    let mut off = 0;
-    while off < input.len() {
-        let took = c.handle_input(&input[off..], t);
-        if took == 0 {
-            break;
-        }
-        off += took;
-    }
-    let mut events = Vec::new();
-    while let Some(e) = c.poll_event() {
-        events.push(format!("{e:?}"));
-        if let Event::End(_) = e {
-            c.send_full(&h1conn::Response::new(404), b"", t).unwrap();
-        }
-    }
-    (events, c.transmit().to_vec())
+/// Feeds `input` whole, answering every request with an empty 404; returns the transcript and the
+/// bytes transmitted.
+fn run(input: &[u8]) -> (Vec<Out>, Vec<u8>) {
+    Driver::new(Config::default())
+        .answer(Answer::status(404))
+        .run(&[input], &[])
 }
 
 /// The status code of the first response on the wire.
 fn status(wire: &[u8]) -> Option<u16> {
-    let mut h = [httparse::EMPTY_HEADER; 16];
-    let mut r = httparse::Response::new(&mut h);
-    r.parse(wire).ok()?;
-    r.code
+    statuses(wire).first().copied()
 }
 
 /// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1
@@ -45,25 +26,14 @@ fn status(wire: &[u8]) -> Option<u16> {
 /// Found by the `header_rules` fuzz target.
 #[test]
 fn rfc9112_3_2_invalid_ip_literal_host_is_400() {
-    for host in [
-        &b"[zz]"[..],
-        b"[::1::2]",
-        b"[1:2:3:4:5:6:7:8:9]",
-        b"[v1]",
-        b"[12345::]",
-    ] {
-        let mut req = b"GET / HTTP/1.1\r\nHost: ".to_vec();
-        req.extend_from_slice(host);
-        req.extend_from_slice(b"\r\n\r\n");
-        let (events, wire) = run(&req);
-        assert_eq!(
-            status(&wire),
-            Some(400),
-            "Host {:?}: {events:?}",
-            host.escape_ascii().to_string()
-        );
+    for host in BAD_IP_LITERALS {
+        let (outs, wire) = run(format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(status(&wire), Some(400), "Host {host}: {outs:?}");
     }
 }
+
+/// Host values that look like IP-literals and are not (RFC 3986 §3.2.2).
+const BAD_IP_LITERALS: [&str; 5] = ["[zz]", "[::1::2]", "[1:2:3:4:5:6:7:8:9]", "[v1]", "[12345::]"];
 
 /// RFC 9110 §9.3.2: "The HEAD method is identical to GET except that the server MUST NOT send
 /// content in the response"; RFC 9112 §6.3 rule 1: any response to a HEAD request ends at the
@@ -71,18 +41,20 @@ fn rfc9112_3_2_invalid_ip_literal_host_is_400() {
 /// carries a text body. Found while writing the `connection_ops` invariants.
 #[test]
 fn rfc9110_9_3_2_no_content_in_417_to_head() {
-    let (_, wire) = run(b"HEAD / HTTP/1.1\r\nHost: x\r\nExpect: fail\r\n\r\n");
-    assert_eq!(status(&wire), Some(417));
-    let end = wire.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-    assert_eq!(&wire[end..], b"", "body bytes after a response to HEAD");
+    answered_without_content(b"HEAD / HTTP/1.1\r\nHost: x\r\nExpect: fail\r\n\r\n", 417);
 }
 
 /// The same for a 400 answering a HEAD request whose request line was well formed (so the method
 /// is known) but whose head breaks a rule (RFC 9112 §3.2: no Host).
 #[test]
 fn rfc9110_9_3_2_no_content_in_400_to_head() {
-    let (_, wire) = run(b"HEAD / HTTP/1.1\r\n\r\n");
-    assert_eq!(status(&wire), Some(400));
+    answered_without_content(b"HEAD / HTTP/1.1\r\n\r\n", 400);
+}
+
+/// `input` is answered with `status` and nothing after the response head.
+fn answered_without_content(input: &[u8], status_code: u16) {
+    let (_, wire) = run(input);
+    assert_eq!(status(&wire), Some(status_code));
     let end = wire.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
     assert_eq!(&wire[end..], b"", "body bytes after a response to HEAD");
 }
@@ -105,8 +77,8 @@ fn rfc9112_2_split_invariance_bad_method_byte() {
 }
 
 fn split_invariant_with_eof(input: &[u8]) {
-    let whole = common::feed_then_eof(&[input]);
-    let bytewise = common::feed_then_eof(&input.chunks(1).collect::<Vec<_>>());
+    let whole = feed_then_eof(&[input]);
+    let bytewise = feed_then_eof(&input.chunks(1).collect::<Vec<_>>());
     assert_eq!(whole, bytewise, "{:?}", input.escape_ascii().to_string());
 }
 
@@ -125,15 +97,14 @@ fn rfc9112_3_method_length_excludes_trailing_cr() {
 /// `connection_ops` fuzz finding: output voided by the send-stall abort was taken for a truncated
 /// response head that no abort explains. The checker must count both kinds of cut-off output: an
 /// abort (`CloseHow::Abort`) and a response the application cut short (reason `Aborted`).
-#[cfg(feature = "arbitrary")]
 #[test]
 fn fuzz_connection_ops_send_stall_abort_is_an_abort() {
     use arbitrary::{Arbitrary, Unstructured};
+    use h1conn_testkit::check::ops::{connection_ops, OpsInput};
     let data = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/connection_ops-send-stall-abort.bin"
     ))
     .unwrap();
-    let input = h1conn::gen::OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap();
-    h1conn::gen::connection_ops(&input);
+    connection_ops(&OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap());
 }

@@ -2,10 +2,9 @@
 //! parsing" through "Body framing", named by RFC section. Every case runs whole, byte by byte and
 //! split at every boundary, and must give the same transcript and the same bytes on the wire.
 
-use h1conn_testkit::transcript as common;
-
-use common::{run_all_splits, statuses, Out};
 use h1conn::{BodyFraming, Config, PeerErrorKind as K, Profile, Version};
+use h1conn_testkit::driver::{run_all_splits, Out};
+use h1conn_testkit::wire::statuses;
 
 fn strict() -> Config {
     let mut c = Config::default();
@@ -63,309 +62,233 @@ fn rejects(input: &[u8], cfg: &Config, kind: K) {
     assert!(text.contains("Connection: close\r\n"), "{text:?}");
 }
 
+/// `prefix`, `n` times `fill`, `suffix`.
+fn padded(prefix: &[u8], fill: u8, n: usize, suffix: &[u8]) -> Vec<u8> {
+    [prefix, &vec![fill; n], suffix].concat()
+}
+
 fn first(outs: &[Out]) -> &Out {
     &outs[0]
 }
 
-fn header<'a>(o: &'a Out, name: &str) -> Option<&'a [u8]> {
-    match o {
-        Out::Req { headers, .. } => headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_slice()),
-        _ => None,
+/// The table tests: `name: input => verdict in setup;` is the test `name`, which feeds the setup's
+/// prefix and `input` to a connection with the setup's configuration, and expects `verdict`:
+/// `accepted` ([`accepts`]) or the `PeerErrorKind` of the rejection ([`rejects`]).
+macro_rules! cases {
+    ($($name:ident: $input:expr => $verdict:ident in $setup:ident;)*) => {$(
+        #[test]
+        fn $name() {
+            let (cfg, prefix) = setup::$setup();
+            let input = [prefix, &$input[..]].concat();
+            match verdict!($verdict) {
+                None => drop(accepts(&input, &cfg)),
+                Some(kind) => rejects(&input, &cfg, kind),
+            }
+        }
+    )*};
+}
+
+macro_rules! verdict {
+    (accepted) => {
+        None
+    };
+    ($kind:ident) => {
+        Some(K::$kind)
+    };
+}
+
+/// The setups of the table rows: a configuration, and the bytes before each row's input.
+mod setup {
+    use super::{Config, CHUNKED};
+
+    pub fn strict() -> (Config, &'static [u8]) {
+        (super::strict(), b"")
+    }
+    pub fn lenient() -> (Config, &'static [u8]) {
+        (super::lenient(), b"")
+    }
+    /// After the head of a chunked POST.
+    pub fn chunked() -> (Config, &'static [u8]) {
+        (super::strict(), CHUNKED)
+    }
+    pub fn chunked_lenient() -> (Config, &'static [u8]) {
+        (super::lenient(), CHUNKED)
     }
 }
 
-fn framing(o: &Out) -> BodyFraming {
-    match o {
-        Out::Req { body, .. } => *body,
-        _ => panic!("not a request: {o:?}"),
-    }
-}
-
-macro_rules! accept {
-    ($name:ident, $input:expr) => {
-        accept!($name, $input, strict());
-    };
-    ($name:ident, $input:expr, $cfg:expr) => {
-        #[test]
-        fn $name() {
-            accepts($input, &$cfg);
-        }
-    };
-}
-
-macro_rules! reject {
-    ($name:ident, $input:expr, $kind:expr) => {
-        reject!($name, $input, $kind, strict());
-    };
-    ($name:ident, $input:expr, $kind:expr, $cfg:expr) => {
-        #[test]
-        fn $name() {
-            rejects($input, &$cfg, $kind);
-        }
-    };
-}
+cases! {
 
 // ---- RFC 9112 §2.2 Message parsing --------------------------------------------------------------
+    rfc9112_2_2_bare_lf_request_line_strict: b"GET / HTTP/1.1\nHost: a\r\n\r\n" => BareLf in strict;
+    rfc9112_2_2_bare_lf_field_line_strict: b"GET / HTTP/1.1\r\nHost: a\n\r\n" => BareLf in strict;
+    rfc9112_2_2_bare_lf_end_of_head_strict: b"GET / HTTP/1.1\r\nHost: a\r\n\n" => BareLf in strict;
+    rfc9112_2_2_bare_lf_empty_line_before_request_strict: b"\nGET / HTTP/1.1\r\nHost: a\r\n\r\n" => BareLf in strict;
+    rfc9112_2_2_bare_cr_in_field_value: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n" => BareCr in strict;
+    rfc9112_2_2_bare_cr_in_request_line: b"GET /\r HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_2_2_whitespace_between_start_line_and_first_field: b"GET / HTTP/1.1\r\n Host: a\r\n\r\n" => WhitespaceAfterStartLine in strict;
+    rfc9112_2_2_whitespace_after_start_line_also_in_lenient: b"GET / HTTP/1.1\r\n\tHost: a\r\n\r\n" => WhitespaceAfterStartLine in lenient;
+    rfc9112_2_2_binary_garbage_rejected_early: b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" => BadRequestLine in strict;
+    rfc9112_2_2_nul_in_method: b"G\0T / HTTP/1.1\r\nHost: a\r\n\r\n" => BadRequestLine in strict;
+    rfc9112_2_2_nul_in_target: b"GET /\0 HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    // ---- RFC 9112 §2.3, RFC 9110 §6.2 Versions -----------------------------------------------------
+    rfc9110_6_2_major_version_2_is_505: b"GET / HTTP/2.0\r\nHost: a\r\n\r\n" => VersionNotSupported in strict;
+    rfc9110_6_2_major_version_0_is_505: b"GET / HTTP/0.9\r\nHost: a\r\n\r\n" => VersionNotSupported in strict;
+    rfc9112_2_3_http_0_9_simple_request_is_400: b"GET /\r\n\r\n" => Http09 in strict;
+    rfc9112_2_3_version_is_case_sensitive: b"GET / http/1.1\r\nHost: a\r\n\r\n" => BadVersion in strict;
+    rfc9112_2_3_version_two_digit_minor: b"GET / HTTP/1.10\r\nHost: a\r\n\r\n" => BadVersion in strict;
+    rfc9112_2_3_version_without_minor: b"GET / HTTP/1\r\nHost: a\r\n\r\n" => BadVersion in strict;
+    // ---- RFC 9112 §3 Request line --------------------------------------------------------------------
+    rfc9112_3_double_sp_after_method: b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n" => BadRequestLine in strict;
+    rfc9112_3_double_sp_before_version: b"GET /  HTTP/1.1\r\nHost: a\r\n\r\n" => BadRequestLine in strict;
+    rfc9112_3_trailing_sp_after_version: b"GET / HTTP/1.1 \r\nHost: a\r\n\r\n" => BadRequestLine in strict;
+    rfc9112_3_htab_as_separator: b"GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadRequestLine in strict;
+    rfc9112_3_empty_method: b" / HTTP/1.1\r\nHost: a\r\n\r\n" => BadRequestLine in strict;
+    rfc9112_3_non_token_method: b"GE(T / HTTP/1.1\r\nHost: a\r\n\r\n" => BadRequestLine in strict;
+    rfc9112_3_target_longer_than_limit_is_414: padded(b"GET /", b'a', 300, b" HTTP/1.1\r\nHost: a\r\n\r\n") => UriTooLong in strict;
+    rfc9112_3_method_longer_than_any_known_is_501: padded(b"", b'M', 40, b" / HTTP/1.1\r\nHost: a\r\n\r\n") => MethodTooLong in strict;
+    // ---- RFC 9112 §3.2 Host and target forms -------------------------------------------------------
+    rfc9112_3_2_http11_without_host: b"GET / HTTP/1.1\r\nX: a\r\n\r\n" => MissingHost in strict;
+    rfc9112_3_2_two_host_lines: b"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n" => DuplicateHost in strict;
+    rfc9112_3_2_two_host_lines_http10: b"GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n" => DuplicateHost in strict;
+    rfc9112_3_2_host_with_space: b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n" => BadHost in strict;
+    rfc9112_3_2_host_with_userinfo: b"GET / HTTP/1.1\r\nHost: u@a\r\n\r\n" => BadHost in strict;
+    rfc9112_3_2_host_with_bad_port: b"GET / HTTP/1.1\r\nHost: a:8o\r\n\r\n" => BadHost in strict;
+    rfc9112_3_2_host_list: b"GET / HTTP/1.1\r\nHost: a, b\r\n\r\n" => BadHost in strict;
+    rfc9112_3_2_host_with_path: b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n" => BadHost in strict;
+    rfc9112_3_2_host_unclosed_ip_literal: b"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n" => BadHost in strict;
+    rfc9112_3_2_host_with_port: b"GET / HTTP/1.1\r\nHost: example.com:8080\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_host_ipv6_literal: b"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_host_ipv4: b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" => accepted in strict;
+    rfc9110_7_2_empty_host_is_valid: b"GET / HTTP/1.1\r\nHost:\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_host_pct_encoded: b"GET / HTTP/1.1\r\nHost: a%2Db\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_3_authority_form_without_connect: b"GET example.com:443 HTTP/1.1\r\nHost: a\r\n\r\n" => TargetFormMismatch in strict;
+    rfc9112_3_2_3_connect_with_origin_form: b"CONNECT / HTTP/1.1\r\nHost: a\r\n\r\n" => TargetFormMismatch in strict;
+    rfc9112_3_2_3_connect_without_port: b"CONNECT example.com HTTP/1.1\r\nHost: a\r\n\r\n" => TargetFormMismatch in strict;
+    rfc9112_3_2_4_asterisk_form_with_options: b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_4_asterisk_form_without_options: b"GET * HTTP/1.1\r\nHost: a\r\n\r\n" => TargetFormMismatch in strict;
+    rfc9112_3_2_target_neither_form: b"GET abc HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    // ---- RFC 9112 §5, RFC 9110 §5 Field lines --------------------------------------------------------
+    rfc9112_5_1_space_before_colon: b"GET / HTTP/1.1\r\nHost : a\r\n\r\n" => WhitespaceBeforeColon in strict;
+    rfc9112_5_1_tab_before_colon: b"GET / HTTP/1.1\r\nHost: a\r\nX\t: b\r\n\r\n" => WhitespaceBeforeColon in strict;
+    rfc9112_5_2_obs_fold_rejected: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n" => ObsFold in strict;
+    rfc9110_5_5_nul_in_value: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n" => BadFieldValue in strict;
+    rfc9110_5_5_ctl_in_value_strict: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n" => BadFieldValue in strict;
+    rfc9110_5_5_del_in_value_strict: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n" => BadFieldValue in strict;
+    rfc9110_5_5_nul_in_value_lenient_too: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n" => BadFieldValue in lenient;
+    rfc9110_5_5_htab_inside_value: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\tb\r\n\r\n" => accepted in strict;
+    rfc9110_5_1_empty_field_name: b"GET / HTTP/1.1\r\nHost: a\r\n: b\r\n\r\n" => BadFieldName in strict;
+    rfc9110_5_1_missing_colon: b"GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n" => BadFieldName in strict;
+    rfc9110_5_1_non_token_name: b"GET / HTTP/1.1\r\nHost: a\r\nX(y): b\r\n\r\n" => BadFieldName in strict;
+    rfc9110_5_1_non_ascii_name: b"GET / HTTP/1.1\r\nHost: a\r\nX\xc3\xa9: b\r\n\r\n" => BadFieldName in strict;
+    // ---- RFC 9112 §6 Body framing --------------------------------------------------------------------
+    rfc9112_6_3_content_length_plus_sign: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_minus_sign: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -5\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_hex: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x5\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_inner_space: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1 2\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_underscore: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1_0\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_empty: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_decimal_point: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5.0\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_overflow: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551616\r\n\r\n" => BadContentLength in strict;
+    rfc9112_6_3_content_length_identical_list_strict: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5,5\r\n\r\nhello" => DuplicateContentLength in strict;
+    rfc9112_6_3_content_length_identical_lines_strict: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello" => DuplicateContentLength in strict;
+    rfc9112_6_3_differing_content_lengths: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!" => DuplicateContentLength in lenient;
+    rfc9112_6_1_content_length_with_transfer_encoding_rejected: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" => ContentLengthWithTransferEncoding in strict;
+    rfc9112_6_1_transfer_encoding_in_http10_rejected: b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" => TransferEncodingInHttp10 in strict;
+    rfc9112_6_3_te_final_not_chunked: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n" => ChunkedNotFinal in strict;
+    rfc9112_6_3_te_chunked_then_gzip: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n" => ChunkedNotFinal in strict;
+    rfc9112_6_1_te_unknown_coding_is_501: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" => UnknownTransferCoding in strict;
+    rfc9112_6_1_te_unknown_coding_on_earlier_line_is_501: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: foo\r\nTransfer-Encoding: chunked\r\n\r\n" => UnknownTransferCoding in strict;
+    rfc9112_6_3_te_identity: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n" => ChunkedNotFinal in strict;
+    rfc9112_6_3_te_xchunked: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n" => ChunkedNotFinal in strict;
+    rfc9112_6_3_te_chunked_prefix: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunkedx\r\n\r\n" => ChunkedNotFinal in strict;
+    rfc9112_6_1_te_empty_value: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n" => BadTransferEncoding in strict;
+    rfc9112_6_1_te_only_commas: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , ,\r\n\r\n" => BadTransferEncoding in strict;
+    rfc9112_6_1_te_chunked_twice_in_list: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n" => BadTransferEncoding in strict;
+    rfc9112_6_1_te_chunked_twice_on_lines: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" => BadTransferEncoding in strict;
+    rfc9112_7_te_chunked_with_parameter: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked;q=1\r\n\r\n" => BadTransferEncoding in strict;
+    rfc9112_6_1_te_quoted_chunked: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \"chunked\"\r\n\r\n" => BadTransferEncoding in strict;
+    // ---- RFC 9112 §7.1 Chunked ---------------------------------------------------------------------
+    rfc9112_7_1_chunk_size_needs_a_digit: b";ext\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_chunk_size_empty_line: b"\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_chunk_size_0x_prefix: b"0x5\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_chunk_size_plus_sign: b"+5\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_chunk_size_minus_sign: b"-5\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_chunk_size_underscore: b"1_0\r\n0123456789abcdef\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_chunk_size_overflow: b"10000000000000000\r\n" => ChunkSizeOverflow in chunked;
+    rfc9112_7_1_chunk_size_bare_lf_strict: b"5\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    errata_7633_chunk_size_bare_lf_lenient_too: b"5\nhello\r\n0\r\n\r\n" => BadChunk in chunked_lenient;
+    rfc9112_7_1_chunk_size_bare_cr: b"5\rhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_missing_crlf_after_data: b"5\r\nhelloX\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_bare_lf_after_data: b"5\r\nhello\n0\r\n\r\n" => BadChunk in chunked_lenient;
+    rfc9112_7_1_data_longer_than_size: b"3\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_whitespace_after_size_without_ext: b"5 \r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_last_chunk_bare_lf: b"0\n\r\n" => BadChunk in chunked_lenient;
+    rfc9112_7_1_1_nul_in_extension: b"5;a\0b\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_bare_lf_in_extension: b"5;a\nb\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_ctl_in_extension: b"5;a\x01b\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_2_trailer_bare_lf: b"0\r\nX: 1\n\r\n" => BadChunk in chunked_lenient;
+    rfc9112_7_1_2_trailer_bad_name: b"0\r\nX Y: 1\r\n\r\n" => BadTrailer in chunked;
+    rfc9112_7_1_2_trailer_obs_fold: b"0\r\nX: 1\r\n 2\r\n\r\n" => BadTrailer in chunked;
+    // ---- httparse 1.10 gaps that h1conn closes (shared/RULES.md, last paragraph) --------------------
+    httparse_gap_lf_only_line_ends: b"GET / HTTP/1.1\nHost: a\n\n" => BareLf in strict;
+    httparse_gap_empty_content_length: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: \r\n\r\n" => BadContentLength in strict;
+    httparse_gap_duplicate_content_length: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx" => DuplicateContentLength in strict;
+    httparse_gap_duplicate_transfer_encoding: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" => BadTransferEncoding in strict;
+    httparse_gap_duplicate_host: b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n" => DuplicateHost in strict;
+    httparse_gap_http_1_2_accepted_as_1_1: b"GET / HTTP/1.2\r\nHost: a\r\n\r\n" => accepted in strict;
+    httparse_gap_chunk_line_without_digit: b"\r\n\r\n" => BadChunk in chunked;
+    httparse_gap_lf_inside_chunk_extension: b"1;a\nb\r\nx\r\n0\r\n\r\n" => BadChunk in chunked;
+    httparse_gap_nul_inside_chunk_extension: b"1;a\0\r\nx\r\n0\r\n\r\n" => BadChunk in chunked;
+}
 
-#[test]
-fn rfc9112_2_2_leading_empty_lines_are_skipped() {
-    let outs = accepts(b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", &strict());
-    assert_eq!(first(&outs).req_line(), Some(("GET", "/")));
-}
-reject!(
-    rfc9112_2_2_bare_lf_request_line_strict,
-    b"GET / HTTP/1.1\nHost: a\r\n\r\n",
-    K::BareLf
-);
-reject!(
-    rfc9112_2_2_bare_lf_field_line_strict,
-    b"GET / HTTP/1.1\r\nHost: a\n\r\n",
-    K::BareLf
-);
-reject!(
-    rfc9112_2_2_bare_lf_end_of_head_strict,
-    b"GET / HTTP/1.1\r\nHost: a\r\n\n",
-    K::BareLf
-);
-reject!(
-    rfc9112_2_2_bare_lf_empty_line_before_request_strict,
-    b"\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BareLf
-);
-#[test]
-fn rfc9112_2_2_bare_lf_accepted_by_lenient_profile() {
-    let outs = accepts(b"GET /x HTTP/1.1\nHost: a\nX: 1\n\n", &lenient());
-    assert_eq!(first(&outs).req_line(), Some(("GET", "/x")));
-    assert_eq!(header(first(&outs), "x"), Some(&b"1"[..]));
-}
-reject!(
-    rfc9112_2_2_bare_cr_in_field_value,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n",
-    K::BareCr
-);
-reject!(
-    rfc9112_2_2_bare_cr_in_request_line,
-    b"GET /\r HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadTarget
-);
-#[test]
-fn rfc9112_2_2_bare_cr_replaced_by_sp_in_lenient_profile() {
-    let outs = accepts(b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", &lenient());
-    assert_eq!(header(first(&outs), "x"), Some(&b"a b"[..]));
-}
-reject!(
-    rfc9112_2_2_whitespace_between_start_line_and_first_field,
-    b"GET / HTTP/1.1\r\n Host: a\r\n\r\n",
-    K::WhitespaceAfterStartLine
-);
-reject!(
-    rfc9112_2_2_whitespace_after_start_line_also_in_lenient,
-    b"GET / HTTP/1.1\r\n\tHost: a\r\n\r\n",
-    K::WhitespaceAfterStartLine,
-    lenient()
-);
-reject!(
-    rfc9112_2_2_binary_garbage_rejected_early,
-    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
-    K::BadRequestLine
-);
-reject!(
-    rfc9112_2_2_nul_in_method,
-    b"G\0T / HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadRequestLine
-);
-reject!(
-    rfc9112_2_2_nul_in_target,
-    b"GET /\0 HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadTarget
-);
-
-// ---- RFC 9112 §2.3, RFC 9110 §6.2 Versions -----------------------------------------------------
-
-#[test]
-fn rfc9110_6_2_http_1_2_is_handled_as_1_1() {
-    let outs = accepts(b"GET / HTTP/1.2\r\nHost: a\r\n\r\n", &strict());
-    match first(&outs) {
-        Out::Req { version, minor, .. } => assert_eq!((*version, *minor), (Version::Http11, 2)),
-        o => panic!("{o:?}"),
-    }
-}
-#[test]
-fn rfc9112_2_3_http_1_0_without_host_is_accepted() {
-    let outs = accepts(b"GET / HTTP/1.0\r\n\r\n", &strict());
-    assert!(matches!(
-        first(&outs),
-        Out::Req {
-            version: Version::Http10,
-            ..
+/// Table tests: `name: input, setup => check;` is the test `name`, which feeds the setup's prefix
+/// and `input` as [`accepts`] does, and asks `check` of the transcript.
+macro_rules! shows {
+    ($($name:ident: $input:expr, $setup:ident => $check:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            let (cfg, prefix) = setup::$setup();
+            let outs = accepts(&[prefix, &$input[..]].concat(), &cfg);
+            assert!(holds(&outs, $check), "{outs:?}");
         }
-    ));
+    )*};
 }
-reject!(
-    rfc9110_6_2_major_version_2_is_505,
-    b"GET / HTTP/2.0\r\nHost: a\r\n\r\n",
-    K::VersionNotSupported
-);
-reject!(
-    rfc9110_6_2_major_version_0_is_505,
-    b"GET / HTTP/0.9\r\nHost: a\r\n\r\n",
-    K::VersionNotSupported
-);
-reject!(
-    rfc9112_2_3_http_0_9_simple_request_is_400,
-    b"GET /\r\n\r\n",
-    K::Http09
-);
-reject!(
-    rfc9112_2_3_version_is_case_sensitive,
-    b"GET / http/1.1\r\nHost: a\r\n\r\n",
-    K::BadVersion
-);
-reject!(
-    rfc9112_2_3_version_two_digit_minor,
-    b"GET / HTTP/1.10\r\nHost: a\r\n\r\n",
-    K::BadVersion
-);
-reject!(
-    rfc9112_2_3_version_without_minor,
-    b"GET / HTTP/1\r\nHost: a\r\n\r\n",
-    K::BadVersion
-);
+
+fn holds(outs: &[Out], check: impl Fn(&[Out]) -> bool) -> bool {
+    check(outs)
+}
+
+shows! {
+    rfc9112_2_2_leading_empty_lines_are_skipped: b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", strict => |o| o[0].req_line() == Some(("GET", "/"));
+    rfc9112_2_2_bare_lf_accepted_by_lenient_profile: b"GET /x HTTP/1.1\nHost: a\nX: 1\n\n", lenient => |o| o[0].req_line() == Some(("GET", "/x")) && o[0].header("x") == Some(b"1");
+    rfc9112_2_2_bare_cr_replaced_by_sp_in_lenient_profile: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", lenient => |o| o[0].header("x") == Some(b"a b");
+    rfc9110_6_2_http_1_2_is_handled_as_1_1: b"GET / HTTP/1.2\r\nHost: a\r\n\r\n", strict => |o| matches!(o[0], Out::Req { version: Version::Http11, minor: 2, .. });
+    rfc9112_2_3_http_1_0_without_host_is_accepted: b"GET / HTTP/1.0\r\n\r\n", strict => |o| matches!(o[0], Out::Req { version: Version::Http10, .. });
+    rfc9112_3_extension_method_is_accepted: b"PROPFIND /x HTTP/1.1\r\nHost: a\r\n\r\n", strict => |o| o[0].req_line() == Some(("PROPFIND", "/x"));
+    rfc9112_3_method_is_case_sensitive: b"get / HTTP/1.1\r\nHost: a\r\n\r\n", strict => |o| o[0].req_line() == Some(("get", "/"));
+    rfc9112_3_2_3_authority_form_with_connect: b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", strict => |o| o[0].req_line() == Some(("CONNECT", "example.com:443"));
+    rfc9110_5_5_other_ctl_accepted_as_sp_in_lenient_profile: b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", lenient => |o| o[0].header("x") == Some(b"a b");
+    rfc9110_5_1_field_names_are_case_insensitive: b"POST / HTTP/1.1\r\nhOsT: a\r\ncOnTeNt-LeNgTh: 2\r\n\r\nok", strict => |o| o[0].framing() == BodyFraming::Length(2);
+    rfc9110_5_1_transfer_underscore_encoding_is_another_field: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer_Encoding: chunked\r\n\r\n", strict => |o| o[0].framing() == BodyFraming::None && o[0].header("transfer_encoding") == Some(b"chunked");
+    rfc9112_6_3_no_cl_no_te_means_no_body: b"POST / HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n", strict => |o| o[0].framing() == BodyFraming::None && o[2].req_line() == Some(("GET", "/next"));
+    rfc9112_6_3_content_length_zero: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", strict => |o| o[0].framing() == BodyFraming::Length(0) && o[1] == Out::End(vec![]);
+    rfc9112_6_3_content_length_leading_zeros: b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 003\r\n\r\nabc", strict => |o| o[0].framing() == BodyFraming::Length(3);
+    rfc9112_6_1_te_empty_line_then_chunked_line: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", strict => |o| o[0].framing() == BodyFraming::Chunked;
+    rfc9112_7_1_uppercase_hex_and_leading_zeros: b"0000A\r\n0123456789\r\n0\r\n\r\n", chunked => |o| o[1] == Out::Data(b"0123456789".to_vec());
+    rfc9112_7_1_1_extensions_are_ignored: b"5;a=b;c=\"d e\"\r\nhello\r\n5 ; x\r\nworld\r\n0;last\r\n\r\n", chunked => |o| o[1] == Out::Data(b"helloworld".to_vec());
+}
 
 // ---- RFC 9112 §3 Request line --------------------------------------------------------------------
 
-reject!(
-    rfc9112_3_double_sp_after_method,
-    b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadRequestLine
-);
-reject!(
-    rfc9112_3_double_sp_before_version,
-    b"GET /  HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadRequestLine
-);
-reject!(
-    rfc9112_3_trailing_sp_after_version,
-    b"GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
-    K::BadRequestLine
-);
-reject!(
-    rfc9112_3_htab_as_separator,
-    b"GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadRequestLine
-);
-reject!(
-    rfc9112_3_empty_method,
-    b" / HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadRequestLine
-);
-reject!(
-    rfc9112_3_non_token_method,
-    b"GE(T / HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadRequestLine
-);
-#[test]
-fn rfc9112_3_target_longer_than_limit_is_414() {
-    let mut input = b"GET /".to_vec();
-    input.extend(std::iter::repeat_n(b'a', 300));
-    input.extend_from_slice(b" HTTP/1.1\r\nHost: a\r\n\r\n");
-    rejects(&input, &strict(), K::UriTooLong);
-}
 #[test]
 fn rfc9112_3_target_at_limit_is_accepted() {
-    let mut input = b"GET /".to_vec();
-    input.extend(std::iter::repeat_n(b'a', 200 - 14));
-    input.extend_from_slice(b" HTTP/1.1\r\nHost: a\r\n\r\n");
+    let input = padded(b"GET /", b'a', 200 - 14, b" HTTP/1.1\r\nHost: a\r\n\r\n");
     assert_eq!(input.iter().position(|&b| b == b'\r'), Some(200));
     accepts(&input, &strict());
-}
-#[test]
-fn rfc9112_3_method_longer_than_any_known_is_501() {
-    let mut input = vec![b'M'; 40];
-    input.extend_from_slice(b" / HTTP/1.1\r\nHost: a\r\n\r\n");
-    rejects(&input, &strict(), K::MethodTooLong);
-}
-#[test]
-fn rfc9112_3_extension_method_is_accepted() {
-    let outs = accepts(b"PROPFIND /x HTTP/1.1\r\nHost: a\r\n\r\n", &strict());
-    assert_eq!(first(&outs).req_line(), Some(("PROPFIND", "/x")));
-}
-#[test]
-fn rfc9112_3_method_is_case_sensitive() {
-    let outs = accepts(b"get / HTTP/1.1\r\nHost: a\r\n\r\n", &strict());
-    assert_eq!(first(&outs).req_line(), Some(("get", "/")));
 }
 
 // ---- RFC 9112 §3.2 Host and target forms -------------------------------------------------------
 
-reject!(
-    rfc9112_3_2_http11_without_host,
-    b"GET / HTTP/1.1\r\nX: a\r\n\r\n",
-    K::MissingHost
-);
-reject!(
-    rfc9112_3_2_two_host_lines,
-    b"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
-    K::DuplicateHost
-);
-reject!(
-    rfc9112_3_2_two_host_lines_http10,
-    b"GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n",
-    K::DuplicateHost
-);
-reject!(
-    rfc9112_3_2_host_with_space,
-    b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
-    K::BadHost
-);
-reject!(
-    rfc9112_3_2_host_with_userinfo,
-    b"GET / HTTP/1.1\r\nHost: u@a\r\n\r\n",
-    K::BadHost
-);
-reject!(
-    rfc9112_3_2_host_with_bad_port,
-    b"GET / HTTP/1.1\r\nHost: a:8o\r\n\r\n",
-    K::BadHost
-);
-reject!(
-    rfc9112_3_2_host_list,
-    b"GET / HTTP/1.1\r\nHost: a, b\r\n\r\n",
-    K::BadHost
-);
-reject!(
-    rfc9112_3_2_host_with_path,
-    b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
-    K::BadHost
-);
-reject!(
-    rfc9112_3_2_host_unclosed_ip_literal,
-    b"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n",
-    K::BadHost
-);
-accept!(
-    rfc9112_3_2_host_with_port,
-    b"GET / HTTP/1.1\r\nHost: example.com:8080\r\n\r\n"
-);
-accept!(
-    rfc9112_3_2_host_ipv6_literal,
-    b"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"
-);
-accept!(
-    rfc9112_3_2_host_ipv4,
-    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-);
-accept!(
-    rfc9110_7_2_empty_host_is_valid,
-    b"GET / HTTP/1.1\r\nHost:\r\n\r\n"
-);
-accept!(
-    rfc9112_3_2_host_pct_encoded,
-    b"GET / HTTP/1.1\r\nHost: a%2Db\r\n\r\n"
-);
 #[test]
 fn rfc9112_3_2_2_absolute_form_authority_comes_from_target() {
     use core::time::Duration;
@@ -413,79 +336,27 @@ fn rfc9112_3_2_path_and_query_of_origin_and_absolute_forms() {
         assert_eq!((r.head.path(), r.head.query()), (path, query));
     }
 }
-#[test]
-fn rfc9112_3_2_3_authority_form_with_connect() {
-    let outs = accepts(
-        b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
-        &strict(),
-    );
-    assert_eq!(first(&outs).req_line(), Some(("CONNECT", "example.com:443")));
-}
-reject!(
-    rfc9112_3_2_3_authority_form_without_connect,
-    b"GET example.com:443 HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::TargetFormMismatch
-);
-reject!(
-    rfc9112_3_2_3_connect_with_origin_form,
-    b"CONNECT / HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::TargetFormMismatch
-);
-reject!(
-    rfc9112_3_2_3_connect_without_port,
-    b"CONNECT example.com HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::TargetFormMismatch
-);
-accept!(
-    rfc9112_3_2_4_asterisk_form_with_options,
-    b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"
-);
-reject!(
-    rfc9112_3_2_4_asterisk_form_without_options,
-    b"GET * HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::TargetFormMismatch
-);
-reject!(
-    rfc9112_3_2_target_neither_form,
-    b"GET abc HTTP/1.1\r\nHost: a\r\n\r\n",
-    K::BadTarget
-);
 
 // ---- RFC 9112 §5, RFC 9110 §5 Field lines --------------------------------------------------------
 
-reject!(
-    rfc9112_5_1_space_before_colon,
-    b"GET / HTTP/1.1\r\nHost : a\r\n\r\n",
-    K::WhitespaceBeforeColon
-);
-reject!(
-    rfc9112_5_1_tab_before_colon,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX\t: b\r\n\r\n",
-    K::WhitespaceBeforeColon
-);
 #[test]
 fn rfc9112_5_1_ows_around_value_is_stripped_and_nothing_else() {
     let outs = accepts(
         b"GET / HTTP/1.1\r\nHost: a\r\nX: \t v w \t\r\nY: \xa0v\xa0\r\nZ: \x0bq\r\n\r\n",
         &lenient(),
     );
-    assert_eq!(header(first(&outs), "x"), Some(&b"v w"[..]));
-    assert_eq!(header(first(&outs), "y"), Some(&b"\xa0v\xa0"[..]));
+    assert_eq!(first(&outs).header("x"), Some(&b"v w"[..]));
+    assert_eq!(first(&outs).header("y"), Some(&b"\xa0v\xa0"[..]));
     let outs = accepts(b"GET / HTTP/1.1\r\nHost: a\r\nY: \xa0v\x85\r\n\r\n", &strict());
-    assert_eq!(header(first(&outs), "y"), Some(&b"\xa0v\x85"[..]));
+    assert_eq!(first(&outs).header("y"), Some(&b"\xa0v\x85"[..]));
 }
-reject!(
-    rfc9112_5_2_obs_fold_rejected,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n",
-    K::ObsFold
-);
 #[test]
 fn rfc9112_5_2_obs_fold_replaced_by_sp_in_lenient_profile() {
     let outs = accepts(
         b"GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n\tb\r\nY: c\r\n\r\n",
         &lenient(),
     );
-    let x = header(first(&outs), "x").unwrap();
+    let x = first(&outs).header("x").unwrap();
     assert_eq!(
         x.split(|&b| b == b' ').filter(|s| !s.is_empty()).count(),
         2,
@@ -493,74 +364,7 @@ fn rfc9112_5_2_obs_fold_replaced_by_sp_in_lenient_profile() {
         x
     );
     assert!(x.starts_with(b"a") && x.ends_with(b"b") && x.iter().all(|&b| b != b'\r' && b != b'\n'));
-    assert_eq!(header(first(&outs), "y"), Some(&b"c"[..]));
-}
-reject!(
-    rfc9110_5_5_nul_in_value,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n",
-    K::BadFieldValue
-);
-reject!(
-    rfc9110_5_5_ctl_in_value_strict,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n",
-    K::BadFieldValue
-);
-reject!(
-    rfc9110_5_5_del_in_value_strict,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n",
-    K::BadFieldValue
-);
-reject!(
-    rfc9110_5_5_nul_in_value_lenient_too,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n",
-    K::BadFieldValue,
-    lenient()
-);
-#[test]
-fn rfc9110_5_5_other_ctl_accepted_as_sp_in_lenient_profile() {
-    let outs = accepts(b"GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", &lenient());
-    assert_eq!(header(first(&outs), "x"), Some(&b"a b"[..]));
-}
-accept!(
-    rfc9110_5_5_htab_inside_value,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX: a\tb\r\n\r\n"
-);
-reject!(
-    rfc9110_5_1_empty_field_name,
-    b"GET / HTTP/1.1\r\nHost: a\r\n: b\r\n\r\n",
-    K::BadFieldName
-);
-reject!(
-    rfc9110_5_1_missing_colon,
-    b"GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n",
-    K::BadFieldName
-);
-reject!(
-    rfc9110_5_1_non_token_name,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX(y): b\r\n\r\n",
-    K::BadFieldName
-);
-reject!(
-    rfc9110_5_1_non_ascii_name,
-    b"GET / HTTP/1.1\r\nHost: a\r\nX\xc3\xa9: b\r\n\r\n",
-    K::BadFieldName
-);
-#[test]
-fn rfc9110_5_1_field_names_are_case_insensitive() {
-    let outs = accepts(
-        b"POST / HTTP/1.1\r\nhOsT: a\r\ncOnTeNt-LeNgTh: 2\r\n\r\nok",
-        &strict(),
-    );
-    assert_eq!(framing(first(&outs)), BodyFraming::Length(2));
-}
-#[test]
-fn rfc9110_5_1_transfer_underscore_encoding_is_another_field() {
-    let outs = accepts(
-        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer_Encoding: chunked\r\n\r\n",
-        &strict(),
-    );
-    assert_eq!(framing(first(&outs)), BodyFraming::None);
-    assert_eq!(header(first(&outs), "transfer_encoding"), Some(&b"chunked"[..]));
+    assert_eq!(first(&outs).header("y"), Some(&b"c"[..]));
 }
 #[test]
 fn rfc9110_5_4_too_many_fields_is_431() {
@@ -575,13 +379,9 @@ fn rfc9110_5_4_too_many_fields_is_431() {
 }
 #[test]
 fn rfc9110_5_4_field_line_too_large_is_431() {
-    let mut input = b"GET / HTTP/1.1\r\nHost: a\r\nX: ".to_vec();
-    input.extend(std::iter::repeat_n(b'v', 198));
-    input.extend_from_slice(b"\r\n\r\n");
+    let input = padded(b"GET / HTTP/1.1\r\nHost: a\r\nX: ", b'v', 198, b"\r\n\r\n");
     rejects(&input, &strict(), K::FieldTooLarge);
-    let mut input = b"GET / HTTP/1.1\r\nHost: a\r\nX: ".to_vec();
-    input.extend(std::iter::repeat_n(b'v', 197));
-    input.extend_from_slice(b"\r\n\r\n");
+    let input = padded(b"GET / HTTP/1.1\r\nHost: a\r\nX: ", b'v', 197, b"\r\n\r\n");
     accepts(&input, &strict());
 }
 #[test]
@@ -599,92 +399,16 @@ fn rfc9110_5_4_header_section_too_large_is_431() {
 // ---- RFC 9112 §6 Body framing --------------------------------------------------------------------
 
 #[test]
-fn rfc9112_6_3_no_cl_no_te_means_no_body() {
-    let outs = accepts(
-        b"POST / HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n",
-        &strict(),
-    );
-    assert_eq!(framing(first(&outs)), BodyFraming::None);
-    assert_eq!(outs[2].req_line(), Some(("GET", "/next")));
-}
-#[test]
 fn rfc9112_6_3_content_length_body_then_next_request() {
     let outs = accepts(
         b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhelloGET /next HTTP/1.1\r\nHost: a\r\n\r\n",
         &strict(),
     );
-    assert_eq!(framing(first(&outs)), BodyFraming::Length(5));
+    assert_eq!(first(&outs).framing(), BodyFraming::Length(5));
     assert_eq!(outs[1], Out::Data(b"hello".to_vec()));
     assert_eq!(outs[2], Out::End(vec![]));
     assert_eq!(outs[3].req_line(), Some(("GET", "/next")));
 }
-#[test]
-fn rfc9112_6_3_content_length_zero() {
-    let outs = accepts(
-        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n",
-        &strict(),
-    );
-    assert_eq!(framing(first(&outs)), BodyFraming::Length(0));
-    assert_eq!(outs[1], Out::End(vec![]));
-}
-#[test]
-fn rfc9112_6_3_content_length_leading_zeros() {
-    let outs = accepts(
-        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 003\r\n\r\nabc",
-        &strict(),
-    );
-    assert_eq!(framing(first(&outs)), BodyFraming::Length(3));
-}
-reject!(
-    rfc9112_6_3_content_length_plus_sign,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_minus_sign,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -5\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_hex,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x5\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_inner_space,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1 2\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_underscore,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1_0\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_empty,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_decimal_point,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5.0\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_overflow,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551616\r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_identical_list_strict,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5,5\r\n\r\nhello",
-    K::DuplicateContentLength
-);
-reject!(
-    rfc9112_6_3_content_length_identical_lines_strict,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
-    K::DuplicateContentLength
-);
 #[test]
 fn rfc9110_8_6_identical_content_lengths_collapse_in_lenient_profile() {
     for input in [
@@ -692,15 +416,9 @@ fn rfc9110_8_6_identical_content_lengths_collapse_in_lenient_profile() {
         b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
     ] {
         let outs = accepts(input, &lenient());
-        assert_eq!(framing(first(&outs)), BodyFraming::Length(5));
+        assert_eq!(first(&outs).framing(), BodyFraming::Length(5));
     }
 }
-reject!(
-    rfc9112_6_3_differing_content_lengths,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
-    K::DuplicateContentLength,
-    lenient()
-);
 #[test]
 fn rfc9110_15_5_14_content_length_over_body_limit_is_413() {
     let mut cfg = strict();
@@ -715,98 +433,23 @@ fn rfc9110_15_5_14_content_length_over_body_limit_is_413() {
         &cfg,
     );
 }
-reject!(
-    rfc9112_6_1_content_length_with_transfer_encoding_rejected,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-    K::ContentLengthWithTransferEncoding
-);
 #[test]
 fn rfc9112_6_1_content_length_with_transfer_encoding_lenient_frames_by_te_and_closes() {
     let input = b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n";
     let (outs, wire) = run_all_splits(input, &lenient());
-    assert_eq!(framing(first(&outs)), BodyFraming::Chunked);
+    assert_eq!(first(&outs).framing(), BodyFraming::Chunked);
     assert_eq!(outs[1], Out::Data(b"abc".to_vec()));
     assert_eq!(outs.len(), 3, "nothing parsed after the close decision: {outs:?}");
     assert!(String::from_utf8_lossy(&wire).contains("Connection: close\r\n"));
 }
-reject!(
-    rfc9112_6_1_transfer_encoding_in_http10_rejected,
-    b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-    K::TransferEncodingInHttp10
-);
 #[test]
 fn rfc9112_6_1_transfer_encoding_in_http10_lenient_is_faulty_framing_then_close() {
     let input =
         b"POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n";
     let (outs, wire) = run_all_splits(input, &lenient());
-    assert_eq!(framing(first(&outs)), BodyFraming::Chunked);
+    assert_eq!(first(&outs).framing(), BodyFraming::Chunked);
     assert!(String::from_utf8_lossy(&wire).contains("Connection: close\r\n"));
 }
-reject!(
-    rfc9112_6_3_te_final_not_chunked,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
-    K::ChunkedNotFinal
-);
-reject!(
-    rfc9112_6_3_te_chunked_then_gzip,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
-    K::ChunkedNotFinal
-);
-reject!(
-    rfc9112_6_1_te_unknown_coding_is_501,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
-    K::UnknownTransferCoding
-);
-reject!(
-    rfc9112_6_1_te_unknown_coding_on_earlier_line_is_501,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: foo\r\nTransfer-Encoding: chunked\r\n\r\n",
-    K::UnknownTransferCoding
-);
-reject!(
-    rfc9112_6_3_te_identity,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n",
-    K::ChunkedNotFinal
-);
-reject!(
-    rfc9112_6_3_te_xchunked,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n",
-    K::ChunkedNotFinal
-);
-reject!(
-    rfc9112_6_3_te_chunked_prefix,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunkedx\r\n\r\n",
-    K::ChunkedNotFinal
-);
-reject!(
-    rfc9112_6_1_te_empty_value,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n",
-    K::BadTransferEncoding
-);
-reject!(
-    rfc9112_6_1_te_only_commas,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , ,\r\n\r\n",
-    K::BadTransferEncoding
-);
-reject!(
-    rfc9112_6_1_te_chunked_twice_in_list,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
-    K::BadTransferEncoding
-);
-reject!(
-    rfc9112_6_1_te_chunked_twice_on_lines,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
-    K::BadTransferEncoding
-);
-reject!(
-    rfc9112_7_te_chunked_with_parameter,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked;q=1\r\n\r\n",
-    K::BadTransferEncoding
-);
-reject!(
-    rfc9112_6_1_te_quoted_chunked,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \"chunked\"\r\n\r\n",
-    K::BadTransferEncoding
-);
 #[test]
 fn rfc9112_6_1_te_coding_names_case_insensitive_and_empty_members_ignored() {
     for te in [
@@ -819,15 +462,8 @@ fn rfc9112_6_1_te_coding_names_case_insensitive_and_empty_members_ignored() {
     ] {
         let input = format!("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:{te}\r\n\r\n0\r\n\r\n");
         let outs = accepts(input.as_bytes(), &strict());
-        assert_eq!(framing(first(&outs)), BodyFraming::Chunked, "{te:?}");
+        assert_eq!(first(&outs).framing(), BodyFraming::Chunked, "{te:?}");
     }
-}
-#[test]
-fn rfc9112_6_1_te_empty_line_then_chunked_line() {
-    let input =
-        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
-    let outs = accepts(input, &strict());
-    assert_eq!(framing(first(&outs)), BodyFraming::Chunked);
 }
 
 // ---- RFC 9112 §7.1 Chunked ---------------------------------------------------------------------
@@ -848,111 +484,6 @@ fn rfc9112_7_1_chunked_body_and_next_request() {
     assert_eq!(outs[2], Out::End(vec![]));
     assert_eq!(outs[3].req_line(), Some(("GET", "/n")));
 }
-#[test]
-fn rfc9112_7_1_uppercase_hex_and_leading_zeros() {
-    let input = chunked(b"0000A\r\n0123456789\r\n0\r\n\r\n");
-    let outs = accepts(&input, &strict());
-    assert_eq!(outs[1], Out::Data(b"0123456789".to_vec()));
-}
-reject!(
-    rfc9112_7_1_chunk_size_needs_a_digit,
-    &chunked(b";ext\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_chunk_size_empty_line,
-    &chunked(b"\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_chunk_size_0x_prefix,
-    &chunked(b"0x5\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_chunk_size_plus_sign,
-    &chunked(b"+5\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_chunk_size_minus_sign,
-    &chunked(b"-5\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_chunk_size_underscore,
-    &chunked(b"1_0\r\n0123456789abcdef\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_chunk_size_overflow,
-    &chunked(b"10000000000000000\r\n"),
-    K::ChunkSizeOverflow
-);
-reject!(
-    rfc9112_7_1_chunk_size_bare_lf_strict,
-    &chunked(b"5\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    errata_7633_chunk_size_bare_lf_lenient_too,
-    &chunked(b"5\nhello\r\n0\r\n\r\n"),
-    K::BadChunk,
-    lenient()
-);
-reject!(
-    rfc9112_7_1_chunk_size_bare_cr,
-    &chunked(b"5\rhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_missing_crlf_after_data,
-    &chunked(b"5\r\nhelloX\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_bare_lf_after_data,
-    &chunked(b"5\r\nhello\n0\r\n\r\n"),
-    K::BadChunk,
-    lenient()
-);
-reject!(
-    rfc9112_7_1_data_longer_than_size,
-    &chunked(b"3\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_whitespace_after_size_without_ext,
-    &chunked(b"5 \r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_last_chunk_bare_lf,
-    &chunked(b"0\n\r\n"),
-    K::BadChunk,
-    lenient()
-);
-#[test]
-fn rfc9112_7_1_1_extensions_are_ignored() {
-    let input = chunked(b"5;a=b;c=\"d e\"\r\nhello\r\n5 ; x\r\nworld\r\n0;last\r\n\r\n");
-    let outs = accepts(&input, &strict());
-    assert_eq!(outs[1], Out::Data(b"helloworld".to_vec()));
-}
-reject!(
-    rfc9112_7_1_1_nul_in_extension,
-    &chunked(b"5;a\0b\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_1_bare_lf_in_extension,
-    &chunked(b"5;a\nb\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    rfc9112_7_1_1_ctl_in_extension,
-    &chunked(b"5;a\x01b\r\nhello\r\n0\r\n\r\n"),
-    K::BadChunk
-);
 #[test]
 fn rfc9112_7_1_1_extensions_capped_in_total_bytes_413() {
     let mut cfg = strict();
@@ -975,25 +506,9 @@ fn rfc9112_7_1_2_trailers_are_kept_apart() {
             ("Content-Length".into(), b"99".to_vec())
         ])
     );
-    assert_eq!(header(first(&outs), "x-trailer"), None);
-    assert_eq!(framing(first(&outs)), BodyFraming::Chunked);
+    assert_eq!(first(&outs).header("x-trailer"), None);
+    assert_eq!(first(&outs).framing(), BodyFraming::Chunked);
 }
-reject!(
-    rfc9112_7_1_2_trailer_bare_lf,
-    &chunked(b"0\r\nX: 1\n\r\n"),
-    K::BadChunk,
-    lenient()
-);
-reject!(
-    rfc9112_7_1_2_trailer_bad_name,
-    &chunked(b"0\r\nX Y: 1\r\n\r\n"),
-    K::BadTrailer
-);
-reject!(
-    rfc9112_7_1_2_trailer_obs_fold,
-    &chunked(b"0\r\nX: 1\r\n 2\r\n\r\n"),
-    K::BadTrailer
-);
 #[test]
 fn rfc9112_7_1_2_trailer_section_too_large_431() {
     let mut cfg = strict();
@@ -1017,48 +532,3 @@ fn rfc9110_15_5_14_chunked_body_over_limit_413() {
 }
 
 // ---- httparse 1.10 gaps that h1conn closes (shared/RULES.md, last paragraph) --------------------
-
-reject!(
-    httparse_gap_lf_only_line_ends,
-    b"GET / HTTP/1.1\nHost: a\n\n",
-    K::BareLf
-);
-reject!(
-    httparse_gap_empty_content_length,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: \r\n\r\n",
-    K::BadContentLength
-);
-reject!(
-    httparse_gap_duplicate_content_length,
-    b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
-    K::DuplicateContentLength
-);
-reject!(
-    httparse_gap_duplicate_transfer_encoding,
-    b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-    K::BadTransferEncoding
-);
-reject!(
-    httparse_gap_duplicate_host,
-    b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
-    K::DuplicateHost
-);
-accept!(
-    httparse_gap_http_1_2_accepted_as_1_1,
-    b"GET / HTTP/1.2\r\nHost: a\r\n\r\n"
-);
-reject!(
-    httparse_gap_chunk_line_without_digit,
-    &chunked(b"\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    httparse_gap_lf_inside_chunk_extension,
-    &chunked(b"1;a\nb\r\nx\r\n0\r\n\r\n"),
-    K::BadChunk
-);
-reject!(
-    httparse_gap_nul_inside_chunk_extension,
-    &chunked(b"1;a\0\r\nx\r\n0\r\n\r\n"),
-    K::BadChunk
-);

@@ -66,16 +66,6 @@ impl ChunkedDecoder {
         }
     }
 
-    /// True once the last chunk and the trailer section were read.
-    pub fn is_done(&self) -> bool {
-        self.state == State::Done
-    }
-
-    /// Body bytes decoded so far.
-    pub fn total(&self) -> u64 {
-        self.total
-    }
-
     /// Decodes from the front of `buf`, consuming what it used. Returns `Ok(None)` when more input
     /// is needed (everything usable was consumed, or a partial trailer section stays buffered).
     pub fn decode(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<Decoded>, PeerError> {
