@@ -1,6 +1,6 @@
 //! Model agreement: for generated heads, hostile spellings included, the connection's accept /
 //! reject decision (and status), body framing, `100-continue` and persistence match the reference
-//! model in tests/model (written from RFC 9112 and RFC 9110, strict profile).
+//! model in h1conn-testkit/src/model (written from RFC 9112 and RFC 9110, strict profile).
 
 use core::time::Duration;
 

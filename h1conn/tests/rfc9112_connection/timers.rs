@@ -1,0 +1,199 @@
+//! The named timers, on a virtual clock.
+
+use super::*;
+
+#[test]
+fn timer_idle_from_connection_open_closes_silently() {
+    let mut s = Driver::client(cfg());
+    let t0 = s.now;
+    assert_eq!(s.conn.timer(Timer::Idle), Some(t0 + 5 * SEC));
+    s.advance(5 * SEC - MS);
+    assert!(s.close().is_none());
+    s.advance(MS);
+    let c = s.close().unwrap();
+    assert_eq!(
+        (c.how, reasons(&s)),
+        (CloseHow::Graceful, vec![CloseReason::Timeout])
+    );
+    assert!(s.rec.wire.is_empty(), "idle close sends nothing");
+}
+
+#[test]
+fn timer_idle_restarts_at_end_of_each_response() {
+    let mut s = Driver::client(cfg());
+    s.advance(4 * SEC);
+    s.feed(&get("/"));
+    assert_eq!(s.conn.timer(Timer::Idle), None, "disarmed by the request");
+    s.advance(3 * SEC);
+    s.respond(200, b"");
+    let done = s.now;
+    assert_eq!(s.conn.timer(Timer::Idle), Some(done + 5 * SEC));
+    s.advance(5 * SEC - MS);
+    assert!(s.close().is_none());
+    s.advance(MS);
+    assert!(s.close().is_some());
+}
+
+#[test]
+fn timer_header_trickling_client_gets_408_by_the_deadline() {
+    let c = cfg_with(|c| c.timeouts.header_min_rate = 0);
+    let mut s = Driver::client(c);
+    let start = s.now;
+    let trickle: Vec<u8> = b"GET / HTTP/1.1\r\nHost: a\r\n"
+        .iter()
+        .chain(b"X-Slow: abcdef\r\n".repeat(10).iter())
+        .copied()
+        .collect();
+    for b in trickle {
+        s.feed(&[b]);
+        s.advance(500 * MS);
+        if s.close().is_some() {
+            break;
+        }
+    }
+    assert_eq!(s.take_log(), vec!["error 408"]);
+    assert!(s.take_wire().starts_with("HTTP/1.1 408 Request Timeout\r\n"));
+    assert!(s.now <= start + 20 * SEC + 500 * MS);
+    assert!(reasons(&s).contains(&CloseReason::Timeout));
+}
+
+#[test]
+fn timer_header_min_rate_extends_up_to_the_cap() {
+    let mut s = Driver::client(cfg());
+    let start = s.now;
+    s.feed(b"GET /");
+    assert_eq!(
+        s.conn.timer(Timer::Header),
+        Some(start + 20 * SEC + 10 * MS),
+        "5 bytes at 500 B/s"
+    );
+    let big = vec![b'a'; 5000];
+    s.feed(&big);
+    assert_eq!(s.conn.timer(Timer::Header), Some(start + 30 * SEC + 10 * MS));
+    let mut c = cfg();
+    c.limits.max_request_line = 100_000;
+    c.limits.max_head = 100_000;
+    c.max_buffered = 200_000;
+    let mut s = Driver::client(c);
+    let start = s.now;
+    s.feed(b"GET /");
+    s.feed(&vec![b'a'; 50_000]);
+    assert_eq!(
+        s.conn.timer(Timer::Header),
+        Some(start + 40 * SEC),
+        "capped at header_max"
+    );
+}
+
+#[test]
+fn timer_header_not_armed_while_idle_nor_while_a_response_is_pending() {
+    let mut s = Driver::client(cfg());
+    assert_eq!(s.conn.timer(Timer::Header), None);
+    let mut input = get("/a");
+    input.extend_from_slice(b"GET /b HT");
+    s.feed(&input);
+    assert_eq!(
+        s.conn.timer(Timer::Header),
+        None,
+        "previous request is being answered"
+    );
+    s.advance(30 * SEC);
+    assert!(s.close().is_none());
+    s.respond(200, b"");
+    assert_eq!(
+        s.conn.timer(Timer::Header).map(|d| d >= s.now + 20 * SEC),
+        Some(true)
+    );
+}
+
+#[test]
+fn timer_body_stall_before_response_gets_408() {
+    let c = cfg_with(|c| c.timeouts.body_min_rate = 0);
+    let mut s = sent_with(c, &req("POST / HTTP/1.1\nHost: a\nContent-Length: 10\n\n01234"));
+    let last = s.now;
+    assert_eq!(s.conn.timer(Timer::Body), Some(last + 20 * SEC));
+    s.advance(20 * SEC - MS);
+    assert!(s.close().is_none());
+    s.advance(MS);
+    assert_eq!(s.take_log(), vec!["request POST /", "data 01234", "error 408"]);
+    assert!(s.take_wire().starts_with("HTTP/1.1 408 "));
+    assert!(s.close().is_some());
+}
+
+#[test]
+fn timer_body_min_rate() {
+    let mut s = sent(&req("POST / HTTP/1.1\nHost: a\nContent-Length: 100000\n\n"));
+    let start = s.now;
+    // 1000 bytes each 2.5 s: below 500 B/s on average but never 20 s silent.
+    for _ in 0..60 {
+        s.advance(2500 * MS);
+        s.feed(&[b'x'; 1000]);
+        if s.close().is_some() {
+            break;
+        }
+    }
+    assert!(s.take_log().contains(&"error 408".to_string()));
+    // Deadline: 20 s + 1 s per 500 bytes received. After the 35th piece (at 87.5 s) it is
+    // 20 + 70 = 90 s, reached before the 36th piece is due.
+    assert_eq!(s.now, start + 90 * SEC);
+}
+
+#[test]
+fn timer_body_not_armed_while_100_continue_is_pending() {
+    let mut s = sent(&req(
+        "PUT / HTTP/1.1\nHost: a\nExpect: 100-continue\nContent-Length: 3\n\n",
+    ));
+    assert_eq!(s.conn.timer(Timer::Body), None);
+    s.conn.accept_body(s.now).unwrap();
+    assert!(s.conn.timer(Timer::Body).is_some());
+}
+
+#[test]
+fn timer_send_stall_aborts() {
+    let mut s = sent(&get("/"));
+    s.stall_output = true;
+    s.respond(200, b"hello");
+    let t = s.now;
+    assert_eq!(s.conn.timer(Timer::Send), Some(t + 60 * SEC));
+    s.advance(60 * SEC);
+    let c = s.close().unwrap();
+    assert_eq!(c.how, CloseHow::Abort);
+    assert!(c.reasons.contains(CloseReason::Timeout));
+}
+
+#[test]
+fn timer_linger_after_error_reads_and_discards_then_ends() {
+    let mut s = sent(b"GET / HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n");
+    assert_eq!(s.take_log(), vec!["error 400"]);
+    let c = s.close().unwrap();
+    assert_eq!(c.how, CloseHow::Linger);
+    assert!(!s.conn.is_done());
+    assert_eq!(
+        s.conn.handle_input(b"more junk", s.now),
+        9,
+        "input taken and discarded"
+    );
+    s.advance(2 * SEC);
+    assert!(s.conn.is_done());
+}
+
+#[test]
+fn timer_linger_ends_at_eof_or_byte_budget() {
+    let mut s = sent(b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(s.close().unwrap().how, CloseHow::Linger);
+    s.eof();
+    assert!(s.conn.is_done());
+    let mut s = sent(b"GET / HTTP/1.1\r\n\r\n");
+    s.feed(&vec![0u8; 70_000]);
+    assert!(s.conn.is_done());
+}
+
+#[test]
+fn timer_spurious_handle_timeout_changes_nothing() {
+    let mut s = sent(&get("/"));
+    let before = s.conn.poll_timeout();
+    s.conn.handle_timeout(s.now + MS);
+    s.pump();
+    assert_eq!(s.conn.poll_timeout(), before);
+    assert_eq!(s.take_log(), vec!["request GET /", "end"]);
+}
