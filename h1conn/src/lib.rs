@@ -116,6 +116,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(unnameable_types)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
