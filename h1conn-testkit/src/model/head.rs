@@ -93,10 +93,11 @@ fn request_line_begun(partial: &[u8]) -> Vec<Violation> {
     found
 }
 
-/// A valid request-line: method, request-target, minor version.
+/// The parts of a request-line: method, request-target, minor version.
 type RequestLine = (Vec<u8>, Vec<u8>, u8);
 
-/// A request-line: its parts when valid, and every rule it breaks.
+/// A request-line: its parts when it has three and a version this server speaks, and every rule it
+/// breaks.
 fn request_line(line: &[u8]) -> (Option<RequestLine>, Vec<Violation>) {
     let mut found = request_line_limits(line);
     found.extend(bare_cr(line));
@@ -128,10 +129,12 @@ fn request_line(line: &[u8]) -> (Option<RequestLine>, Vec<Violation>) {
     } else {
         Some(version[7] - b'0')
     };
-    match (found.is_empty(), minor) {
-        (true, Some(minor)) => (Some((method.to_vec(), target.to_vec(), minor)), found),
-        _ => (None, found),
-    }
+    // The parts, when the version is known: the rules of the header section can be read then,
+    // whatever else is wrong with the line.
+    (
+        minor.map(|minor| (method.to_vec(), target.to_vec(), minor)),
+        found,
+    )
 }
 
 // ---- field lines (RFC 9112 §5) ---------------------------------------------------------------------
@@ -198,8 +201,10 @@ fn folded(first: bool) -> Violation {
     }
 }
 
-/// A whole field line: the field, or every rule it breaks.
-fn judge_field_line(line: &[u8], first: bool) -> Result<(Vec<u8>, Vec<u8>), Vec<Violation>> {
+/// A field line, whole or cut short (`whole` false: its end has not arrived). `Ok`: a whole, valid
+/// line's field. `Err`: every rule it breaks; for a line cut short, what already rules out every
+/// continuation (possibly nothing).
+fn judge_field_line(line: &[u8], first: bool, whole: bool) -> Result<(Vec<u8>, Vec<u8>), Vec<Violation>> {
     let mut found = Vec::new();
     if line.len() > MAX_FIELD_LINE {
         // RFC 9110 §5.4: "A server that receives a request header field line, field value, or set
@@ -211,6 +216,10 @@ fn judge_field_line(line: &[u8], first: bool) -> Result<(Vec<u8>, Vec<u8>), Vec<
         found.push(cr);
     } else if line.first().copied().is_some_and(wsp) {
         found.push(folded(first));
+    } else if !whole {
+        if !field_line_could_begin(line) {
+            found.push(v(400, "RFC 9112 §5 field-line grammar"));
+        }
     } else {
         match field_line(line) {
             Ok(field) if found.is_empty() => return Ok(field),
@@ -219,22 +228,6 @@ fn judge_field_line(line: &[u8], first: bool) -> Result<(Vec<u8>, Vec<u8>), Vec<
         }
     }
     Err(found)
-}
-
-/// A field line whose end has not arrived: what already rules out every continuation.
-fn field_line_begun(partial: &[u8], first: bool) -> Vec<Violation> {
-    let mut found = Vec::new();
-    if partial.len() > MAX_FIELD_LINE {
-        found.push(v(431, "RFC 9110 §5.4 field line too large"));
-    }
-    if let Some(cr) = bare_cr(partial) {
-        found.push(cr);
-    } else if partial.first().copied().is_some_and(wsp) {
-        found.push(folded(first));
-    } else if !field_line_could_begin(partial) {
-        found.push(v(400, "RFC 9112 §5 field-line grammar"));
-    }
-    found
 }
 
 // ---- the head --------------------------------------------------------------------------------------
@@ -291,18 +284,18 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
                 at = next;
                 break;
             }
-            Line::Crlf(line) => match judge_field_line(line, first) {
+            Line::Crlf(line) => match judge_field_line(line, first, true) {
                 Ok(field) => fields.push(field),
                 Err(broken) => found.extend(broken),
             },
             Line::BareLf(line) => {
                 found.push(bare_lf());
-                found.extend(field_line_begun(line, first));
+                found.extend(judge_field_line(line, first, false).err().unwrap_or_default());
                 found.extend(head_limits(next - head_start, field_lines));
                 return Verdict::Reject(found);
             }
             Line::Open(line) => {
-                found.extend(field_line_begun(line, first));
+                found.extend(judge_field_line(line, first, false).err().unwrap_or_default());
                 found.extend(head_limits(next - head_start, field_lines));
                 return so_far(found);
             }
