@@ -146,11 +146,11 @@ pub fn content_length_rule(lines: &[&[u8]]) -> Result<u64, Vec<Violation>> {
     let list = members(lines);
     let same_decimal = !list.is_empty() && list.iter().all(|m| decimal(m) && numeral(m) == numeral(list[0]));
     if same_decimal {
-        // CHOICE: RFC 9110 §8.6, RFC 9112 §6.3 rule 5: a list of one decimal value repeated
-        // ("42, 42", or repeated lines) — the recipient "MUST either reject the message as invalid
-        // or replace the duplicated field values with a valid Content-Length field containing that
-        // decimal value"; the strict profile rejects (Profile::collapse_identical_content_length
-        // takes the other side).
+        // CHOICE: RFC 9110 §8.6 (and RFC 9112 §6.3 rule 5) lets the recipient of one decimal value
+        // repeated ("42, 42", or repeated lines) either "reject the message as invalid or replace
+        // the duplicated field values with a valid Content-Length field containing that decimal
+        // value"; the strict profile rejects (Profile::collapse_identical_content_length
+        // replaces).
         return Err(vec![v(400, "RFC 9112 §6.3 rule 5 Content-Length repeated")]);
     }
     // RFC 9112 §6.3 rule 5: "If a message is received without Transfer-Encoding and with an
@@ -192,7 +192,7 @@ pub(crate) fn request_body(http11: bool, fields: &Fields) -> Result<Body, Vec<Vi
         // CHOICE: RFC 9112 §6.1 "A server MAY reject a request that contains both Content-Length
         // and Transfer-Encoding or process such a request in accordance with the
         // Transfer-Encoding alone"; the strict profile rejects
-        // (Profile::allow_content_length_with_transfer_encoding processes it and closes).
+        // (Profile::allow_content_length_with_transfer_encoding processes it, then closes).
         found.push(v(400, "RFC 9112 §6.1 Content-Length with Transfer-Encoding"));
     }
     // Rule 3: Transfer-Encoding overrides Content-Length; rule 4 reads it.
@@ -227,9 +227,9 @@ pub fn connection_options(fields: &[(Vec<u8>, Vec<u8>)]) -> Vec<Vec<u8>> {
 /// current response; otherwise, The connection will close after the current response."
 pub fn client_persists(http11: bool, options: &[Vec<u8>]) -> bool {
     let listed = |o: &[u8]| options.iter().any(|x| x == o);
-    // CHOICE: §9.3 leaves honouring the HTTP/1.0 keep-alive mechanism to the recipient's wishes;
-    // h1conn (an origin server, not a proxy) honours it while keep-alive is on
-    // (KeepAlive::enabled, applied in `persists_after`).
+    // CHOICE: RFC 9112 §9.3 lets the recipient choose whether it "wishes to honor the HTTP/1.0
+    // keep-alive mechanism"; the strict profile honours it (an origin server, not a proxy) while
+    // KeepAlive::enabled is on (applied in `persists_after`).
     !listed(b"close") && (http11 || listed(b"keep-alive"))
 }
 
@@ -249,10 +249,10 @@ pub(crate) fn expect_rule(http11: bool, fields: &Fields) -> Result<bool, Violati
         .iter()
         .any(|e| !e.eq_ignore_ascii_case(b"100-continue"))
     {
-        // CHOICE: "A server that receives an Expect field value containing a member other than
-        // 100-continue MAY respond with a 417 (Expectation Failed) status code"; h1conn does, in
-        // HTTP/1.1 requests (Config::reject_unknown_expectations off: it ignores them), and
-        // ignores Expect in HTTP/1.0 requests, which predate it.
+        // CHOICE: RFC 9110 §10.1.1 "A server that receives an Expect field value containing a
+        // member other than 100-continue MAY respond with a 417 (Expectation Failed) status
+        // code"; the strict profile does, in HTTP/1.1 requests (Config::reject_unknown_expectations
+        // off ignores them), and ignores Expect in HTTP/1.0 requests, which predate it.
         return Err(v(417, "RFC 9110 §10.1.1 expectation not met"));
     }
     Ok(!expectations.is_empty())

@@ -40,16 +40,17 @@ fn line_at(input: &[u8], at: usize) -> (Line<'_>, usize) {
 
 /// RFC 9112 §2.2: "the line terminator for the start-line and fields is the sequence CRLF".
 fn bare_lf() -> Violation {
-    // CHOICE: §2.2 "a recipient MAY recognize a single LF as a line terminator and ignore any
-    // preceding CR"; the strict profile does not (Profile::allow_lf_line_endings does).
+    // CHOICE: RFC 9112 §2.2 "a recipient MAY recognize a single LF as a line terminator and
+    // ignore any preceding CR"; the strict profile does not (Profile::allow_lf_line_endings does).
     v(400, "RFC 9112 §2.2 line ends in a bare LF")
 }
 
 /// RFC 9112 §2.2: "A recipient of such a bare CR MUST consider that element to be invalid or
 /// replace each bare CR with SP before processing the element".
 fn bare_cr(line: &[u8]) -> Option<Violation> {
-    // CHOICE: between the two, the strict profile takes "invalid" (Profile::replace_bare_cr
-    // replaces). Within a line every CR is bare: the line's own CRLF is not part of it.
+    // CHOICE: RFC 9112 §2.2 MAY either way (invalid, or replaced by SP); the strict profile takes
+    // "invalid" (Profile::replace_bare_cr replaces). Within a line every CR is bare: the line's own
+    // CRLF is not part of it.
     line.contains(&b'\r').then(|| v(400, "RFC 9112 §2.2 bare CR"))
 }
 
@@ -103,8 +104,7 @@ fn request_line(line: &[u8]) -> (Option<RequestLine>, Vec<Violation>) {
     found.extend(bare_cr(line));
     // None of method, request-target and HTTP-version holds an SP, so the three are what single
     // SPs separate. CHOICE: RFC 9112 §3 "recipients MAY instead parse on whitespace-delimited
-    // word boundaries"; the strict profile takes single SPs (no Profile field takes the other
-    // side).
+    // word boundaries"; the strict profile takes single SPs (no Profile field does otherwise).
     let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
     let [method, target, version] = parts[..] else {
         found.push(v(
@@ -168,7 +168,8 @@ pub(crate) fn field_line(line: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Violation> {
         // RFC 9110 §5.5: "a recipient of CR, LF, or NUL within a field value MUST either reject the
         // message or replace each of those characters with SP ... Field values containing other CTL
         // characters are also invalid; however, recipients MAY retain such characters".
-        // CHOICE: the strict profile rejects them all (Profile::allow_ctl_in_values keeps the CTLs
+        // CHOICE: RFC 9110 §5.5 MAY retain the other CTLs, and lets CR, LF and NUL be replaced by
+        // SP; the strict profile rejects them all (Profile::allow_ctl_in_values retains the CTLs
         // other than CR, LF and NUL; no field replaces NUL).
         return Err(v(400, "RFC 9110 §5.5 field-value"));
     }
@@ -189,14 +190,14 @@ fn folded(first: bool) -> Violation {
     if first {
         // RFC 9112 §2.2: "A recipient that receives whitespace between the start-line and the first
         // header field MUST either reject the message as invalid or consume each
-        // whitespace-preceded line without further processing of it". CHOICE: the strict profile
-        // rejects (no Profile field takes the other side).
+        // whitespace-preceded line without further processing of it". CHOICE: RFC 9112 §2.2 lets
+        // the recipient do either; the strict profile rejects (no Profile field consumes them).
         v(400, "RFC 9112 §2.2 whitespace after the start-line")
     } else {
         // RFC 9112 §5.2: "A server that receives an obs-fold in a request message ... MUST either
         // reject the message by sending a 400 (Bad Request) ... or replace each received obs-fold
-        // with one or more SP octets". CHOICE: the strict profile rejects
-        // (Profile::allow_obs_fold replaces).
+        // with one or more SP octets". CHOICE: RFC 9112 §5.2 lets the server do either; the
+        // strict profile rejects (Profile::allow_obs_fold replaces).
         v(400, "RFC 9112 §5.2 obs-fold")
     }
 }
@@ -323,7 +324,8 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
         return Verdict::Reject(found);
     }
     // CHOICE: RFC 9110 §10.1.1 "A server MAY omit sending a 100 (Continue) response if ... the
-    // framing indicates that there is no content"; h1conn omits it then (no field).
+    // framing indicates that there is no content"; the strict profile omits it then (no field
+    // sends it).
     let has_content = matches!(body, Body::Chunked) || matches!(body, Body::Length(n) if n > 0);
     Verdict::Accept(Accepted {
         persist: client_persists(http11, &connection_options(&fields)),

@@ -56,8 +56,8 @@ fn must_not_announce_length(method: &[u8], status: u16) -> bool {
 fn delimited(http11: bool, length: Option<u64>) -> RespBody {
     // RFC 9112 §6.2: "In the absence of Transfer-Encoding, an origin server MAY send a
     // Content-Length header field when the content size is known prior to sending the complete
-    // header section." CHOICE: with the length known h1conn sends Content-Length rather than
-    // chunking it (no field).
+    // header section." CHOICE: RFC 9112 §6.2 MAY send Content-Length (a known length may also be
+    // chunked); the strict profile sends Content-Length (no field chunks it).
     if let Some(n) = length {
         return RespBody::Length(n);
     }
@@ -82,9 +82,10 @@ pub fn response_framing(method: &[u8], http11: bool, status: u16, length: Option
     }
     // What is left is HEAD and 304. CHOICE: RFC 9110 §8.6 "A server MAY send a Content-Length
     // header field in a response to a HEAD request" and "in a 304 (Not Modified) response to a
-    // conditional GET request" (the length the GET / the 200 would have had); h1conn sends it
-    // whenever the application gives it. RFC 9112 §6.1 likewise lets such a response carry the
-    // Transfer-Encoding a GET would have had; h1conn never does. No field takes the other side.
+    // conditional GET request" (the length the GET / the 200 would have had); the strict profile
+    // sends it whenever the application gives it. CHOICE: RFC 9112 §6.1 MAY send the
+    // Transfer-Encoding a GET would have had in such a response; the strict profile never does.
+    // No field takes the other side of either.
     RespBody::NoBody {
         content_length: length,
     }

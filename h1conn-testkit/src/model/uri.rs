@@ -303,7 +303,11 @@ pub fn target_rule(method: &[u8], target: &[u8]) -> Option<Violation> {
     let is = |form: fn(&[u8], usize) -> Ends| matches(form, target);
     if !is(request_target) {
         // RFC 9112 §3: "Recipients of an invalid request-line SHOULD respond with either a 400 (Bad
-        // Request) error or a 301 (Moved Permanently) redirect".
+        // Request) error or a 301 (Moved Permanently) redirect with the request-target properly
+        // encoded", and "SHOULD NOT attempt to autocorrect and then process the request without a
+        // redirect". Octets outside RFC 3986 (obs-text among them) make the line invalid. No MAY
+        // lets a server take them, so Profile::allow_obs_text_in_target (on in both profiles) is
+        // not a choice here but a known disagreement.
         return target_violation("RFC 9112 §3.2 request-target: not in the URI grammar");
     }
     if method == b"CONNECT" {
@@ -335,9 +339,10 @@ pub fn target_rule(method: &[u8], target: &[u8]) -> Option<Violation> {
                 }
             };
         }
-        // CHOICE: RFC 9110 §7.4 leaves to the server whether it serves a target URI; h1conn, an
-        // origin server, serves absolute-form targets with an authority ("scheme://...") and
-        // answers 400 to the others (such as "urn:x"). No Profile field takes the other side.
+        // CHOICE: RFC 9110 §7.4 leaves to the server whether it serves a target URI ("respond with
+        // an error" is one of its options); the strict profile, an origin server, serves
+        // absolute-form targets with an authority ("scheme://...") and answers 400 to the others,
+        // such as "urn:x" (no Profile field serves them).
         return match is(absolute_uri_with_authority) {
             true => None,
             false => target_violation("RFC 9112 §3.2 request-target: absolute-form without authority"),
