@@ -48,8 +48,8 @@ fn bare_lf() -> Violation {
 /// RFC 9112 §2.2: "A recipient of such a bare CR MUST consider that element to be invalid or
 /// replace each bare CR with SP before processing the element".
 fn bare_cr(line: &[u8]) -> Option<Violation> {
-    // CHOICE: RFC 9112 §2.2 MAY either way (invalid, or replaced by SP); the strict profile takes
-    // "invalid" (Profile::replace_bare_cr replaces). Within a line every CR is bare: the line's own
+    // CHOICE: RFC 9112 §2.2 lets the recipient take either (invalid, or each bare CR replaced by
+    // SP); the strict profile takes "invalid" (Profile::replace_bare_cr replaces). Within a line every CR is bare: the line's own
     // CRLF is not part of it.
     line.contains(&b'\r').then(|| v(400, "RFC 9112 §2.2 bare CR"))
 }
