@@ -49,9 +49,30 @@ pub(crate) fn trim_ows(mut v: &[u8]) -> &[u8] {
     v
 }
 
-/// Splits a comma-separated list value into trimmed members, empty ones included (callers decide).
+/// Splits a comma-separated list value (RFC 9110 §5.6.1) into trimmed members, empty ones included
+/// (callers decide). A comma inside a quoted-string (RFC 9110 §5.6.4) does not split.
 pub(crate) fn list_members(v: &[u8]) -> impl Iterator<Item = &[u8]> {
-    v.split(|&b| b == b',').map(trim_ows)
+    let mut rest = Some(v);
+    core::iter::from_fn(move || {
+        let v = rest?;
+        let (mut quoted, mut escaped) = (false, false);
+        let end = v.iter().position(|&b| {
+            match (quoted, escaped, b) {
+                (true, true, _) => escaped = false,
+                (true, false, b'\\') => escaped = true,
+                (_, false, b'"') => quoted = !quoted,
+                (false, _, b',') => return true,
+                _ => {}
+            }
+            false
+        });
+        let (member, tail) = match end {
+            Some(i) => (&v[..i], Some(&v[i + 1..])),
+            None => (v, None),
+        };
+        rest = tail;
+        Some(trim_ows(member))
+    })
 }
 
 /// Byte classes, one table lookup each.
@@ -399,6 +420,24 @@ fn is_ipv_future(v: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 9110 §5.6.1, §5.6.4: list members are split at commas outside quoted strings.
+    #[test]
+    fn rfc9110_5_6_1_list_members_respect_quoted_strings() {
+        fn split(v: &[u8]) -> alloc::vec::Vec<&[u8]> {
+            list_members(v).collect()
+        }
+        assert_eq!(split(b"a, b ,,c"), [&b"a"[..], b"b", b"", b"c"]);
+        assert_eq!(
+            split(br#"gzip;q="a,b", chunked"#),
+            [&br#"gzip;q="a,b""#[..], b"chunked"]
+        );
+        assert_eq!(split(br#"x="a\",b", y"#), [&br#"x="a\",b""#[..], b"y"]);
+        assert_eq!(
+            transfer_encoding([&br#"gzip;q="a,b", chunked"#[..]].into_iter()),
+            Err(K::UnknownTransferCoding)
+        );
+    }
 
     /// RFC 3986 §3.2.2: IPv6address (with `::` and an IPv4 tail), IPvFuture, and Host values that
     /// carry them.

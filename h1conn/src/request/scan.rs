@@ -120,6 +120,8 @@ impl HeadScanner {
                 self.check_head_len(nl + 1, limits)?;
                 continue;
             } else if ls == le {
+                // The limit counts the whole head, the final CRLF included.
+                self.check_head_len(nl + 1, limits)?;
                 return Ok(Scan::Complete {
                     start: self.start,
                     end: nl + 1,
@@ -226,7 +228,32 @@ fn check_request_line_len(line: &[u8], limits: &Limits) -> Result<(), PeerError>
 }
 #[cfg(test)]
 mod tests {
-    use super::find_lf;
+    use super::*;
+
+    /// `max_head` counts the whole head, request line through the final CRLF: a head of exactly the
+    /// limit is taken, one byte more is 431 (RFC 9110 §15.5.20).
+    #[test]
+    fn max_head_counts_the_final_crlf() {
+        let limits = Limits {
+            max_head: 64,
+            ..Limits::default()
+        };
+        let line = b"GET / HTTP/1.1\r\nHost: a\r\n";
+        for (total, ok) in [(64, true), (65, false)] {
+            let mut head = line.to_vec();
+            let filler = total - head.len() - "X: \r\n\r\n".len();
+            head.extend_from_slice(b"X: ");
+            head.extend(core::iter::repeat_n(b'x', filler));
+            head.extend_from_slice(b"\r\n\r\n");
+            assert_eq!(head.len(), total);
+            let got = HeadScanner::default().scan(&mut head, &limits, &Profile::strict());
+            match got {
+                Ok(Scan::Complete { end, .. }) => assert!(ok && end == total),
+                Err(e) => assert!(!ok && e.kind() == K::HeadTooLarge, "{e:?}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn find_lf_matches_a_plain_search_at_every_position() {
