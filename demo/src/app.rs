@@ -140,13 +140,18 @@ impl App {
                             check(conn, r);
                         }
                         // A chunked body must not get its last chunk: abort.
-                        _ => conn.handle_write_failed(),
+                        _ => {
+                            let r = conn.abort_response(self.now());
+                            check(conn, r);
+                        }
                     }
                 }
                 if !matches!(self.job, Job::Produce(_)) {
                     self.job = Job::Idle;
                 }
             }
+            // The response ended before the body: nothing more comes for this request.
+            Event::Discarded => self.job = Job::Idle,
             // This application never switches protocols (no 101, no 2xx to CONNECT).
             Event::Upgrade(_) => self.job = Job::Idle,
         }

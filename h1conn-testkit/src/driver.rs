@@ -297,7 +297,13 @@ impl Answer {
         let headers = [("X-Req", tag.as_bytes())];
         let resp = Response::new(status).headers(&headers);
         match body {
-            Some(b) => conn.send_full(&resp, &b, now).expect("answer"),
+            // A response without a body (HEAD, 204, 304, ...) announces the length and sends none.
+            Some(b) => match conn.send_full(&resp, &b, now) {
+                Err(UsageError::BodyNotAllowed) => conn
+                    .send_full(&resp.length(b.len() as u64), b"", now)
+                    .expect("answer"),
+                r => r.expect("answer"),
+            },
             None => {
                 if !matches!(
                     conn.send_response(&resp, now).expect("answer"),
@@ -358,6 +364,8 @@ pub enum Out {
     End(Fields),
     /// A peer error.
     Err(PeerErrorKind),
+    /// The rest of the request body was not delivered (the response ended first).
+    Discarded,
     /// The connection switched protocols or opened a tunnel; the bytes it handed over.
     Upgrade(Vec<u8>),
 }
@@ -409,6 +417,7 @@ impl fmt::Display for Out {
             Out::End(t) if t.is_empty() => write!(f, "end"),
             Out::End(t) => write!(f, "end trailers={}", t.len()),
             Out::Err(k) => write!(f, "error {}", k.status()),
+            Out::Discarded => write!(f, "discarded"),
             Out::Upgrade(b) => write!(f, "upgrade {}", text(b)),
         }
     }
@@ -457,6 +466,7 @@ impl Record for Transcript {
             }
             Event::End(t) => Out::End(t.as_ref().map(|t| fields(t.fields())).unwrap_or_default()),
             Event::Error(e) => Out::Err(e.kind()),
+            Event::Discarded => Out::Discarded,
             Event::Upgrade(b) => {
                 self.upgraded = Some(b.to_vec());
                 Out::Upgrade(b.to_vec())
@@ -527,4 +537,30 @@ pub fn get(path: &str) -> Vec<u8> {
 /// `s` with every LF made CRLF.
 pub fn req(s: &str) -> Vec<u8> {
     s.replace('\n', "\r\n").into_bytes()
+}
+
+/// The grammar of events the connection promises (`h1conn::Event`): every request is followed by its
+/// data and then exactly one of end, error or discarded; an upgrade only follows an end; an error
+/// without a request is the last event. `Err` with the offending position when the events break it.
+pub fn check_grammar(outs: &[Out]) -> Result<(), String> {
+    #[derive(PartialEq)]
+    enum At {
+        Between,
+        InBody,
+        Ended,
+        Over,
+    }
+    let mut at = At::Between;
+    for (i, o) in outs.iter().enumerate() {
+        at = match (at, o) {
+            (At::Over, _) => return Err(format!("event {i} ({o}) after the connection's last event")),
+            (At::Between | At::Ended, Out::Req { .. }) => At::InBody,
+            (At::InBody, Out::Data(_)) => At::InBody,
+            (At::InBody, Out::End(_) | Out::Discarded) => At::Ended,
+            (At::InBody | At::Between | At::Ended, Out::Err(_)) => At::Over,
+            (At::Ended, Out::Upgrade(_)) => At::Over,
+            (_, o) => return Err(format!("event {i} ({o}) out of order")),
+        };
+    }
+    Ok(())
 }

@@ -208,17 +208,21 @@ pub enum UsageError {
     ResponseAlreadyStarted,
     /// Body data or end of body was given before the response head.
     ResponseNotStarted,
-    /// The status code is outside 100..=999, or a 1xx other than 103 was given as a response.
+    /// The status code is outside 100..=999.
     InvalidStatus,
     /// A header name is not a token, or a value holds CR, LF or NUL (RFC 9112 §11.1).
     InvalidHeader,
     /// A header the machine writes itself was supplied (Content-Length, Transfer-Encoding,
     /// Connection, Keep-Alive): use the response's length instead.
     ReservedHeader,
-    /// Body data for a response that has no body (HEAD, 1xx, 204, 304, 2xx to CONNECT).
+    /// Body data for a response that has no body (HEAD, 1xx, 101, 204, 304, 2xx to CONNECT).
     BodyNotAllowed,
     /// More body bytes than the announced Content-Length.
     BodyTooLong,
+    /// A whole body whose size differs from the length the response announces.
+    LengthMismatch,
+    /// Trailer fields for a response that is not chunked.
+    TrailersNotAllowed,
     /// A 101 response to a request that asked for no upgrade, or to a protocol it did not list.
     UpgradeNotRequested,
     /// `accept_body` was called when no body is waiting for it.
@@ -243,6 +247,8 @@ impl fmt::Display for UsageError {
             }
             BodyNotAllowed => "this response has no body",
             BodyTooLong => "more body bytes than announced",
+            LengthMismatch => "the body's size differs from the announced length",
+            TrailersNotAllowed => "trailer fields need a chunked response",
             UpgradeNotRequested => "the request did not ask for this upgrade",
             NoBodyToAccept => "no request body is waiting to be accepted",
             Closed => "the connection is closed or handed off",

@@ -18,15 +18,20 @@
 //!    many it took (fewer when its buffer is full: drain events and output, then offer the rest).
 //!    When the peer ends its input, call [`Connection::handle_eof`]`(now)` (never an empty slice).
 //! 3. **Events.** After every input, drain [`Connection::poll_event`] until `None`. Each
-//!    [`Event::Request`] is followed by its [`Event::Data`] pieces and one [`Event::End`]. A request
-//!    with `expects_continue` gets its body only after [`Connection::accept_body`].
+//!    [`Event::Request`] is followed by its [`Event::Data`] pieces and then exactly one of
+//!    [`Event::End`], [`Event::Error`] (the body broke a rule) or [`Event::Discarded`] (the response
+//!    ended first); an [`Event::Upgrade`] may follow `End`. A request with `expects_continue` gets
+//!    its body only after [`Connection::accept_body`].
 //! 4. **Respond** in request order: [`Connection::send_response`], then [`Connection::send_body`] as
-//!    often as needed, then [`Connection::finish`] (or [`Connection::send_full`]). Interim 1xx may
-//!    come first. The connection adds Content-Length / Transfer-Encoding / Connection / Keep-Alive.
+//!    often as needed, then [`Connection::finish`] or [`Connection::finish_with_trailers`] (or all
+//!    at once, [`Connection::send_full`]). Interim 1xx may come first. The connection adds
+//!    Content-Length / Transfer-Encoding / Connection / Keep-Alive, and `Date` when given one with
+//!    [`Connection::set_date`]. [`Response::close`] closes the connection after that response;
 //!    [`Connection::abort_response`] cuts a response short (flush what was given, then close).
+//!    What the application gives is sent or refused with a [`UsageError`], never dropped.
 //! 5. **Output.** Write [`Connection::transmit`] to the transport and acknowledge what was written
 //!    with [`Connection::handle_written`]`(n, now)`; if writing fails, call
-//!    [`Connection::handle_write_failed`].
+//!    [`Connection::handle_write_failed`], if reading fails, [`Connection::handle_read_failed`].
 //! 6. **Time.** Sleep until [`Connection::poll_timeout`] (a deadline on the same time line as
 //!    `now`), or until input arrives; on waking call [`Connection::handle_timeout`]`(now)`. A call
 //!    with nothing expired does nothing. Re-read `poll_timeout` after every call.
@@ -39,44 +44,56 @@
 //! ## A socket loop (shape only)
 //!
 //! ```no_run
-//! use std::io::{Read, Write};
-//! use std::time::Instant;
+//! use std::io::{ErrorKind, Read, Write};
+//! use std::time::{Duration, Instant};
 //! use h1conn::{Config, Connection, Event, Response};
 //!
 //! let listener = std::net::TcpListener::bind("127.0.0.1:8080").unwrap();
 //! let (mut sock, _) = listener.accept().unwrap();
 //! let origin = Instant::now();
 //! let mut conn = Connection::new(Config::default(), origin.elapsed());
+//! let mut pending = Vec::new(); // input the connection has not taken yet
 //! let mut buf = [0u8; 16 * 1024];
 //! loop {
+//!     let now = origin.elapsed();
+//!     let took = conn.handle_input(&pending, now);
+//!     pending.drain(..took);
 //!     while let Some(ev) = conn.poll_event() {
-//!         if let Event::End(_) = ev {
-//!             let r = Response::new(200).headers(&[("Content-Type", b"text/plain")]);
-//!             conn.send_full(&r, b"hello", origin.elapsed()).unwrap();
+//!         match ev {
+//!             Event::Request(req) if req.expects_continue => conn.accept_body(now).unwrap(),
+//!             Event::End(_) => {
+//!                 let r = Response::new(200).headers(&[("Content-Type", b"text/plain")]);
+//!                 conn.send_full(&r, b"hello", now).unwrap();
+//!             }
+//!             _ => {}
 //!         }
 //!     }
 //!     while !conn.transmit().is_empty() {
-//!         let n = sock.write(conn.transmit()).unwrap();
-//!         conn.handle_written(n, origin.elapsed()).unwrap();
+//!         match sock.write(conn.transmit()) {
+//!             Ok(n) => conn.handle_written(n, origin.elapsed()).unwrap(),
+//!             Err(_) => conn.handle_write_failed(),
+//!         }
 //!     }
 //!     if conn.is_done() || conn.poll_close().is_some() {
 //!         break; // a real server lingers on CloseHow::Linger
 //!     }
-//!     let wait = conn.poll_timeout().map(|d| d.saturating_sub(origin.elapsed()));
-//!     sock.set_read_timeout(wait.map(|w| w.max(std::time::Duration::from_millis(1)))).unwrap();
+//!     let wait = conn.poll_timeout().map(|d| {
+//!         d.saturating_sub(origin.elapsed()).max(Duration::from_millis(1))
+//!     });
+//!     if !pending.is_empty() {
+//!         // The connection is full and took nothing more: wait for its next deadline, read nothing.
+//!         std::thread::sleep(wait.unwrap_or(Duration::from_millis(10)));
+//!         conn.handle_timeout(origin.elapsed());
+//!         continue;
+//!     }
+//!     sock.set_read_timeout(wait).unwrap();
 //!     match sock.read(&mut buf) {
 //!         Ok(0) => conn.handle_eof(origin.elapsed()),
-//!         Ok(n) => {
-//!             let mut off = 0;
-//!             while off < n {
-//!                 let took = conn.handle_input(&buf[off..n], origin.elapsed());
-//!                 off += took;
-//!                 if took == 0 {
-//!                     while conn.poll_event().is_some() {}
-//!                 }
-//!             }
+//!         Ok(n) => pending.extend_from_slice(&buf[..n]),
+//!         Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+//!             conn.handle_timeout(origin.elapsed())
 //!         }
-//!         Err(_) => conn.handle_timeout(origin.elapsed()),
+//!         Err(_) => conn.handle_read_failed(),
 //!     }
 //! }
 //! ```

@@ -7,31 +7,13 @@
 pub mod ops;
 pub mod stream;
 
-use crate::driver::{Out, Transcript};
+use crate::driver::{check_grammar, Out, Transcript};
 
-/// The event order every transcript keeps: body events only inside a request (and none after its
-/// `End`), at most one peer error and nothing parsed after it.
+/// The event order every transcript keeps ([`check_grammar`]): each request followed by its data and
+/// exactly one of end, error or discarded; at most one peer error and nothing after it.
 pub fn event_order(t: &Transcript) {
-    let mut in_body = false;
-    let mut errored = false;
-    for o in &t.outs {
-        match o {
-            Out::Err(_) => {
-                assert!(!errored, "a second peer error");
-                errored = true;
-            }
-            Out::Upgrade(_) => {}
-            o => assert!(!errored, "input parsed after a peer error: {o:?}"),
-        }
-        match o {
-            Out::Req { .. } => in_body = true,
-            Out::Data(_) => assert!(in_body, "data outside a request body"),
-            Out::End(_) => {
-                assert!(in_body, "End outside a request body");
-                in_body = false;
-            }
-            _ => {}
-        }
+    if let Err(e) = check_grammar(&t.outs) {
+        panic!("{e}: {:?}", t.outs);
     }
     let reqs = t.outs.iter().filter(|o| matches!(o, Out::Req { .. })).count();
     assert_eq!(reqs, t.requests.len());

@@ -123,7 +123,7 @@ pub fn request_stream(data: &[u8]) -> StreamReport {
                 );
                 report.error = Some(kind.status());
             }
-            Out::Upgrade(_) => {}
+            Out::Discarded | Out::Upgrade(_) => {}
         }
     }
     report.wire = d.rec.wire;

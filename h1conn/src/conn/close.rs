@@ -22,8 +22,10 @@ pub(crate) fn how_to_close(unread_input: bool) -> CloseHow {
 }
 
 impl Connection {
+    /// Lingering when input is buffered or requests parsed ahead are dropped: the peer is still
+    /// sending.
     pub(super) fn how_to_close(&self) -> CloseHow {
-        how_to_close(!self.rbuf.is_empty())
+        how_to_close(!self.rbuf.is_empty() || !self.queue_is_empty())
     }
 
     /// Decides to close: the writer goes `Closing` (dropping any exchange) and closes `how` once
@@ -55,7 +57,6 @@ impl Connection {
     /// Closes at once; pending output is void.
     pub(super) fn abort(&mut self, r: CloseReason) {
         self.latch.close(r);
-        self.stop_reading();
         match self.write {
             Write::Upgraded => {}
             Write::Closed => self.how = CloseHow::Abort,
@@ -65,6 +66,7 @@ impl Connection {
                 self.how = CloseHow::Abort;
             }
         }
+        self.stop_reading();
     }
 
     /// No new request starts: the latch closes and nothing further is parsed.
@@ -79,8 +81,9 @@ impl Connection {
     /// Closes a connection with nothing in flight once its latch is closed.
     pub(super) fn maybe_close(&mut self) {
         if self.write == Write::Idle && !self.latch.is_open() {
+            let how = self.how_to_close();
             self.stop_reading();
-            self.close(self.how_to_close());
+            self.close(how);
         }
         self.advance_close();
     }

@@ -62,13 +62,18 @@ pub struct Request {
 /// What the connection tells the application.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// A request head. Every `Request` is followed by its body events and one [`Event::End`]
-    /// (at once when it has no body).
+    /// A request head. Every `Request` is followed by its [`Event::Data`] pieces and then exactly
+    /// one of [`Event::End`] (at once when it has no body), [`Event::Error`] (the body broke a rule)
+    /// or [`Event::Discarded`] (the response ended first); an [`Event::Upgrade`] may follow `End`.
     Request(Request),
     /// Request body bytes (never empty), slices of the read buffer.
     Data(Bytes),
     /// The request body is complete; trailer fields of a chunked body, kept apart.
     End(Option<Trailers>),
+    /// The response ended (or the connection is closing) before the request body was delivered:
+    /// the rest of the body is read and dropped, or the connection closes. No more events for
+    /// this request.
+    Discarded,
     /// The response switched protocols (101) or opened a tunnel (2xx to CONNECT). The bytes are
     /// what the peer sent after the request; flush [`Connection::transmit`], then the transport
     /// belongs to the new protocol.
@@ -184,10 +189,12 @@ struct Clock {
 ///
 /// * **A. Inputs from the transport**: [`handle_input`](Self::handle_input),
 ///   [`handle_eof`](Self::handle_eof), [`handle_written`](Self::handle_written),
-///   [`handle_write_failed`](Self::handle_write_failed), [`handle_timeout`](Self::handle_timeout).
+///   [`handle_write_failed`](Self::handle_write_failed), [`handle_read_failed`](Self::handle_read_failed),
+///   [`handle_timeout`](Self::handle_timeout).
 /// * **B. Inputs from the application**: [`accept_body`](Self::accept_body),
 ///   [`send_response`](Self::send_response), [`send_body`](Self::send_body),
-///   [`finish`](Self::finish), [`send_full`](Self::send_full),
+///   [`finish`](Self::finish), [`finish_with_trailers`](Self::finish_with_trailers),
+///   [`send_full`](Self::send_full),
 ///   [`abort_response`](Self::abort_response), [`shutdown`](Self::shutdown),
 ///   [`set_date`](Self::set_date), [`recycle`](Self::recycle).
 /// * **C. Outputs**, to drain after every input, in this order: [`poll_event`](Self::poll_event)
@@ -343,7 +350,14 @@ impl Connection {
 
     /// Writing failed or the bytes never left: the connection aborts and is never reused.
     pub fn handle_write_failed(&mut self) {
-        self.abort(crate::CloseReason::Aborted);
+        self.abort(crate::CloseReason::TransportFailed);
+        self.settle();
+    }
+
+    /// Reading failed (a reset, a TLS error): the connection aborts and is never reused. A read
+    /// that returned 0 bytes is [`handle_eof`](Self::handle_eof), not a failure.
+    pub fn handle_read_failed(&mut self) {
+        self.abort(crate::CloseReason::TransportFailed);
         self.settle();
     }
 

@@ -30,9 +30,11 @@ pub enum CloseReason {
     Lifetime,
     /// A response without a known length to an HTTP/1.0 client ends with the connection.
     CloseDelimited,
-    /// The request body was not read and is larger than the discard budget, or its delivery after
-    /// an `Expect: 100-continue` left unanswered is uncertain.
+    /// More of the request body than the discard budget was still unread when the response ended.
     UnreadBody,
+    /// A final response answered an `Expect: 100-continue` request without `100 Continue`: the
+    /// client may or may not send the body, so the connection cannot be reused (RFC 9110 §10.1.1).
+    UnansweredContinue,
     /// The request framing was tolerated only on condition of closing (RFC 9112 §6.1).
     FramingFault,
     /// A peer error was answered with an error status (400, 408, 413, 414, 431, 501, 505).
@@ -45,12 +47,16 @@ pub enum CloseReason {
     PeerClosed,
     /// The response body was shorter than announced, or the application aborted.
     Aborted,
+    /// Reading or writing the transport failed.
+    TransportFailed,
+    /// The application asked to close after this response ([`Response::close`](crate::Response::close)).
+    ResponseClose,
     /// The connection was handed over after 101 Switching Protocols or a 2xx to CONNECT.
     Upgraded,
 }
 
 impl CloseReason {
-    const ALL: [CloseReason; 14] = [
+    const ALL: [CloseReason; 17] = [
         CloseReason::ClientClose,
         CloseReason::Http10,
         CloseReason::PolicyOff,
@@ -58,19 +64,22 @@ impl CloseReason {
         CloseReason::Lifetime,
         CloseReason::CloseDelimited,
         CloseReason::UnreadBody,
+        CloseReason::UnansweredContinue,
         CloseReason::FramingFault,
         CloseReason::ErrorStatus,
         CloseReason::Shutdown,
         CloseReason::Timeout,
         CloseReason::PeerClosed,
         CloseReason::Aborted,
+        CloseReason::TransportFailed,
+        CloseReason::ResponseClose,
         CloseReason::Upgraded,
     ];
 }
 
 /// A set of [`CloseReason`]s.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct CloseReasons(u16);
+pub struct CloseReasons(u32);
 
 impl CloseReasons {
     /// The empty set.
@@ -144,9 +153,10 @@ pub(crate) struct RequestSide {
 pub(crate) struct ResponseSide {
     /// The body ends with the connection.
     pub close_delimited: bool,
-    /// The request body will not be read (an unanswered `100-continue`, or more unread bytes than
-    /// the discard budget).
-    pub unread_body: bool,
+    /// A final response answers an `Expect: 100-continue` whose `100 Continue` was never sent.
+    pub unanswered_continue: bool,
+    /// The application asked to close after this response.
+    pub close: bool,
 }
 
 /// Every reason the connection closes after this request (empty: it may persist).
@@ -172,8 +182,11 @@ pub(crate) fn close_reasons(
         if resp.close_delimited {
             r.insert(CloseReason::CloseDelimited);
         }
-        if resp.unread_body {
-            r.insert(CloseReason::UnreadBody);
+        if resp.unanswered_continue {
+            r.insert(CloseReason::UnansweredContinue);
+        }
+        if resp.close {
+            r.insert(CloseReason::ResponseClose);
         }
     }
     r
@@ -214,9 +227,10 @@ pub(crate) fn connection_fields(
     };
     ConnectionFields::Persist {
         echo: version == Version::Http10 || send_header,
+        // Whole seconds, never 0: a client may read `timeout=0` as "do not reuse".
         header: send_header.then(|| {
             (
-                policy.timeout.as_secs(),
+                policy.timeout.as_secs().max(1),
                 requests_left(policy.max_requests, served),
             )
         }),

@@ -346,8 +346,9 @@ impl Connection {
             self.read = self.read.on(ReadEvent::ExchangeEnded);
         }
         if !self.latch.is_open() {
+            let how = self.how_to_close();
             self.stop_reading();
-            self.close(self.how_to_close());
+            self.close(how);
         } else {
             self.clock.idle_since = self.clock.now;
             let now = self.clock.now;
@@ -360,9 +361,14 @@ impl Connection {
         self.maybe_close();
     }
 
+    /// Forgets the current exchange. A request whose body was still being delivered gets its last
+    /// event, [`Event::Discarded`].
     pub(super) fn drop_exchange(&mut self) {
+        let delivering = matches!(self.read, Read::Continue | Read::Body);
         if let Some(b) = self.busy.as_mut() {
-            b.cur = None;
+            if b.cur.take().is_some() && delivering {
+                b.events.push_back(Event::Discarded);
+            }
         }
     }
 

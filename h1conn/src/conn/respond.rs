@@ -70,7 +70,6 @@ impl Connection {
         let framing = response_framing(method, version, status, resp.length);
         let tunnel = method == Method::Connect && (200..300).contains(&status);
         self.served += 1;
-        let unread_body = self.read == Read::Continue || self.unread_over_budget();
         let policy = &self.cfg.keep_alive;
         let side = super::persistence::RequestSide {
             nth: self.served,
@@ -78,7 +77,8 @@ impl Connection {
         };
         let resp_side = ResponseSide {
             close_delimited: framing.is_close_delimited(),
-            unread_body,
+            unanswered_continue: self.read == Read::Continue,
+            close: resp.close,
         };
         self.latch.close_all(close_reasons(policy, side, Some(resp_side)));
         let fields = if tunnel {
@@ -86,7 +86,8 @@ impl Connection {
         } else {
             connection_fields(self.latch.is_open(), version, policy, self.served)
         };
-        writer::head(self.out(), resp, framing, fields);
+        let date = self.date;
+        writer::head(self.out(), resp, framing, fields, date.as_ref());
         if let Some(cur) = self.cur_mut() {
             cur.framing = framing;
             cur.remaining = match framing {
@@ -134,6 +135,17 @@ impl Connection {
     /// the announced length (RFC 9112 §8) and the connection is never reused; the call still
     /// succeeds.
     pub fn finish(&mut self, now: Duration) -> Result<(), UsageError> {
+        self.finish_with_trailers(&[], now)
+    }
+
+    /// Ends a chunked response with trailer fields (RFC 9112 §7.1.2), checked as head fields are;
+    /// with no fields it is [`finish`](Connection::finish). A response that is not chunked cannot
+    /// carry trailers ([`UsageError::TrailersNotAllowed`]).
+    pub fn finish_with_trailers(
+        &mut self,
+        trailers: &[(&str, &[u8])],
+        now: Duration,
+    ) -> Result<(), UsageError> {
         self.tick(now);
         let write = self.write;
         let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
@@ -141,6 +153,12 @@ impl Connection {
             return Err(not_sending(write));
         }
         let (framing, remaining) = (cur.framing, cur.remaining);
+        if !trailers.is_empty() {
+            if framing != ResponseFraming::Chunked {
+                return Err(UsageError::TrailersNotAllowed);
+            }
+            response::validate_fields(trailers)?;
+        }
         self.write = self.write.on(WriteEvent::BodyDone);
         match framing {
             ResponseFraming::Length(_) if remaining > 0 => {
@@ -148,9 +166,7 @@ impl Connection {
                 self.settle();
                 return Ok(());
             }
-            ResponseFraming::Chunked => {
-                writer::last_chunk(self.out());
-            }
+            ResponseFraming::Chunked => writer::last_chunk(self.out(), trailers),
             _ => {}
         }
         self.end_response();
@@ -176,10 +192,23 @@ impl Connection {
         Ok(())
     }
 
-    /// Convenience: a whole response with a body known in advance (its length is set from `body`).
+    /// Convenience: a whole response with a body known in advance. The length is the body's, or
+    /// the response's own `length` when it sets one: a HEAD or 304 response may announce the length
+    /// a GET or 200 would have with an empty body. A body for a response that has none (HEAD, 1xx,
+    /// 101, 204, 304, 2xx to CONNECT) is [`UsageError::BodyNotAllowed`]; a body whose size differs
+    /// from the announced length is [`UsageError::LengthMismatch`]. Nothing is sent on an error.
     pub fn send_full(&mut self, resp: &Response<'_>, body: &[u8], now: Duration) -> Result<(), UsageError> {
+        let given = body.len() as u64;
+        let length = match resp.length {
+            Some(n) if !body.is_empty() && n != given => return Err(UsageError::LengthMismatch),
+            Some(n) => n,
+            None => given,
+        };
+        if !body.is_empty() && !self.may_have_body(resp.status, length) {
+            return Err(UsageError::BodyNotAllowed);
+        }
         let r = Response {
-            length: Some(body.len() as u64),
+            length: Some(length),
             ..*resp
         };
         let framing = self.send_response(&r, now)?;
@@ -192,6 +221,18 @@ impl Connection {
         self.finish(now)
     }
 
+    /// Whether a response with this status (and a known length) to the current request carries a
+    /// body. True when no request is current: `send_response` then reports that.
+    fn may_have_body(&self, status: u16, length: u64) -> bool {
+        self.cur_ref().is_none_or(|c| {
+            !(100..200).contains(&status)
+                && !matches!(
+                    response_framing(c.method, c.version, status, Some(length)),
+                    ResponseFraming::NoBody { .. }
+                )
+        })
+    }
+
     /// Graceful shutdown: no new request is started; a response under way finishes with
     /// `Connection: close` when its head is not yet sent; an idle connection closes at once.
     pub fn shutdown(&mut self, now: Duration) {
@@ -201,10 +242,10 @@ impl Connection {
         self.settle();
     }
 
-    /// Sets the `Date` value written on the responses the connection makes itself (error
-    /// responses, including the 408 of a timer); format it with [`http_date`](crate::http_date).
-    /// The value is used as it is: refresh it before `handle_input` and `handle_timeout` (once a
-    /// second is enough).
+    /// Sets the `Date` value (RFC 9110 §6.6.1) written on every final response, the application's
+    /// and the connection's own error responses alike, unless a response carries its own `Date`
+    /// field; format it with [`http_date`](crate::http_date). The value is used as it is: refresh it
+    /// before each turn of the adapter's loop (once a second is enough).
     pub fn set_date(&mut self, date: [u8; 29]) {
         self.date = Some(date);
     }
@@ -222,28 +263,29 @@ impl Connection {
 
     /// More of the current Content-Length body is unread than the discard budget allows.
     fn unread_over_budget(&self) -> bool {
-        matches!(self.read, Read::Body | Read::Continue)
-            && self
-                .cur_ref()
-                .is_some_and(|c| matches!(c.body, BodyRead::Length(rem) if rem > self.cfg.discard_budget))
+        self.cur_ref()
+            .is_some_and(|c| matches!(c.body, BodyRead::Length(rem) if rem > self.cfg.discard_budget))
     }
 
-    /// The response is complete: the exchange stays until its body is read or discarded.
+    /// The response is complete. A request body still arriving is discarded (within the discard
+    /// budget; the application gets [`Event::Discarded`](crate::Event::Discarded)), or, when it
+    /// cannot be, the connection closes after the response.
     fn end_response(&mut self) {
         match self.read {
             Read::Continue => {}
-            Read::Body if !self.unread_over_budget() && self.latch.is_open() => {
-                // The rest is discarded as it arrives (counted against the budget).
+            Read::Body if self.latch.is_open() && !self.unread_over_budget() => {
                 self.read = self.read.on(ReadEvent::ResponseEnded);
+                self.push_event(super::Event::Discarded);
                 return;
             }
-            Read::Body => {}
+            Read::Body => {
+                if self.unread_over_budget() {
+                    self.latch.close(CloseReason::UnreadBody);
+                }
+            }
             _ => return self.end_exchange(),
         }
         // The body will not be read: do not wait for it.
-        if self.latch.is_open() {
-            self.latch.close(CloseReason::UnreadBody);
-        }
         self.drop_exchange();
         self.stop_reading();
         self.close(CloseHow::Linger);
@@ -253,8 +295,9 @@ impl Connection {
     fn cut_response(&mut self) {
         self.latch.close(CloseReason::Aborted);
         self.drop_exchange();
+        let how = self.how_to_close();
         self.stop_reading();
-        self.close(self.how_to_close());
+        self.close(how);
     }
 
     /// 101 Switching Protocols: only to a protocol the client offered, after the whole request.

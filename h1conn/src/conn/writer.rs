@@ -1,6 +1,6 @@
 //! Every response byte: heads (with the fields the connection owns), `100 Continue`, the connection's
-//! own error responses, chunks and the last chunk. Pure encoders over the output buffer; the
-//! connection decides what to write and when.
+//! own error responses, chunks, the last chunk and trailers. Pure encoders over the output buffer;
+//! the connection decides what to write and when.
 
 use bytes::{BufMut, BytesMut};
 
@@ -9,25 +9,28 @@ use crate::error::PeerError;
 use crate::response::framing::ResponseFraming;
 use crate::response::{reason_phrase, Response};
 
-/// Writes a final (or interim, with `ConnectionFields::Nothing` and `NoBody`) response head: status
-/// line, the application's fields, the framing field, the connection fields and the empty line.
+/// Writes a final response head: status line, `Date` (when given and the application sent none,
+/// RFC 9110 §6.6.1), the application's fields, the framing field, the connection fields and the
+/// empty line.
 pub(crate) fn head(
     out: &mut BytesMut,
     resp: &Response<'_>,
     framing: ResponseFraming,
     conn: ConnectionFields,
+    date: Option<&[u8; 29]>,
 ) {
     // One allocation for the whole head (and a small body) instead of growing step by step.
-    let estimate = 128
-        + resp.reason.map_or(0, str::len)
-        + resp
-            .headers
-            .iter()
-            .map(|(n, v)| n.len() + v.len() + 4)
-            .sum::<usize>()
-        + resp.length.map_or(0, |n| n.min(1024) as usize);
+    let fields: usize = resp.headers.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
+    let estimate =
+        160 + resp.reason.map_or(0, str::len) + fields + resp.length.map_or(0, |n| n.min(1024) as usize);
     out.reserve(estimate);
-    put_status_and_fields(out, resp);
+    put_status_line(out, resp);
+    if let Some(d) = date.filter(|_| !resp.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("date"))) {
+        out.put_slice(b"Date: ");
+        out.put_slice(d);
+        out.put_slice(b"\r\n");
+    }
+    put_fields(out, resp.headers);
     match framing {
         ResponseFraming::Length(n)
         | ResponseFraming::NoBody {
@@ -63,13 +66,15 @@ pub(crate) fn head(
 
 /// An interim (1xx) response head, as given.
 pub(crate) fn interim(out: &mut BytesMut, resp: &Response<'_>) {
-    put_status_and_fields(out, resp);
+    put_status_line(out, resp);
+    put_fields(out, resp.headers);
     out.put_slice(b"\r\n");
 }
 
 /// `101 Switching Protocols` with the application's fields (its Upgrade field among them).
 pub(crate) fn switch(out: &mut BytesMut, resp: &Response<'_>) {
-    put_status_and_fields(out, resp);
+    put_status_line(out, resp);
+    put_fields(out, resp.headers);
     out.put_slice(b"Connection: upgrade\r\n\r\n");
 }
 
@@ -81,19 +86,11 @@ pub(crate) fn continue_100(out: &mut BytesMut) {
 /// The connection's own answer to a peer error: self-delimited, `Connection: close`, a short fixed
 /// text; no body bytes to a HEAD request (RFC 9110 §9.3.2), which still gets the length a GET would.
 pub(crate) fn error_response(out: &mut BytesMut, e: PeerError, to_head: bool, date: Option<&[u8; 29]>) {
-    let date_field;
-    let with_date: [(&str, &[u8]); 2];
-    let fields: &[(&str, &[u8])] = match date {
-        Some(d) => {
-            date_field = *d;
-            with_date = [("Date", &date_field), ("Content-Type", b"text/plain")];
-            &with_date
-        }
-        None => &[("Content-Type", b"text/plain")],
-    };
     let body = e.reason().as_bytes();
     let len = body.len() as u64 + 1;
-    let resp = Response::new(e.status()).headers(fields).length(len);
+    let resp = Response::new(e.status())
+        .headers(&[("Content-Type", b"text/plain")])
+        .length(len);
     let framing = if to_head {
         ResponseFraming::NoBody {
             content_length: Some(len),
@@ -101,7 +98,7 @@ pub(crate) fn error_response(out: &mut BytesMut, e: PeerError, to_head: bool, da
     } else {
         ResponseFraming::Length(len)
     };
-    head(out, &resp, framing, ConnectionFields::Close);
+    head(out, &resp, framing, ConnectionFields::Close, date);
     if !to_head {
         out.put_slice(body);
         out.put_u8(b'\n');
@@ -116,9 +113,11 @@ pub(crate) fn chunk(out: &mut BytesMut, data: &[u8]) {
     out.put_slice(b"\r\n");
 }
 
-/// The last chunk and an empty trailer section.
-pub(crate) fn last_chunk(out: &mut BytesMut) {
-    out.put_slice(b"0\r\n\r\n");
+/// The last chunk and the trailer section (RFC 9112 §7.1.2).
+pub(crate) fn last_chunk(out: &mut BytesMut, trailers: &[(&str, &[u8])]) {
+    out.put_slice(b"0\r\n");
+    put_fields(out, trailers);
+    out.put_slice(b"\r\n");
 }
 
 /// Appends the decimal form of `n`.
@@ -151,8 +150,8 @@ pub(crate) fn put_hex(out: &mut BytesMut, mut n: u64) {
     out.put_slice(&tmp[i..]);
 }
 
-/// Appends `HTTP/1.1 <status> <reason>\r\n` and the application's fields.
-fn put_status_and_fields(out: &mut BytesMut, resp: &Response<'_>) {
+/// Appends `HTTP/1.1 <status> <reason>\r\n`.
+fn put_status_line(out: &mut BytesMut, resp: &Response<'_>) {
     out.put_slice(b"HTTP/1.1 ");
     put_u64(out, u64::from(resp.status));
     out.put_u8(b' ');
@@ -162,7 +161,11 @@ fn put_status_and_fields(out: &mut BytesMut, resp: &Response<'_>) {
             .as_bytes(),
     );
     out.put_slice(b"\r\n");
-    for (name, value) in resp.headers {
+}
+
+/// Appends field lines.
+fn put_fields(out: &mut BytesMut, fields: &[(&str, &[u8])]) {
+    for (name, value) in fields {
         out.put_slice(name.as_bytes());
         out.put_slice(b": ");
         out.put_slice(value);

@@ -9,7 +9,9 @@ pub(crate) mod date;
 pub(crate) mod framing;
 
 /// A response head as the application supplies it. The connection adds Content-Length,
-/// Transfer-Encoding, Connection and Keep-Alive itself, from `length` and its keep-alive decision.
+/// Transfer-Encoding, Connection and Keep-Alive itself, from `length`, `close` and its keep-alive
+/// decision, and `Date` when the adapter gave one ([`Connection::set_date`](crate::Connection::set_date))
+/// and the response has none of its own.
 #[derive(Debug, Clone, Copy)]
 pub struct Response<'a> {
     /// Status code, 100..=999.
@@ -23,6 +25,9 @@ pub struct Response<'a> {
     /// The body length when known: written as Content-Length. `None` means chunked to HTTP/1.1 and
     /// close-delimited to HTTP/1.0.
     pub length: Option<u64>,
+    /// Close the connection after this response: it says `Connection: close`, and no request after
+    /// it is read (RFC 9112 §9.6; reason [`CloseReason::ResponseClose`](crate::CloseReason)).
+    pub close: bool,
 }
 
 impl<'a> Response<'a> {
@@ -33,7 +38,13 @@ impl<'a> Response<'a> {
             reason: None,
             headers: &[],
             length: None,
+            close: false,
         }
+    }
+    /// Closes the connection after this response.
+    pub const fn close(mut self) -> Self {
+        self.close = true;
+        self
     }
     /// Sets the header fields.
     pub const fn headers(mut self, headers: &'a [(&'a str, &'a [u8])]) -> Self {
@@ -117,7 +128,13 @@ pub(crate) fn validate(resp: &Response<'_>) -> Result<(), UsageError> {
             return Err(UsageError::InvalidHeader);
         }
     }
-    for (name, value) in resp.headers {
+    validate_fields(resp.headers)
+}
+
+/// Checks field lines (of a head or a trailer section): names are tokens, values hold no CR, LF or
+/// NUL (RFC 9112 §11.1), and none is a field the machine owns.
+pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<(), UsageError> {
+    for (name, value) in fields {
         if !is_token(name.as_bytes()) || value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
             return Err(UsageError::InvalidHeader);
         }

@@ -33,7 +33,7 @@ fn rfc9110_10_1_1_early_final_response_without_100_closes() {
         !w.contains("100 Continue") && w.contains("Connection: close\r\n"),
         "{w}"
     );
-    assert_eq!(reasons(&s), vec![CloseReason::UnreadBody]);
+    assert_eq!(reasons(&s), vec![CloseReason::UnansweredContinue]);
     assert!(s.close().is_some());
 }
 
