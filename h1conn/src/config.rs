@@ -163,11 +163,14 @@ pub struct Timeouts {
     pub body_min_rate: u32,
     /// Longest time pending output may go unacknowledged (default 60 s). Beyond: abort.
     pub send: Duration,
-    /// After a close decision, how long to keep reading and discarding input so the response is not
-    /// destroyed by a reset (default 2 s).
+    /// After a close decision, the longest time to keep reading and discarding input so the
+    /// responses already written are not destroyed by a reset (RFC 9112 §9.6; default 30 s, as
+    /// nginx's `lingering_time` and Apache's 30 s cap). Bounded by time, never by a byte count: a
+    /// pipelining client can send any amount before it reads its responses.
     pub linger: Duration,
-    /// How many bytes to discard while lingering before giving up (default 64 KiB).
-    pub linger_bytes: u64,
+    /// Lingering also ends when no input arrived for this long (default 2 s, as Apache's wait per
+    /// read; nginx `lingering_timeout` 5 s).
+    pub linger_idle: Duration,
 }
 
 impl Default for Timeouts {
@@ -179,8 +182,8 @@ impl Default for Timeouts {
             body: Duration::from_secs(20),
             body_min_rate: 500,
             send: Duration::from_secs(60),
-            linger: Duration::from_secs(2),
-            linger_bytes: 64 * 1024,
+            linger: Duration::from_secs(30),
+            linger_idle: Duration::from_secs(2),
         }
     }
 }

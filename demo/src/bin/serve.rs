@@ -81,7 +81,7 @@ async fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
                 CloseHow::Linger if conn.is_done() => return,
                 CloseHow::Linger => {
                     // Keep reading (and feeding, the connection discards it) until is_done:
-                    // the peer's EOF, the linger timer or the linger byte budget.
+                    // the peer's EOF or the linger timer.
                     if !write_shut {
                         let _ = sock.shutdown().await;
                         write_shut = true;

@@ -47,7 +47,7 @@ impl Connection {
         if self.how == CloseHow::Linger && self.input == PeerInput::Open {
             self.write = self.write.on(WriteEvent::DrainedLinger);
             self.linger_since = self.clock.now;
-            self.linger_discarded = 0;
+            self.linger_input = self.clock.now;
         } else {
             self.write = self.write.on(WriteEvent::Drained);
         }

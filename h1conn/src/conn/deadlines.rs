@@ -10,7 +10,7 @@
 //! | `Header` | first byte of a request head | head complete | 408, close |
 //! | `Body` | the body is wanted and the buffer is empty | body complete | 408 (or abort if a response started), close |
 //! | `Send` | output pending | output drained | abort |
-//! | `Linger` | output drained after a lingering-close decision | end of input | done |
+//! | `Linger` | output drained after a lingering-close decision; `linger` after it began or `linger_idle` after the last input | end of input | done |
 //! | `Lifetime` | connection open (if configured) | never | no new request; close when idle |
 //! | `Release` | idle with buffers held | the next request's first byte | buffers and in-flight state freed |
 
@@ -142,8 +142,8 @@ pub(crate) struct Snapshot {
     pub quiet_since: u64,
     /// When output last made progress.
     pub send_progress: u64,
-    /// When lingering began, while lingering.
-    pub linger_since: Option<u64>,
+    /// While lingering: when it began, and when input last arrived.
+    pub linger: Option<(u64, u64)>,
     /// When the connection was opened.
     pub opened: u64,
     /// The lifetime limit has already stopped new requests.
@@ -201,7 +201,11 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
         Timer::Send,
         s.output_pending.then(|| at(s.send_progress, to.send)),
     );
-    arm(Timer::Linger, s.linger_since.map(|since| at(since, to.linger)));
+    arm(
+        Timer::Linger,
+        s.linger
+            .map(|(since, input)| at(since, to.linger).min(at(input, to.linger_idle))),
+    );
     let life = match cfg.keep_alive.max_lifetime {
         Some(l) if s.open && !s.lifetime_over => Some(at(s.opened, l)),
         _ => None,

@@ -219,9 +219,9 @@ pub struct Connection {
     input: PeerInput,
     /// How to close, once the writer is `Closing` or `Closed`.
     how: CloseHow,
-    /// While `Lingering`: since when, and how many bytes were dropped.
+    /// While `Lingering`: since when, and when input last arrived.
     linger_since: u64,
-    linger_discarded: u64,
+    linger_input: u64,
     clock: Clock,
     parsed: u32,
     served: u32,
@@ -245,7 +245,7 @@ impl Connection {
             input: PeerInput::Open,
             how: CloseHow::Graceful,
             linger_since: 0,
-            linger_discarded: 0,
+            linger_input: 0,
             clock: Clock {
                 now,
                 opened: now,
@@ -277,11 +277,9 @@ impl Connection {
         match self.write {
             Write::Upgraded | Write::Closed => return 0,
             Write::Lingering => {
-                self.linger_discarded = self.linger_discarded.saturating_add(data.len() as u64);
-                if self.linger_discarded > self.cfg.timeouts.linger_bytes {
-                    self.write = self.write.on(WriteEvent::LingerEnded);
+                if !data.is_empty() {
+                    self.linger_input = self.clock.now;
                 }
-                self.settle();
                 return data.len();
             }
             _ if !self.input_needed() => {
@@ -555,7 +553,7 @@ impl Connection {
             },
             quiet_since: self.clock.idle_since.max(self.clock.send_progress),
             send_progress: self.clock.send_progress,
-            linger_since: (self.write == Write::Lingering).then_some(self.linger_since),
+            linger: (self.write == Write::Lingering).then_some((self.linger_since, self.linger_input)),
             opened: self.clock.opened,
             lifetime_over: self.latch.reasons().contains(crate::CloseReason::Lifetime),
             releasable: self.holds_memory() && self.nothing_in_flight(),

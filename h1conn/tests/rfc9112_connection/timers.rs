@@ -177,15 +177,32 @@ fn timer_linger_after_error_reads_and_discards_then_ends() {
     assert!(s.conn.is_done());
 }
 
+/// RFC 9112 §9.6: lingering is bounded by time, never by bytes: it ends at the peer's EOF, when
+/// input pauses for `linger_idle`, or after `linger` in all; any amount of input meanwhile is read
+/// and dropped.
 #[test]
-fn timer_linger_ends_at_eof_or_byte_budget() {
+fn timer_linger_ends_at_eof_or_after_a_pause_or_the_total_time() {
     let mut s = sent(b"GET / HTTP/1.1\r\n\r\n");
     assert_eq!(s.close().unwrap().how, CloseHow::Linger);
     s.eof();
     assert!(s.conn.is_done());
+
     let mut s = sent(b"GET / HTTP/1.1\r\n\r\n");
-    s.feed(&vec![0u8; 70_000]);
-    assert!(s.conn.is_done());
+    s.feed(&vec![0u8; 1 << 20]);
+    assert!(!s.conn.is_done(), "a megabyte of input does not end lingering");
+    s.advance(1900 * MS);
+    s.feed(b"x");
+    s.advance(1900 * MS);
+    assert!(!s.conn.is_done(), "input within linger_idle keeps lingering");
+    s.advance(200 * MS);
+    assert!(s.conn.is_done(), "2 s without input ends it");
+
+    let mut s = sent(b"GET / HTTP/1.1\r\n\r\n");
+    for _ in 0..40 {
+        s.advance(SEC);
+        s.feed(b"x");
+    }
+    assert!(s.conn.is_done(), "30 s in all ends it");
 }
 
 #[test]
