@@ -27,8 +27,9 @@ pub use opts::{announce, Opts};
 
 pub use shared::{date_now, Shared, Stats};
 
-/// Output buffered in the connection above which streamed bodies pause and reading pauses (so a
-/// client that sends without reading cannot make the server buffer without bound).
+/// Output buffered in the connection above which streamed bodies pause and the connection stops
+/// asking for input (`Config::output_high_water`), so a client that sends without reading cannot
+/// make the server buffer without bound.
 pub const HIGH_WATER: usize = 256 * 1024;
 
 /// Most pieces `/stream` sends.

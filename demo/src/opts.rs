@@ -121,6 +121,7 @@ impl Opts {
         c.keep_alive.timeout = self.keep_alive_timeout;
         c.timeouts.header = self.header_timeout;
         c.timeouts.header_max = self.header_timeout;
+        c.output_high_water = crate::HIGH_WATER;
         c
     }
 }

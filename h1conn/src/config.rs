@@ -204,6 +204,10 @@ pub struct Config {
     /// Unprocessed input the connection buffers before it stops taking more (default 64 KiB + the
     /// head limit). Reading pauses there until the application drains events.
     pub max_buffered: usize,
+    /// Output held before the connection stops asking for input and stops starting requests
+    /// (default 64 KiB): a client that does not read its responses is not read either, and is
+    /// caught by the send timer, while the server's own pause never runs the read timers.
+    pub output_high_water: usize,
     /// Unread request body discarded after a response to keep the connection; beyond it the
     /// connection closes instead (default 256 KiB, as Go's `net/http`).
     pub discard_budget: u64,
@@ -229,6 +233,7 @@ impl Default for Config {
             timeouts: Timeouts::default(),
             max_pipelined: 16,
             max_buffered,
+            output_high_water: 64 * 1024,
             discard_budget: 256 * 1024,
             reject_unknown_expectations: true,
             release_idle_memory: true,

@@ -32,9 +32,11 @@
 //! 5. **Output.** Write [`Connection::transmit`] to the transport and acknowledge what was written
 //!    with [`Connection::handle_written`]`(n, now)`; if writing fails, call
 //!    [`Connection::handle_write_failed`], if reading fails, [`Connection::handle_read_failed`].
-//! 6. **Time.** Sleep until [`Connection::poll_timeout`] (a deadline on the same time line as
-//!    `now`), or until input arrives; on waking call [`Connection::handle_timeout`]`(now)`. A call
-//!    with nothing expired does nothing. Re-read `poll_timeout` after every call.
+//! 6. **Time and reading.** Sleep until [`Connection::poll_timeout`] (a deadline on the same time
+//!    line as `now`), or until input arrives, reading only while [`Connection::wants_read`] is true
+//!    (it is false while output piles up: the server's own back-pressure, which never runs the read
+//!    timers); on waking call [`Connection::handle_timeout`]`(now)`. A call with nothing expired
+//!    does nothing. Re-read `poll_timeout` and `wants_read` after every call.
 //! 7. **Fate.** After output is drained, [`Connection::poll_close`] says whether to close and how:
 //!    [`CloseHow::Graceful`] (close), [`CloseHow::Linger`] (shut down writing, keep feeding input
 //!    until [`Connection::is_done`]), [`CloseHow::Abort`] (close now, never reuse). An
@@ -80,8 +82,8 @@
 //!     let wait = conn.poll_timeout().map(|d| {
 //!         d.saturating_sub(origin.elapsed()).max(Duration::from_millis(1))
 //!     });
-//!     if !pending.is_empty() {
-//!         // The connection is full and took nothing more: wait for its next deadline, read nothing.
+//!     if !pending.is_empty() || !conn.wants_read() {
+//!         // The connection asks for no input now: wait for its next deadline, read nothing.
 //!         std::thread::sleep(wait.unwrap_or(Duration::from_millis(10)));
 //!         conn.handle_timeout(origin.elapsed());
 //!         continue;

@@ -255,3 +255,104 @@ fn event_grammar_holds_on_every_path() {
         check_grammar(&d.rec.outs).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
+
+/// The server's own back-pressure is never the peer's fault: a pipelining client that reads nothing
+/// for 25 s (past the 20 s header timeout) while the next head is half sent stops being read once
+/// output reaches the high-water mark, gets no 408, and then receives every response.
+#[test]
+fn own_back_pressure_does_not_run_the_header_timer() {
+    use h1conn_testkit::driver::Answer;
+    let cfg = Config {
+        output_high_water: 1024,
+        ..Config::default()
+    };
+    let mut d = Driver::new(cfg).answer(Answer::with(|_| (200, Some(vec![b'r'; 2000]))));
+    d.stall_output = true;
+    let first = req("GET /1 HTTP/1.1\nHost: a\n\nGET /2 HTTP/1.1\nHo");
+    assert_eq!(d.feed(&first), first.len());
+    assert!(
+        !d.conn.wants_read(),
+        "output above the high-water mark pauses reading"
+    );
+    d.advance(Duration::from_secs(25));
+    assert!(
+        d.close().is_none() && d.conn.peer_error().is_none(),
+        "{:?}",
+        d.close()
+    );
+    d.stall_output = false;
+    d.pump();
+    assert!(d.conn.wants_read());
+    d.feed(&req("st: a\n\n"));
+    let wire = d.take_wire();
+    assert_eq!(wire.matches("HTTP/1.1 200 OK").count(), 2, "every response");
+    assert!(!wire.contains("408"));
+}
+
+/// The same for a body: an echo whose client reads nothing for 25 s (past the 20 s body timeout)
+/// is paused, not timed out, and completes once the client reads.
+#[test]
+fn own_back_pressure_does_not_run_the_body_timer() {
+    const N: usize = 200_000;
+    let mut c = Connection::new(Config::default(), T);
+    let head = format!("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: {N}\r\n\r\n");
+    c.handle_input(head.as_bytes(), T);
+    assert!(matches!(c.poll_event(), Some(Event::Request(_))));
+    c.send_response(&Response::new(200).length(N as u64), T).unwrap();
+    let chunk = [b'y'; 8192];
+    let (mut fed, mut ended, mut now) = (0, false, T);
+    let mut client_reads = false;
+    while !ended {
+        if c.wants_read() && fed < N {
+            fed += c.handle_input(&chunk[..(N - fed).min(chunk.len())], now);
+        }
+        while let Some(ev) = c.poll_event() {
+            match ev {
+                Event::Data(b) => c.send_body(&b, now).unwrap(),
+                Event::End(_) => {
+                    c.finish(now).unwrap();
+                    ended = true;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        if !client_reads && !c.wants_read() {
+            // Output reached the high-water mark; the client reads nothing for 25 s.
+            now += Duration::from_secs(25);
+            c.handle_timeout(now);
+            assert!(c.poll_close().is_none() && c.peer_error().is_none());
+            client_reads = true;
+        }
+        if client_reads {
+            let n = c.transmit().len();
+            c.handle_written(n, now).unwrap();
+        }
+    }
+    assert!(client_reads, "the echo paused reading");
+    assert!(c.persistence().is_open());
+}
+
+/// `wants_read`: true while input is needed and there is room; false when the read buffer or the
+/// output is full, or the connection is done; true while lingering (input is dropped).
+#[test]
+fn wants_read_follows_room_output_and_fate() {
+    let cfg = Config {
+        max_buffered: 64,
+        ..Config::default()
+    };
+    let mut c = Connection::new(cfg, T);
+    assert!(c.wants_read());
+    c.handle_input(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n", T);
+    assert!(matches!(c.poll_event(), Some(Event::Request(_))));
+    c.handle_input(&[b'z'; 64], T);
+    assert!(!c.wants_read(), "read buffer full until the application polls");
+    while c.poll_event().is_some() {}
+    assert!(c.wants_read());
+    let mut c = current("GET / HTTP/1.1\nHost: a\nBad Field: x\n\n");
+    let n = c.transmit().len();
+    c.handle_written(n, T).unwrap();
+    assert_eq!(c.poll_close().map(|c| c.how), Some(CloseHow::Linger));
+    assert!(c.wants_read(), "lingering reads and drops input");
+    c.handle_eof(T);
+    assert!(c.is_done() && !c.wants_read());
+}

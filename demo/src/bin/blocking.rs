@@ -143,7 +143,7 @@ fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
 
         // Wait for input, or for the next deadline.
         let timeout = wait(&conn, &shared);
-        if input_open && start == end {
+        if input_open && start == end && conn.wants_read() {
             let _ = sock.set_read_timeout(timeout);
             match sock.read(&mut buf) {
                 Ok(0) => {
@@ -157,7 +157,7 @@ fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
                     conn.handle_timeout(shared.now());
                 }
                 // A reset: nothing more can be sent either.
-                Err(_) => conn.handle_write_failed(),
+                Err(_) => conn.handle_read_failed(),
             }
         } else if let Some(t) = timeout {
             std::thread::sleep(t);

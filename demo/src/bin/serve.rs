@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use h1conn::CloseHow;
-use h1conn_demo::{App, Opts, Shared, HIGH_WATER};
+use h1conn_demo::{App, Opts, Shared};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
@@ -93,8 +93,9 @@ async fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
         }
 
         let want_write = !conn.transmit().is_empty();
-        // Stop reading while input is pending or output piles up (back-pressure).
-        let want_read = input_open && buf.is_empty() && conn.transmit().len() < HIGH_WATER;
+        // Read only while the connection asks for input (it stops while output piles up) and
+        // nothing read is still pending.
+        let want_read = input_open && buf.is_empty() && conn.wants_read();
         let deadline = conn.poll_timeout().map(|d| Instant::from_std(shared.origin + d));
         let far = Instant::now() + Duration::from_secs(86_400);
 
@@ -118,7 +119,7 @@ async fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
                     Ok(_) => {}
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     // A reset: nothing more can be sent either.
-                    Err(_) => conn.handle_write_failed(),
+                    Err(_) => conn.handle_read_failed(),
                 }
             }
             () = tokio::time::sleep_until(deadline.unwrap_or(far)), if deadline.is_some() => {

@@ -128,6 +128,8 @@ pub(crate) struct Snapshot {
     pub idle: bool,
     /// Heads are still read (the reader is in `Heads`).
     pub reading_heads: bool,
+    /// The connection does not ask for input (its own back-pressure): read timers stand still.
+    pub reading_paused: bool,
     /// The peer ended its input.
     pub input_ended: bool,
     /// Unprocessed input bytes.
@@ -170,7 +172,7 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
             .then(|| at(s.quiet_since, cfg.keep_alive.timeout)),
     );
     let header = match s.head_start {
-        Some(start) if idle && s.reading_heads && s.buffered > 0 => Some(rate_deadline(
+        Some(start) if idle && s.reading_heads && !s.reading_paused && s.buffered > 0 => Some(rate_deadline(
             dur(start),
             to.header,
             Some(to.header_max),
@@ -181,7 +183,9 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
     };
     arm(Timer::Header, header.map(to_nanos));
     let body = match s.body {
-        Some((start, progress, received)) if s.open && s.buffered == 0 && !s.input_ended => {
+        Some((start, progress, received))
+            if s.open && !s.reading_paused && s.buffered == 0 && !s.input_ended =>
+        {
             let gap = at(progress, to.body);
             let rate = (to.body_min_rate > 0).then(|| {
                 to_nanos(rate_deadline(

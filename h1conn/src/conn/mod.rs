@@ -174,6 +174,14 @@ enum PeerInput {
     Ended,
 }
 
+/// Whether the connection asks for input ([`Connection::wants_read`]). While it does not (its own
+/// back-pressure), the header and body read timers stand still.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intake {
+    Wanted,
+    Paused { since: u64 },
+}
+
 /// Times kept on the caller's time line, in nanoseconds.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
@@ -217,6 +225,7 @@ pub struct Connection {
     read: Read,
     write: Write,
     input: PeerInput,
+    intake: Intake,
     /// How to close, once the writer is `Closing` or `Closed`.
     how: CloseHow,
     /// While `Lingering`: since when, and when input last arrived.
@@ -243,6 +252,7 @@ impl Connection {
             read: Read::Heads,
             write: Write::Idle,
             input: PeerInput::Open,
+            intake: Intake::Wanted,
             how: CloseHow::Graceful,
             linger_since: 0,
             linger_input: 0,
@@ -450,6 +460,25 @@ impl Connection {
         self.rbuf.capacity() + self.wbuf.capacity() + busy
     }
 
+    /// True when the adapter should read from the transport now: the connection needs input, has
+    /// room for it, and its output is below [`Config::output_high_water`]. An adapter reads only
+    /// while this is true, so the server's own back-pressure is never blamed on the peer: the
+    /// header and body read timers run only while it is true, and a peer that stops reading its
+    /// responses is caught by the send timer instead. While lingering it stays true (input is
+    /// read and dropped).
+    pub fn wants_read(&self) -> bool {
+        match self.write {
+            Write::Upgraded | Write::Closed => false,
+            Write::Lingering => true,
+            _ => {
+                self.input_needed()
+                    && self.input == PeerInput::Open
+                    && self.rbuf.len() < self.cfg.max_buffered
+                    && self.wbuf.len() < self.cfg.output_high_water
+            }
+        }
+    }
+
     /// How many more bytes [`handle_input`](Connection::handle_input) would take now.
     pub fn input_capacity(&self) -> usize {
         match self.write {
@@ -505,7 +534,7 @@ impl Connection {
                 }
                 _ => {}
             }
-        } else if self.write == Write::Idle {
+        } else if self.write == Write::Idle && self.wbuf.len() < self.cfg.output_high_water {
             if let Some(q) = self.busy.as_mut().and_then(|b| b.queue.pop_front()) {
                 self.surface(q);
                 return true;
@@ -521,9 +550,29 @@ impl Connection {
         while self.write == Write::Idle && self.step(false) {}
     }
 
-    /// End of every public call that can leave the connection idle or finished: release memory.
+    /// End of every public call that changes state: release memory, and start or end a pause of
+    /// the read timers when the connection stops or starts asking for input.
     fn settle(&mut self) {
         self.release_if_idle();
+        let now = self.clock.now;
+        match (self.intake, self.wants_read()) {
+            (Intake::Wanted, false) => self.intake = Intake::Paused { since: now },
+            (Intake::Paused { since }, true) => {
+                // The pause does not count against the peer: move the read clocks forward.
+                let paused = now.saturating_sub(since);
+                if let Some(b) = self.busy.as_mut() {
+                    if let Some(s) = b.head_start.as_mut() {
+                        *s = s.saturating_add(paused);
+                    }
+                    if let Some(c) = b.cur.as_mut() {
+                        c.body_start = c.body_start.saturating_add(paused);
+                        c.body_progress = c.body_progress.saturating_add(paused);
+                    }
+                }
+                self.intake = Intake::Wanted;
+            }
+            _ => {}
+        }
     }
 
     /// The output buffer, to append to: output that starts waiting now starts the send timer.
@@ -543,6 +592,7 @@ impl Connection {
             open: self.write.in_exchange() || self.write == Write::Idle,
             idle: self.write == Write::Idle && b.is_none_or(|b| b.queue.is_empty()),
             reading_heads: self.read == Read::Heads,
+            reading_paused: self.intake != Intake::Wanted,
             input_ended: self.input == PeerInput::Ended,
             buffered: self.rbuf.len(),
             output_pending: !self.wbuf.is_empty() && !matches!(self.write, Write::Closed | Write::Upgraded),

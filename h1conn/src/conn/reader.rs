@@ -41,9 +41,12 @@ impl Connection {
         }
     }
 
+    /// A head may be parsed ahead: heads are read, input is buffered, the pipeline has room, and
+    /// output is below the high-water mark.
     pub(super) fn may_parse_head(&self) -> bool {
         self.read == Read::Heads
             && !self.rbuf.is_empty()
+            && self.wbuf.len() < self.cfg.output_high_water
             && self
                 .busy
                 .as_ref()

@@ -29,6 +29,7 @@ impl Connection {
             self.read = self.read.on(ReadEvent::Accepted);
             writer::continue_100(self.out());
         }
+        self.settle();
         Ok(())
     }
 
@@ -99,6 +100,7 @@ impl Connection {
         if tunnel {
             self.hand_off();
         }
+        self.settle();
         Ok(framing)
     }
 
@@ -127,6 +129,7 @@ impl Connection {
             ResponseFraming::Chunked => writer::chunk(self.out(), data),
             ResponseFraming::CloseDelimited => self.out().extend_from_slice(data),
         }
+        self.settle();
         Ok(())
     }
 
