@@ -16,6 +16,7 @@ usage: serve|blocking [options]
   --max-requests N            requests per connection, 0 = unlimited (default 100)
   --keep-alive-timeout SECS   idle time before a persistent connection closes (default 5)
   --header-timeout SECS       time allowed to receive a request head (default 20)
+  --body-timeout SECS         longest silence while a request body is read (default 20)
   --threads N                 serve: tokio worker threads; blocking: most connection threads at
                               once (default: serve, one per core; blocking, 256)
 
@@ -36,6 +37,8 @@ pub struct Opts {
     pub keep_alive_timeout: Duration,
     /// `--header-timeout SECS`.
     pub header_timeout: Duration,
+    /// `--body-timeout SECS`.
+    pub body_timeout: Duration,
     /// `--threads N`; 0 = the example's default.
     pub threads: usize,
 }
@@ -66,6 +69,7 @@ impl Opts {
             max_requests: defaults.keep_alive.max_requests,
             keep_alive_timeout: defaults.keep_alive.timeout,
             header_timeout: defaults.timeouts.header,
+            body_timeout: defaults.timeouts.body,
             threads: 0,
         };
         let mut args = args.into_iter();
@@ -103,6 +107,7 @@ impl Opts {
                 "--max-requests" => o.max_requests = number(&flag, &value()?)?,
                 "--keep-alive-timeout" => o.keep_alive_timeout = seconds(&flag, &value()?)?,
                 "--header-timeout" => o.header_timeout = seconds(&flag, &value()?)?,
+                "--body-timeout" => o.body_timeout = seconds(&flag, &value()?)?,
                 "--threads" => o.threads = number(&flag, &value()?)?,
                 _ => return Err(format!("unknown flag {flag:?}")),
             }
@@ -121,6 +126,7 @@ impl Opts {
         c.keep_alive.timeout = self.keep_alive_timeout;
         c.timeouts.header = self.header_timeout;
         c.timeouts.header_max = self.header_timeout;
+        c.timeouts.body = self.body_timeout;
         c.output_high_water = crate::HIGH_WATER;
         c
     }

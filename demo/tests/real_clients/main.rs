@@ -26,6 +26,7 @@ const SEC: Duration = Duration::from_secs(1);
 mod ab;
 mod chromium;
 mod curl;
+mod duplex;
 mod files;
 mod python;
 mod server;
