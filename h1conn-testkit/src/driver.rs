@@ -482,8 +482,12 @@ impl Record for Transcript {
 
 impl<P: Policy> Driver<P, Transcript> {
     /// Feeds the pieces (see [`Driver::feed_pieces`]) and returns the transcript and the wire.
+    /// Every transcript is checked against the grammar of events ([`check_grammar`]).
     pub fn run(mut self, pieces: &[&[u8]], ticks: &[Duration]) -> (Vec<Out>, Vec<u8>) {
         self.feed_pieces(pieces, ticks);
+        if let Err(e) = check_grammar(&self.rec.outs) {
+            panic!("{e}: {:?}", self.rec.outs);
+        }
         (self.rec.outs, self.rec.wire)
     }
 
