@@ -17,12 +17,6 @@ fn has_complete_head(stream: &[u8]) -> bool {
     s.windows(4).any(|w| w == b"\r\n\r\n")
 }
 
-/// The model rejects the head only for its request-target, which h1conn does not check against
-/// the RFC 3986 grammar (a known disagreement).
-fn known_target_disagreement(v: &[model::Violation]) -> bool {
-    v.iter().all(|x| x.rule.starts_with(model::TARGET_RULE))
-}
-
 fuzz_target!(|data: &[u8]| {
     let report = request_stream(data);
     // The first request: the model and h1conn agree on accept / reject and the status.
@@ -43,9 +37,6 @@ fuzz_target!(|data: &[u8]| {
             // A rule broken inside a head that never completed: h1conn may wait for the end of the
             // head (and then see the end of input) instead of rejecting at once.
             (model::Verdict::Reject(_), None, None) if !has_complete_head(stream) => {}
-            // Known disagreement (RFC 9112 §3.2, RFC 3986): h1conn does not hold the
-            // request-target to the URI grammar; the model answers 400.
-            (model::Verdict::Reject(v), Some(_), _) if known_target_disagreement(&v) => {}
             (model::Verdict::Reject(v), r, e) => {
                 panic!(
                     "model rejects {v:?}, h1conn surfaced {r:?} / error {e:?}: {}",
@@ -62,13 +53,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     for r in &report.requests {
-        let verdict = model::head_verdict(&r.head);
-        if let model::Verdict::Reject(v) = &verdict {
-            if known_target_disagreement(v) {
-                continue;
-            }
-        }
-        let model::Verdict::Accept(m) = verdict else {
+        let model::Verdict::Accept(m) = model::head_verdict(&r.head) else {
             panic!(
                 "h1conn accepted a head the model rejects: {:?}\n{:?}",
                 r.head.escape_ascii().to_string(),

@@ -65,9 +65,15 @@ pub struct Profile {
     /// Accept Transfer-Encoding in an HTTP/1.0 request: frame by it and close after the response
     /// (RFC 9112 §6.1 "faulty framing").
     pub allow_transfer_encoding_in_http10: bool,
-    /// Accept raw bytes 0x80..=0xFF in the request target (nginx does). Default true in both
-    /// profiles: browsers percent-encode, but some clients do not.
+    /// Accept raw bytes 0x80..=0xFF in the path and query of the request target (nginx does;
+    /// RFC 3986 has them percent-encoded). Off in the strict profile, on in the lenient one:
+    /// browsers percent-encode, but some clients do not.
     pub allow_obs_text_in_target: bool,
+    /// Accept, in the path and query of the request target, the printable ASCII characters outside
+    /// RFC 3986 that browsers and curl send unencoded: `"` `<` `>` `[` `\` `]` `^` `` ` `` `{` `|` `}`
+    /// (nginx does). `#`, a `%` without two hex digits and the authority's rules stay enforced.
+    /// Off in the strict profile, on in the lenient one.
+    pub allow_unencoded_ascii_in_target: bool,
 }
 
 impl Profile {
@@ -81,7 +87,8 @@ impl Profile {
             collapse_identical_content_length: false,
             allow_content_length_with_transfer_encoding: false,
             allow_transfer_encoding_in_http10: false,
-            allow_obs_text_in_target: true,
+            allow_obs_text_in_target: false,
+            allow_unencoded_ascii_in_target: false,
         }
     }
     /// Every relaxation RFC 9112 and RFC 9110 allow a recipient.
@@ -95,6 +102,7 @@ impl Profile {
             allow_content_length_with_transfer_encoding: true,
             allow_transfer_encoding_in_http10: true,
             allow_obs_text_in_target: true,
+            allow_unencoded_ascii_in_target: true,
         }
     }
 }

@@ -24,7 +24,15 @@ pub enum PeerErrorKind {
     MethodTooLong,
     /// The request target is longer than the configured limit (RFC 9112 §3, 414).
     UriTooLong,
-    /// The request target has bytes outside the URI grammar, or is empty (RFC 9112 §3.2).
+    /// The request target is not in the grammar of RFC 9112 §3.2 (origin-form `/path?query`,
+    /// absolute-form `scheme://authority/path?query`, authority-form `host:port`, asterisk-form
+    /// `*`) over the characters of RFC 3986: a byte outside them (`#`, so any fragment, among them), a
+    /// `%` without two hex digits, an absolute-form authority that is not a valid Host value or,
+    /// for "http" and "https", has an empty host or userinfo (RFC 9110 §4.2), a CONNECT target
+    /// with an empty host or a port that is empty or above 65535 (RFC 9110 §9.3.6). The profile may
+    /// let raw obs-text and some ASCII through in the path and query
+    /// ([`Profile::allow_obs_text_in_target`](crate::Profile::allow_obs_text_in_target),
+    /// [`Profile::allow_unencoded_ascii_in_target`](crate::Profile::allow_unencoded_ascii_in_target)).
     BadTarget,
     /// The form of the target does not fit the method: authority-form without CONNECT, asterisk-form
     /// without OPTIONS, or CONNECT without authority-form (RFC 9112 §3.2.3, §3.2.4).

@@ -101,6 +101,73 @@ fn option_token() -> impl Strategy<Value = String> {
         })
 }
 
+/// A request-target in `method SP target SP HTTP/1.1` with a Host: the connection accepts it (with
+/// that target) or answers one of the statuses the model gives, as the model says. Only the verdict
+/// is compared: an accepted CONNECT opens a tunnel, whose response `check_head` cannot read.
+fn check_target(method: &str, target: &[u8]) -> Result<(), TestCaseError> {
+    let head = [method.as_bytes(), b" ", target, b" HTTP/1.1\r\nHost: h\r\n\r\n"].concat();
+    let expected = model::head_verdict(&head);
+    let (outs, _) = Driver::new(Config::default()).run(&[&head], &[]);
+    let show = head.escape_ascii().to_string();
+    match (&expected, outs.first()) {
+        (model::Verdict::Reject(_), Some(Out::Err(kind))) => {
+            prop_assert!(
+                expected.statuses().contains(&kind.status()),
+                "{kind:?} for {show}; model: {expected:?}"
+            );
+        }
+        (model::Verdict::Accept(m), Some(Out::Req { target: got, .. })) => {
+            prop_assert_eq!(&m.target, got, "{}", show);
+        }
+        (e, g) => prop_assert!(false, "model {e:?}, h1conn {g:?} for {show}"),
+    }
+    Ok(())
+}
+
+/// A piece of a request-target: the starts of each form, authority parts, path and query octets.
+fn target_piece() -> impl Strategy<Value = Vec<u8>> {
+    const PIECES: &[&str] = &[
+        "http://",
+        "https://",
+        "HTTP://",
+        "ftp://",
+        "urn:",
+        "http:",
+        "//",
+        "*",
+        "/",
+        "?",
+        "#",
+        "@",
+        ":",
+        ":80",
+        ":65535",
+        ":65536",
+        ":99999",
+        ":0",
+        "u@",
+        "u:p@",
+        "[::1]",
+        "[v1.x]",
+        "[zz]",
+        "[4712::abcd::]",
+        "h",
+        "127.0.0.1",
+        "%",
+        "%4",
+        "%41",
+        "%zz",
+        "%%",
+        "a",
+        "-._~",
+        "!$&'()*+,;=",
+    ];
+    prop_oneof![
+        4 => proptest::sample::select(PIECES).prop_map(|p| p.as_bytes().to_vec()),
+        1 => proptest::collection::vec(prop_oneof![0x21u8..=0x7e, 0x80u8..=0xff], 1..3),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -152,6 +219,18 @@ proptest! {
             host.push_str(&p);
         }
         check_head(format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())?;
+    }
+
+    /// RFC 9112 §3.2, RFC 3986, RFC 9110 §4.2, §9.3.6: request-targets built from pieces of every
+    /// form (schemes, userinfo, hosts and IP literals, ports, path and query octets, percent
+    /// escapes whole and broken, fragments, obs-text), under GET, OPTIONS and CONNECT, are accepted
+    /// or answered 400 as the model says.
+    #[test]
+    fn rfc9112_3_2_request_targets_match_model(
+        method in prop_oneof![Just("GET"), Just("OPTIONS"), Just("CONNECT")],
+        pieces in proptest::collection::vec(target_piece(), 1..8),
+    ) {
+        check_target(method, &pieces.concat())?;
     }
 
     /// RFC 9112 §6.3, RFC 9110 §6.4.1, §8.6: the framing the connection chooses for a response
@@ -225,6 +304,36 @@ fn rfc9112_6_3_wire_framing_matches_model() {
                     "{method} 1.{minor} {status} {length:?}"
                 );
             }
+        }
+    }
+}
+
+/// RFC 9112 §3.2, RFC 3986 §2: every octet, in the path, the query, an absolute-form's authority,
+/// a userinfo and a CONNECT target, and every pair after a `%`, is accepted or answered 400 as the
+/// model says.
+#[test]
+fn rfc9112_3_2_every_target_octet_matches_model() {
+    let places: [(&str, &str, &str); 8] = [
+        ("GET", "/a", "b"),
+        ("GET", "/?", "="),
+        ("GET", "", "/"),
+        ("GET", "http://h", "/"),
+        ("GET", "http://", ".h:1/"),
+        ("GET", "ftp://u", "@h/"),
+        ("CONNECT", "h", ":1"),
+        ("OPTIONS", "*", ""),
+    ];
+    let one = |method: &str, target: &[u8]| check_target(method, target).unwrap_or_else(|e| panic!("{e}"));
+    for b in 0..=255u8 {
+        for (method, before, after) in places {
+            one(method, &[before.as_bytes(), &[b], after.as_bytes()].concat());
+        }
+    }
+    let hex_and_not = b"09afAFgG%/z\x80";
+    for &h in hex_and_not {
+        for &l in hex_and_not {
+            one("GET", &[b'/', b'%', h, l]);
+            one("GET", &[b'/', b'?', b'%', h, l, b'x']);
         }
     }
 }

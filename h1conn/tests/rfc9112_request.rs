@@ -133,6 +133,7 @@ cases! {
     // ---- RFC 9112 §2.3, RFC 9110 §6.2 Versions -----------------------------------------------------
     rfc9110_6_2_major_version_2_is_505: b"GET / HTTP/2.0\r\nHost: a\r\n\r\n" => VersionNotSupported in strict;
     rfc9110_6_2_major_version_0_is_505: b"GET / HTTP/0.9\r\nHost: a\r\n\r\n" => VersionNotSupported in strict;
+    rfc9110_6_2_http2_preface_is_505_not_a_misplaced_asterisk: b"PRI * HTTP/2.0\r\n\r\n" => VersionNotSupported in strict;
     rfc9112_2_3_http_0_9_simple_request_is_400: b"GET /\r\n\r\n" => Http09 in strict;
     rfc9112_2_3_version_is_case_sensitive: b"GET / http/1.1\r\nHost: a\r\n\r\n" => BadVersion in strict;
     rfc9112_2_3_version_two_digit_minor: b"GET / HTTP/1.10\r\nHost: a\r\n\r\n" => BadVersion in strict;
@@ -167,6 +168,63 @@ cases! {
     rfc9112_3_2_4_asterisk_form_with_options: b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
     rfc9112_3_2_4_asterisk_form_without_options: b"GET * HTTP/1.1\r\nHost: a\r\n\r\n" => TargetFormMismatch in strict;
     rfc9112_3_2_target_neither_form: b"GET abc HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    // ---- RFC 9112 §3.2 The request-target's grammar (RFC 3986 §2, §3.3, §3.4) ----------------------
+    rfc9112_3_2_1_origin_form_every_pchar_slash_and_question_mark: b"GET /az-._~!$&'()*+,;=:@/AZ09//?q/?&x=:@ HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_1_origin_form_pct_encoded_bytes: b"GET /a%2Fb%c3%A9?q=%20%7B HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
+    rfc3986_2_1_bare_percent_at_end: b"GET /100% HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc3986_2_1_bare_percent_at_end_lenient_too: b"GET /100% HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc3986_2_1_percent_with_one_hex_digit: b"GET /a%4 HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc3986_2_1_percent_with_non_hex_digits: b"GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc3986_2_1_percent_with_non_hex_digits_lenient_too: b"GET /?q=%zz HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc9112_3_2_fragment_is_not_part_of_the_target: b"GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_fragment_is_not_part_of_the_target_lenient_too: b"GET /a#frag<>{} HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc9112_3_2_raw_non_ascii_in_path_strict: b"GET /caf\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_raw_non_ascii_in_query_strict: b"GET /?q=\xff HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_raw_non_ascii_accepted_by_lenient_profile: b"GET /caf\xc3\xa9?q=\xff HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in lenient;
+    rfc9112_3_2_left_brace_strict: b"GET /a{b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_right_brace_strict: b"GET /a}b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_vertical_bar_strict: b"GET /?a|b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_caret_strict: b"GET /a^b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_backquote_strict: b"GET /a`b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_backslash_strict: b"GET /a\\b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_less_than_strict: b"GET /a<b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_greater_than_strict: b"GET /a>b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_double_quote_strict: b"GET /a\"b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_square_brackets_in_query_strict: b"GET /?a[]=1 HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_unencoded_ascii_accepted_by_lenient_profile: b"GET /a{b}|c^d`e\\f\"g<h>i[j]?k{l}|m^n`o\\p\"q<r>s[]=t HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in lenient;
+    rfc9112_3_2_del_in_target: b"GET /a\x7fb HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_control_byte_in_target: b"GET /a\x01b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    // ---- RFC 9112 §3.2.2 absolute-form: the authority follows the Host rules (RFC 9110 §4.2, §7.2) --
+    rfc9112_3_2_2_absolute_form_authority_is_a_valid_host: b"GET http://[::1]:8080/p?q HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_2_absolute_form_authority_reg_name_pct_encoded: b"GET http://a%2Db.example:/ HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_2_absolute_form_scheme_is_case_insensitive: b"GET HTTPS://h?q HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
+    rfc9112_3_2_2_absolute_form_authority_port_not_digits: b"GET http://localhost:80x/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_2_absolute_form_authority_two_ports: b"GET http://localhost:80:80/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_2_absolute_form_authority_invalid_ipv6: b"GET http://[4712::abcd::]/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_2_absolute_form_authority_invalid_lenient_too: b"GET http://[zz]/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc9112_3_2_2_absolute_form_authority_no_unencoded_ascii_lenient_too: b"GET http://a{b}/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc9112_3_2_2_absolute_form_authority_no_obs_text_lenient_too: b"GET http://caf\xc3\xa9/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc9112_3_2_2_absolute_form_path_follows_the_profile_strict: b"GET http://h/a|b HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_2_absolute_form_path_follows_the_profile_lenient: b"GET http://h/a|b?\xff HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in lenient;
+    rfc9112_3_2_2_absolute_form_needs_an_authority: b"GET urn:isbn:0 HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_2_absolute_form_http_without_slashes: b"GET http:/x HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9110_4_2_1_http_uri_with_empty_host: b"GET http:// HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9110_4_2_1_http_uri_with_empty_host_and_path: b"GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc9110_4_2_1_http_uri_with_port_only: b"GET https://:443/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9110_4_2_4_http_uri_with_userinfo: b"GET http://u@h/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    rfc9110_4_2_4_http_uri_with_userinfo_lenient_too: b"GET https://u:p@h/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in lenient;
+    rfc3986_3_2_other_scheme_may_carry_userinfo_and_an_empty_host: b"GET ftp://u:p%20@/x HTTP/1.1\r\nHost: a\r\n\r\n" => accepted in strict;
+    rfc3986_3_2_1_other_scheme_userinfo_grammar: b"GET ftp://u{@h/ HTTP/1.1\r\nHost: a\r\n\r\n" => BadTarget in strict;
+    // ---- RFC 9112 §3.2.3, RFC 9110 §9.3.6 authority-form (CONNECT) ---------------------------------
+    rfc9112_3_2_3_connect_ip_literal_authority: b"CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\n\r\n" => accepted in strict;
+    rfc9110_9_3_6_connect_highest_port: b"CONNECT h:65535 HTTP/1.1\r\nHost: h\r\n\r\n" => accepted in strict;
+    rfc9110_9_3_6_connect_port_out_of_range: b"CONNECT h:99999 HTTP/1.1\r\nHost: h\r\n\r\n" => BadTarget in strict;
+    rfc9110_9_3_6_connect_port_out_of_range_lenient_too: b"CONNECT h:65536 HTTP/1.1\r\nHost: h\r\n\r\n" => BadTarget in lenient;
+    rfc9110_9_3_6_connect_port_overflowing_u64: b"CONNECT h:99999999999999999999999 HTTP/1.1\r\nHost: h\r\n\r\n" => BadTarget in strict;
+    rfc9110_9_3_6_connect_empty_port: b"CONNECT h: HTTP/1.1\r\nHost: h\r\n\r\n" => BadTarget in strict;
+    rfc9110_9_3_6_connect_empty_host: b"CONNECT :443 HTTP/1.1\r\nHost: h\r\n\r\n" => BadTarget in strict;
+    rfc9112_3_2_3_connect_with_userinfo: b"CONNECT u@h:443 HTTP/1.1\r\nHost: h\r\n\r\n" => TargetFormMismatch in strict;
+    rfc9112_3_2_3_connect_with_absolute_form: b"CONNECT http://h:443/ HTTP/1.1\r\nHost: h\r\n\r\n" => TargetFormMismatch in strict;
     // ---- RFC 9112 §5, RFC 9110 §5 Field lines --------------------------------------------------------
     rfc9112_5_1_space_before_colon: b"GET / HTTP/1.1\r\nHost : a\r\n\r\n" => WhitespaceBeforeColon in strict;
     rfc9112_5_1_tab_before_colon: b"GET / HTTP/1.1\r\nHost: a\r\nX\t: b\r\n\r\n" => WhitespaceBeforeColon in strict;
@@ -319,7 +377,7 @@ fn rfc9112_3_2_path_and_query_of_origin_and_absolute_forms() {
             Some(b"x=1&y=2"),
         ),
         (b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n", b"/a", None),
-        (b"GET /a?q#frag HTTP/1.1\r\nHost: h\r\n\r\n", b"/a", Some(b"q")),
+        (b"GET /a?q?r/s HTTP/1.1\r\nHost: h\r\n\r\n", b"/a", Some(b"q?r/s")),
         (
             b"GET http://h:1/p/q?z HTTP/1.1\r\nHost: h\r\n\r\n",
             b"/p/q",

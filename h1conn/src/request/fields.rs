@@ -1,5 +1,6 @@
 //! Field-value rules as small pure functions: Content-Length, Transfer-Encoding, Host, Connection,
-//! Expect. Each takes raw field values and says what they mean or which rule they break.
+//! Expect. Each takes raw field values and says what they mean or which rule they break. The byte
+//! classes here also serve the request target's check (`parse`).
 
 use crate::error::PeerErrorKind as K;
 
@@ -79,6 +80,14 @@ pub(crate) fn list_members(v: &[u8]) -> impl Iterator<Item = &[u8]> {
 const TCHAR: u8 = 1;
 /// RFC 3986 unreserved / sub-delims.
 const HOST: u8 = 2;
+/// What stands for itself in the path and query of a request target (RFC 3986 §3.3, §3.4): pchar
+/// (unreserved / sub-delims / ":" / "@") and "/" and "?". Percent-encoding is checked apart.
+pub(crate) const TARGET: u8 = 4;
+/// Printable ASCII outside RFC 3986 that clients send unencoded: `"` `<` `>` `[` `\` `]` `^` `` ` ``
+/// `{` `|` `}` (every VCHAR but `#`, `%` and [`TARGET`]).
+pub(crate) const UNENCODED: u8 = 8;
+/// obs-text: 0x80..=0xFF.
+pub(crate) const OBS_TEXT: u8 = 16;
 
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -127,11 +136,36 @@ static CLASS: [u8; 256] = {
             )
         {
             t[i] |= HOST;
+            t[i] |= TARGET;
+        }
+        if matches!(b, b':' | b'@' | b'/' | b'?') {
+            t[i] |= TARGET;
+        }
+        if matches!(
+            b,
+            b'"' | b'<' | b'>' | b'[' | b'\\' | b']' | b'^' | b'`' | b'{' | b'|' | b'}'
+        ) {
+            t[i] |= UNENCODED;
+        }
+        if b >= 0x80 {
+            t[i] |= OBS_TEXT;
         }
         i += 1;
     }
     t
 };
+
+/// True when `b` is in one of the byte classes `classes` (a union of the class constants).
+#[inline]
+pub(crate) fn in_class(b: u8, classes: u8) -> bool {
+    CLASS[b as usize] & classes != 0
+}
+
+/// RFC 3986 §2.1: `pct-encoded = "%" HEXDIG HEXDIG` at the start of `v`.
+#[inline]
+pub(crate) fn is_pct_encoded(v: &[u8]) -> bool {
+    matches!(v, [b'%', h, l, ..] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit())
+}
 
 /// `tchar` (RFC 9110 §5.6.2).
 #[inline]
@@ -309,33 +343,39 @@ pub fn split_host_port(v: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
 /// True when `v` is a valid Host value: `uri-host [ ":" port ]`, or empty (RFC 9110 §7.2,
 /// RFC 3986 §3.2.2). Userinfo (`@`) is refused.
 pub fn valid_host(v: &[u8]) -> bool {
-    let Some((host, _port)) = split_host_port(v) else {
-        return false;
-    };
+    parse_host(v).is_some()
+}
+
+/// `uri-host [ ":" port ]` checked and split (the rules of [`valid_host`]); the host may be empty,
+/// the port is `None` without a colon and may be empty after one.
+pub(crate) fn parse_host(v: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
+    let (host, port) = split_host_port(v)?;
     if let [b'[', inner @ .., b']'] = host {
         // IP-literal = "[" ( IPv6address / IPvFuture ) "]" (RFC 3986 §3.2.2).
-        return is_ipv6(inner) || is_ipv_future(inner);
+        return (is_ipv6(inner) || is_ipv_future(inner)).then_some((host, port));
     }
     // reg-name / IPv4address: unreserved / pct-encoded / sub-delims.
+    reg_name_like(host, HOST).then_some((host, port))
+}
+
+/// `*( <bytes of class> / pct-encoded )`.
+fn reg_name_like(v: &[u8], class: u8) -> bool {
     let mut i = 0;
-    while i < host.len() {
-        let b = host[i];
-        if b == b'%' {
-            if i + 2 >= host.len() {
-                return false;
-            }
-            if !(host[i + 1].is_ascii_hexdigit() && host[i + 2].is_ascii_hexdigit()) {
-                return false;
-            }
+    while let Some(&b) = v.get(i) {
+        if in_class(b, class) {
+            i += 1;
+        } else if is_pct_encoded(&v[i..]) {
             i += 3;
-            continue;
-        }
-        if !is_unreserved_or_sub_delim(b) {
+        } else {
             return false;
         }
-        i += 1;
     }
     true
+}
+
+/// RFC 3986 §3.2.1: `userinfo = *( unreserved / pct-encoded / sub-delims / ":" )`.
+pub(crate) fn valid_userinfo(v: &[u8]) -> bool {
+    v.split(|&b| b == b':').all(|part| reg_name_like(part, HOST))
 }
 
 #[inline]

@@ -197,15 +197,16 @@ impl RequestHead {
     pub fn target(&self) -> &[u8] {
         &self.buf[self.target.0 as usize..self.target.1 as usize]
     }
-    /// The path of an origin-form or absolute-form target (up to `?` or `#`; `/` when an
-    /// absolute-form target has none); the whole target for the other forms.
+    /// The path of an origin-form or absolute-form target (up to `?`; `/` when an absolute-form
+    /// target has none); the whole target for the other forms. A target never holds a fragment
+    /// (`#` is refused, RFC 9112 §3.2).
     pub fn path(&self) -> &[u8] {
         let t = self.target();
         let t = match self.form {
             TargetForm::Absolute => {
                 let after_scheme = t.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
                 let rest = &t[after_scheme..];
-                match rest.iter().position(|&b| b == b'/' || b == b'?' || b == b'#') {
+                match rest.iter().position(|&b| b == b'/' || b == b'?') {
                     Some(i) if rest[i] == b'/' => &rest[i..],
                     _ => return b"/",
                 }
@@ -213,16 +214,14 @@ impl RequestHead {
             TargetForm::Origin => t,
             _ => return t,
         };
-        let end = t.iter().position(|&b| b == b'?' || b == b'#').unwrap_or(t.len());
+        let end = t.iter().position(|&b| b == b'?').unwrap_or(t.len());
         &t[..end]
     }
-    /// The query of the target (after `?`, before `#`), if any.
+    /// The query of an origin-form or absolute-form target (after the first `?`), if any.
     pub fn query(&self) -> Option<&[u8]> {
         let t = self.target();
         let q = t.iter().position(|&b| b == b'?')?;
-        let rest = &t[q + 1..];
-        let end = rest.iter().position(|&b| b == b'#').unwrap_or(rest.len());
-        Some(&rest[..end])
+        Some(&t[q + 1..])
     }
     /// The form of the target.
     pub fn target_form(&self) -> TargetForm {
@@ -248,7 +247,9 @@ impl RequestHead {
         self.connection
     }
     /// The authority of the request: from an absolute-form or authority-form target when there is
-    /// one (RFC 9112 §3.2.2: Host is then ignored), else the Host value.
+    /// one (RFC 9112 §3.2.2: Host is then ignored), else the Host value. An absolute-form's
+    /// authority was checked by the Host rules (with userinfo only in schemes other than "http"
+    /// and "https").
     pub fn authority(&self) -> Option<&[u8]> {
         match self.form {
             TargetForm::Absolute => {
@@ -257,7 +258,7 @@ impl RequestHead {
                 let rest = &t[start..];
                 let end = rest
                     .iter()
-                    .position(|&b| b == b'/' || b == b'?' || b == b'#')
+                    .position(|&b| b == b'/' || b == b'?')
                     .unwrap_or(rest.len());
                 Some(&rest[..end])
             }

@@ -64,16 +64,14 @@ fn parse_request_line(line: &[u8], limits: &Limits, r: &Profile) -> Result<Reque
         return Err(K::BadRequestLine.into());
     }
     let target = &rest[..t_len];
-    if !target.iter().all(|&b| is_target_byte(b, r)) {
-        return Err(K::BadTarget.into());
-    }
     let v = &rest[t_len + 1..];
     if v.contains(&b' ') {
         return Err(K::BadRequestLine.into());
     }
+    // The version first: `PRI * HTTP/2.0` (an HTTP/2 preface) is 505, not a misplaced `*`.
     let (version, minor) = parse_version(v)?;
     let method = Method::from_bytes(method_bytes);
-    let form = target_form(method, target)?;
+    let form = target_form(method, target, r)?;
     Ok(RequestLine {
         method,
         method_len: m_end,
@@ -88,44 +86,117 @@ fn is_target_byte(b: u8, r: &Profile) -> bool {
     (0x21..=0x7e).contains(&b) || (b >= 0x80 && r.allow_obs_text_in_target)
 }
 
-/// RFC 9112 §3.2: the target's form, checked against the method.
-fn target_form(method: Method, t: &[u8]) -> Result<TargetForm, PeerError> {
-    if method == Method::Connect {
-        // §3.2.3: CONNECT takes only authority-form: uri-host ":" port.
-        return match fields::split_host_port(t) {
-            Some((h, Some(p))) if !h.is_empty() && !p.is_empty() && fields::valid_host(t) => {
-                Ok(TargetForm::Authority)
-            }
-            _ => Err(K::TargetFormMismatch.into()),
-        };
+/// RFC 9112 §3.2: the request-target checked against its grammar and its form against the method.
+///
+/// ```text
+/// request-target = origin-form / absolute-form / authority-form / asterisk-form
+/// origin-form    = absolute-path [ "?" query ]           ; absolute-path = 1*( "/" segment )
+/// absolute-form  = absolute-URI                           ; served with "//" authority only
+/// authority-form = uri-host ":" port                      ; CONNECT only
+/// asterisk-form  = "*"                                    ; OPTIONS only
+/// ```
+///
+/// The path and query take pchar, "/", "?" and `%` HEXDIG HEXDIG (RFC 3986 §3.3, §3.4); no
+/// fragment. The profile may widen them ([`Profile::allow_unencoded_ascii_in_target`],
+/// [`Profile::allow_obs_text_in_target`]); an authority always follows the Host rules.
+fn target_form(method: Method, t: &[u8], r: &Profile) -> Result<TargetForm, PeerError> {
+    let mut path_classes = fields::TARGET;
+    if r.allow_unencoded_ascii_in_target {
+        path_classes |= fields::UNENCODED;
     }
-    if t[0] == b'/' {
-        return Ok(TargetForm::Origin);
+    if r.allow_obs_text_in_target {
+        path_classes |= fields::OBS_TEXT;
     }
-    if t == b"*" {
-        return if method == Method::Options {
-            Ok(TargetForm::Asterisk)
-        } else {
-            Err(K::TargetFormMismatch.into())
-        };
-    }
-    // absolute-form: scheme "://" ... (scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )).
-    if let Some(colon) = t.iter().position(|&b| b == b':') {
-        let scheme = &t[..colon];
-        let scheme_ok = !scheme.is_empty()
-            && scheme[0].is_ascii_alphabetic()
-            && scheme
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-        if scheme_ok && t[colon..].starts_with(b"://") {
-            return Ok(TargetForm::Absolute);
+    let form = match t {
+        [b'/', ..] => {
+            path_and_query(t, path_classes)?;
+            TargetForm::Origin
         }
-        // host:port without CONNECT.
-        if fields::split_host_port(t).is_some() && fields::valid_host(t) {
+        b"*" => TargetForm::Asterisk,
+        _ => return other_form(method, t, path_classes),
+    };
+    match (form, method) {
+        (_, Method::Connect) => Err(K::TargetFormMismatch.into()),
+        (TargetForm::Asterisk, m) if m != Method::Options => Err(K::TargetFormMismatch.into()),
+        _ => Ok(form),
+    }
+}
+
+/// `*( <bytes of classes> / pct-encoded )`: the path and query of an origin-form or absolute-form
+/// target, in one pass. Which of "/" and "?" comes first needs no check: "?" begins the query and
+/// both may follow it.
+fn path_and_query(v: &[u8], classes: u8) -> Result<(), PeerError> {
+    let mut i = 0;
+    while let Some(&b) = v.get(i) {
+        if fields::in_class(b, classes) {
+            i += 1;
+        } else if fields::is_pct_encoded(&v[i..]) {
+            i += 3;
+        } else {
+            return Err(K::BadTarget.into());
+        }
+    }
+    Ok(())
+}
+
+/// A target that is neither origin-form nor `*`: absolute-form (`scheme "://" ...`) or
+/// authority-form.
+fn other_form(method: Method, t: &[u8], path_classes: u8) -> Result<TargetForm, PeerError> {
+    let colon = t.iter().position(|&b| b == b':');
+    if let Some(c) = colon.filter(|&c| is_scheme(&t[..c]) && t[c..].starts_with(b"://")) {
+        if method == Method::Connect {
             return Err(K::TargetFormMismatch.into());
         }
+        return absolute_form(&t[..c], &t[c + 3..], path_classes);
     }
-    Err(K::BadTarget.into())
+    // authority-form = uri-host ":" port (RFC 9112 §3.2.3), for CONNECT only.
+    let Some((host, Some(port))) = fields::parse_host(t) else {
+        return Err(match method {
+            Method::Connect => K::TargetFormMismatch,
+            _ => K::BadTarget,
+        }
+        .into());
+    };
+    if method != Method::Connect {
+        return Err(K::TargetFormMismatch.into());
+    }
+    // RFC 9110 §9.3.6: a CONNECT target names a host and a port number (16 bits, RFC 9293 §3.1);
+    // an empty or invalid port MUST be rejected.
+    match fields::parse_decimal(port) {
+        Some(p) if p <= 0xffff && !host.is_empty() => Ok(TargetForm::Authority),
+        _ => Err(K::BadTarget.into()),
+    }
+}
+
+/// RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+fn is_scheme(s: &[u8]) -> bool {
+    matches!(s, [first, rest @ ..] if first.is_ascii_alphabetic()
+        && rest.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+}
+
+/// The absolute-form after `scheme "://"`: `authority path-abempty [ "?" query ]`. The authority
+/// replaces Host (RFC 9112 §3.2.2), so it is held to the Host rules; an "http" or "https" URI must
+/// also name a host (RFC 9110 §4.2.1, §4.2.2: a recipient MUST reject an empty host) and carry no
+/// userinfo (§4.2.4: SHOULD treat it as an error). Other schemes may have both
+/// (`authority = [ userinfo "@" ] host [ ":" port ]`, RFC 3986 §3.2).
+fn absolute_form(scheme: &[u8], rest: &[u8], path_classes: u8) -> Result<TargetForm, PeerError> {
+    let end = rest
+        .iter()
+        .position(|&b| b == b'/' || b == b'?')
+        .unwrap_or(rest.len());
+    let (authority, path_query) = rest.split_at(end);
+    let http = scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https");
+    let host_port = match authority.iter().position(|&b| b == b'@') {
+        None => authority,
+        Some(at) if !http && fields::valid_userinfo(&authority[..at]) => &authority[at + 1..],
+        Some(_) => return Err(K::BadTarget.into()),
+    };
+    match fields::parse_host(host_port) {
+        Some((host, _)) if !(http && host.is_empty()) => {}
+        _ => return Err(K::BadTarget.into()),
+    }
+    path_and_query(path_query, path_classes)?;
+    Ok(TargetForm::Absolute)
 }
 
 /// Works out the precise kind of a field-section error httparse reported, by a slow second look
