@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use h1conn::{Event, Limits};
+use h1conn::Event;
 use h1conn_testkit::driver::{Driver, Record};
 
 use common::{config, Hello};
@@ -89,15 +89,9 @@ fn through_connection(d: &mut Driver<Hello, Body>, head: &[u8], src: &[u8], now:
 }
 
 fn chunked(c: &mut Criterion) {
-    // 4 MiB in 256-byte chunks has 48 KiB of chunk-size lines, past the default budget of 16 KiB
-    // (`max_chunk_lines`, a defence against endless tiny chunks): lift it for the measurement.
-    let limits = Limits {
-        max_chunk_lines: usize::MAX,
-        ..Limits::default()
-    };
-    let mut cfg = (*config(true)).clone();
-    cfg.limits = limits;
-    let cfg = Arc::new(cfg);
+    // The default limits: chunk-size lines are capped one by one, so 4 MiB in 256-byte chunks
+    // (48 KiB of size lines) passes as it is.
+    let cfg = config(true);
     let mut group = c.benchmark_group("chunked_4MiB");
     group.throughput(Throughput::Bytes(TOTAL as u64));
     for (name, chunk) in [

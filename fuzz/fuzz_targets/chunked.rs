@@ -1,16 +1,18 @@
 //! Chunked bodies through a `Connection` against the reference model. `data[0]` seeds how the body
-//! is cut into pieces; the rest is the body, after a chunked POST head. h1conn must accept at least
-//! what the RFC grammar accepts and at most what a recipient ignoring unknown extensions may
-//! tolerate, with the same data, trailers and end position.
+//! is cut into pieces; `data[1]` picks the profile and which limits are made small, `data[2]` and
+//! `data[3]` their values (small, so each limit is reached well within the fuzzer's `-max_len`);
+//! the rest is the body, after a chunked POST head. h1conn's verdict must be the model's under the
+//! same limits: the RFC 9112 §7.1.1 grammar in the strict profile, extensions skipped unread in the
+//! lenient one; the same data, trailers and end position, or the same limit passed.
 #![no_main]
 
-use h1conn::{Config, PeerErrorKind};
+use h1conn::{Config, PeerErrorKind, Profile};
 use libfuzzer_sys::fuzz_target;
 
 use h1conn_testkit::driver::{Answer, Driver, Out};
 use h1conn_testkit::model;
 
-use model::{chunked_body, ChunkedEnd, ExtGrammar};
+use model::{chunked_body, ChunkLimits, ChunkedEnd, ExtGrammar, Limit};
 
 /// `Connection: close`: once the body ended, nothing after it is parsed, so what stays buffered is
 /// exactly what follows the body.
@@ -22,15 +24,56 @@ enum Outcome {
     NeedMore,
 }
 
+/// The configuration `flags`, `a` and `b` choose, and the model's grammar for its profile.
+fn config(flags: u8, a: u8, b: u8) -> (Config, ExtGrammar) {
+    let mut cfg = Config::default();
+    let mut grammar = ExtGrammar::Strict;
+    if flags & 1 != 0 {
+        cfg.profile = Profile::lenient();
+        grammar = ExtGrammar::Tolerant;
+    }
+    if flags & 2 != 0 {
+        cfg.limits.max_chunk_line = usize::from(a % 64);
+    }
+    if flags & 4 != 0 {
+        cfg.limits.max_chunk_extensions = usize::from(b);
+    }
+    if flags & 8 != 0 {
+        cfg.limits.max_trailers = usize::from(a / 2);
+    }
+    if flags & 16 != 0 {
+        cfg.limits.max_body = Some(u64::from(b) * 4);
+    }
+    (cfg, grammar)
+}
+
+/// The limit a limit error reports.
+fn limit_of(kind: PeerErrorKind) -> Option<Limit> {
+    match kind {
+        PeerErrorKind::ChunkLineTooLong => Some(Limit::ChunkLine),
+        PeerErrorKind::ChunkExtensionsTooLarge => Some(Limit::ChunkExtensions),
+        PeerErrorKind::TrailersTooLarge => Some(Limit::Trailers),
+        PeerErrorKind::BodyTooLarge => Some(Limit::Body),
+        _ => None,
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Some((&seed, body)) = data.split_first() else {
+    let [seed, flags, a, b, body @ ..] = data else {
         return;
     };
-    let mut d = Driver::new(Config::default()).answer(Answer::manual());
+    let (cfg, grammar) = config(*flags, *a, *b);
+    let limits = ChunkLimits {
+        line: cfg.limits.max_chunk_line,
+        extensions: cfg.limits.max_chunk_extensions,
+        trailers: cfg.limits.max_trailers,
+        body: cfg.limits.max_body,
+    };
+    let mut d = Driver::new(cfg).answer(Answer::manual());
     assert_eq!(d.feed(HEAD), HEAD.len());
     let mut outcome = Outcome::NeedMore;
     let mut off = 0;
-    let mut step = u64::from(seed) | 1;
+    let mut step = u64::from(*seed) | 1;
     while off < body.len() {
         step = step
             .wrapping_mul(6364136223846793005)
@@ -56,62 +99,41 @@ fuzz_target!(|data: &[u8]| {
         _ => Vec::new(),
     };
     let left = d.conn.buffered_input() + (body.len() - off);
-    let tolerant = chunked_body(body, ExtGrammar::Tolerant);
-    let strict = chunked_body(body, ExtGrammar::Strict);
-    let show = || body.escape_ascii().to_string();
-    // The RFC grammar accepts: h1conn must too.
-    if let ChunkedEnd::Complete { .. } = strict.end {
-        assert!(
-            matches!(outcome, Outcome::End(_)),
-            "valid body not accepted: {}",
-            show()
-        );
-    }
+    let model = chunked_body(body, grammar, &limits);
+    let show = || format!("{grammar:?} {limits:?}: {}", body.escape_ascii());
     match outcome {
         Outcome::End(trailers) => {
             let ChunkedEnd::Complete {
                 trailers: mt,
                 consumed,
-            } = tolerant.end
+            } = model.end
             else {
                 panic!(
-                    "h1conn accepted a body the model rejects ({:?}): {}",
-                    tolerant.end,
+                    "h1conn accepted a body the model reads as {:?}: {}",
+                    model.end,
                     show()
                 );
             };
-            assert_eq!(got, tolerant.data, "data differs: {}", show());
+            assert_eq!(got, model.data, "data differs: {}", show());
             assert_eq!(trailers, mt, "trailers differ: {}", show());
             assert_eq!(body.len() - left, consumed, "end position differs: {}", show());
         }
         Outcome::Err(kind) => {
-            let limit = matches!(
-                kind,
-                PeerErrorKind::ChunkExtensionsTooLarge
-                    | PeerErrorKind::TrailersTooLarge
-                    | PeerErrorKind::BodyTooLarge
-            );
-            if limit {
-                assert!(body.len() > 4096, "{kind:?} on a small body: {}", show());
-            } else {
-                assert!(
-                    matches!(tolerant.end, ChunkedEnd::Invalid(_)),
-                    "h1conn rejected ({kind:?}) a body the model reads as {:?}: {}",
-                    tolerant.end,
+            match (limit_of(kind), &model.end) {
+                (Some(limit), ChunkedEnd::TooLarge(m)) if limit == *m => {}
+                (None, ChunkedEnd::Invalid(_)) => {}
+                (_, end) => panic!(
+                    "h1conn rejected ({kind:?}) a body the model reads as {end:?}: {}",
                     show()
-                );
+                ),
             }
-            assert!(
-                tolerant.data.starts_with(&got),
-                "data before the error differs: {}",
-                show()
-            );
+            assert_eq!(got, model.data, "data before the error differs: {}", show());
         }
-        Outcome::NeedMore => match tolerant.end {
-            ChunkedEnd::Incomplete => assert_eq!(got, tolerant.data, "data differs: {}", show()),
-            // A trailer section is parsed once complete: a bad line inside an unfinished one is
-            // found later.
-            ChunkedEnd::Invalid(rule) if rule.contains("trailer") || rule.contains("obs-fold") => {}
+        Outcome::NeedMore => match model.end {
+            ChunkedEnd::Incomplete => assert_eq!(got, model.data, "data differs: {}", show()),
+            // Trailer field lines are parsed once the section is complete: a bad line inside an
+            // unfinished one is found later.
+            ChunkedEnd::Invalid(rule) if rule.contains("trailer field-line") => {}
             other => panic!(
                 "h1conn waits for more on a body the model reads as {other:?}: {}",
                 show()

@@ -23,9 +23,14 @@ pub struct Limits {
     /// Largest request body in bytes (default `None`: unlimited; Apache `LimitRequestBody`, nginx
     /// `client_max_body_size`). Beyond: 413.
     pub max_body: Option<u64>,
-    /// Total bytes of chunk-size lines (digits and extensions) allowed in one chunked body
-    /// (default 16 KiB). Beyond: 413.
-    pub max_chunk_lines: usize,
+    /// Longest single chunk-size line in bytes, CRLF excluded: the size digits and any extensions
+    /// (default 4 KiB, as Go's `net/http`). Counted per line, so a chunked body may have any number
+    /// of chunks. Beyond: 413 (`ChunkLineTooLong`), as Apache answers a line over its limit.
+    pub max_chunk_line: usize,
+    /// Total bytes of chunk extensions in one chunked body: everything after the size digits on
+    /// each chunk-size line, CRLF excluded (default 16 KiB). Beyond: 413
+    /// (`ChunkExtensionsTooLarge`; RFC 9112 §7.1.1 asks a server to limit their total length).
+    pub max_chunk_extensions: usize,
     /// Largest trailer section in bytes (default 8 KiB). Beyond: 431.
     pub max_trailers: usize,
 }
@@ -39,7 +44,8 @@ impl Default for Limits {
             max_field_line: 8 * 1024,
             max_head: 64 * 1024,
             max_body: None,
-            max_chunk_lines: 16 * 1024,
+            max_chunk_line: 4 * 1024,
+            max_chunk_extensions: 16 * 1024,
             max_trailers: 8 * 1024,
         }
     }
@@ -74,6 +80,14 @@ pub struct Profile {
     /// (nginx does). `#`, a `%` without two hex digits and the authority's rules stay enforced.
     /// Off in the strict profile, on in the lenient one.
     pub allow_unencoded_ascii_in_target: bool,
+    /// Skip chunk extensions unread instead of holding them to the RFC 9112 §7.1.1 grammar: after
+    /// the size, BWS `;` and then any VCHAR, obs-text, SP or HTAB up to the CRLF (as nginx, Go and
+    /// Apache without `HttpProtocolOptions Strict` do). Off: each extension must be
+    /// `BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ]`, else 400. Either way the line
+    /// ends at its first CRLF, and CTLs, bare CR and bare LF are refused. On, an unclosed quote
+    /// (`5;a="x`) is taken as ending at the CRLF: unsafe behind an intermediary that reads a
+    /// quoted-string past a line break.
+    pub allow_malformed_chunk_extensions: bool,
 }
 
 impl Profile {
@@ -89,6 +103,7 @@ impl Profile {
             allow_transfer_encoding_in_http10: false,
             allow_obs_text_in_target: false,
             allow_unencoded_ascii_in_target: false,
+            allow_malformed_chunk_extensions: false,
         }
     }
     /// Every relaxation RFC 9112 and RFC 9110 allow a recipient.
@@ -103,6 +118,7 @@ impl Profile {
             allow_transfer_encoding_in_http10: true,
             allow_obs_text_in_target: true,
             allow_unencoded_ascii_in_target: true,
+            allow_malformed_chunk_extensions: true,
         }
     }
 }

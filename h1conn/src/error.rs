@@ -85,6 +85,8 @@ pub enum PeerErrorKind {
     ChunkSizeOverflow,
     /// Chunk extensions larger in total than the configured limit (RFC 9112 §7.1.1, 413).
     ChunkExtensionsTooLarge,
+    /// One chunk-size line longer than the configured limit (413).
+    ChunkLineTooLong,
     /// The trailer section is larger than the configured limit (RFC 9112 §7.1.2, 431).
     TrailersTooLarge,
     /// A trailer field line that breaks the field grammar (RFC 9112 §7.1.2).
@@ -110,7 +112,7 @@ impl PeerErrorKind {
             MethodTooLong | UnknownTransferCoding => 501,
             UriTooLong => 414,
             TooManyFields | FieldTooLarge | HeadTooLarge | TrailersTooLarge => 431,
-            ChunkExtensionsTooLarge | BodyTooLarge => 413,
+            ChunkExtensionsTooLarge | ChunkLineTooLong | BodyTooLarge => 413,
             HeaderTimeout | BodyTimeout => 408,
             ExpectationFailed => 417,
             _ => 400,
@@ -152,6 +154,7 @@ impl PeerErrorKind {
             BadChunk => "malformed chunked framing",
             ChunkSizeOverflow => "chunk size overflows",
             ChunkExtensionsTooLarge => "chunk extensions too large",
+            ChunkLineTooLong => "chunk-size line too long",
             TrailersTooLarge => "trailer section too large",
             BadTrailer => "invalid trailer field",
             BodyTooLarge => "request body too large",

@@ -356,3 +356,20 @@ fn wants_read_follows_room_output_and_fate() {
     c.handle_eof(T);
     assert!(c.is_done() && !c.wants_read());
 }
+
+/// An adapter that stops reading for its own reasons (a blocking write) says so with
+/// `pause_input`: the body timer stands still until `resume_input`, then runs on from where it
+/// stopped.
+#[test]
+fn pause_input_stops_the_body_timer() {
+    let mut c = current("POST / HTTP/1.1\nHost: a\nContent-Length: 10\n\n");
+    let body_deadline = c.timer(h1conn::Timer::Body).expect("body timer armed");
+    assert_eq!(body_deadline, Duration::from_secs(20));
+    c.pause_input(Duration::from_secs(5));
+    assert_eq!(c.timer(h1conn::Timer::Body), None, "paused");
+    c.handle_timeout(Duration::from_secs(30));
+    assert!(c.poll_close().is_none() && c.peer_error().is_none());
+    c.resume_input(Duration::from_secs(30));
+    // 5 s had run before the pause: 15 s are left.
+    assert_eq!(c.timer(h1conn::Timer::Body), Some(Duration::from_secs(45)));
+}

@@ -284,6 +284,23 @@ cases! {
     rfc9112_7_1_1_nul_in_extension: b"5;a\0b\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
     rfc9112_7_1_1_bare_lf_in_extension: b"5;a\nb\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
     rfc9112_7_1_1_ctl_in_extension: b"5;a\x01b\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    // ---- RFC 9112 §7.1.1 chunk-ext grammar: 400 in strict, skipped unread in lenient --------------
+    rfc9112_7_1_1_unclosed_quoted_string_strict: b"5;a=\"open\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_unclosed_quoted_string_lenient: b"5;a=\"open\r\nhello\r\n0\r\n\r\n" => accepted in chunked_lenient;
+    rfc9112_7_1_1_semicolon_without_name_strict: b"5;\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_semicolon_without_name_lenient: b"5;\r\nhello\r\n0\r\n\r\n" => accepted in chunked_lenient;
+    rfc9112_7_1_1_value_without_name_strict: b"5;=v\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_value_without_name_lenient: b"5;=v\r\nhello\r\n0\r\n\r\n" => accepted in chunked_lenient;
+    rfc9112_7_1_1_space_inside_name_strict: b"5;a b\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_space_inside_name_lenient: b"5;a b\r\nhello\r\n0\r\n\r\n" => accepted in chunked_lenient;
+    rfc9112_7_1_1_quote_inside_token_value_strict: b"5;a=b\"c\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_quote_inside_token_value_lenient: b"5;a=b\"c\r\nhello\r\n0\r\n\r\n" => accepted in chunked_lenient;
+    rfc9112_7_1_1_equals_without_value_strict: b"5;a=\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_bws_before_crlf_strict: b"5;a \r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_bad_quoted_pair_strict: b"5;a=\"x\\\x01\"\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_ctl_in_quoted_string_lenient_too: b"5;a=\"\x01\"\r\nhello\r\n0\r\n\r\n" => BadChunk in chunked_lenient;
+    rfc9112_7_1_1_bad_last_chunk_extension_strict: b"5\r\nhello\r\n0;a=\"\r\n\r\n" => BadChunk in chunked;
+    rfc9112_7_1_1_unclosed_quote_before_a_second_request_strict: b"1;ext=\"val\r\nX\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n" => BadChunk in chunked;
     rfc9112_7_1_2_trailer_bare_lf: b"0\r\nX: 1\n\r\n" => BadChunk in chunked_lenient;
     rfc9112_7_1_2_trailer_bad_name: b"0\r\nX Y: 1\r\n\r\n" => BadTrailer in chunked;
     rfc9112_7_1_2_trailer_obs_fold: b"0\r\nX: 1\r\n 2\r\n\r\n" => BadTrailer in chunked;
@@ -334,6 +351,10 @@ shows! {
     rfc9112_6_1_te_empty_line_then_chunked_line: b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", strict => |o| o[0].framing() == BodyFraming::Chunked;
     rfc9112_7_1_uppercase_hex_and_leading_zeros: b"0000A\r\n0123456789\r\n0\r\n\r\n", chunked => |o| o[1] == Out::Data(b"0123456789".to_vec());
     rfc9112_7_1_1_extensions_are_ignored: b"5;a=b;c=\"d e\"\r\nhello\r\n5 ; x\r\nworld\r\n0;last\r\n\r\n", chunked => |o| o[1] == Out::Data(b"helloworld".to_vec());
+    rfc9112_7_1_1_quoted_value_with_semicolon: b"5;a=\"q;x\"\r\nhello\r\n0\r\n\r\n", chunked => |o| o[1] == Out::Data(b"hello".to_vec());
+    rfc9112_7_1_1_bws_around_semicolon_and_equals: b"5 \t; a \t= b ;c\t=\t\"d\" ;e\r\nhello\r\n0 ; z = \"\"\r\n\r\n", chunked => |o| o[1] == Out::Data(b"hello".to_vec());
+    rfc9112_7_1_1_quoted_pairs: b"5;a=\"x\\\"y\\\\z\\ \\\x80\xff\"\r\nhello\r\n0\r\n\r\n", chunked => |o| o[1] == Out::Data(b"hello".to_vec());
+    rfc9112_7_1_1_lenient_line_ends_at_the_first_crlf: b"1;ext=\"val\r\nX\r\n0\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n", chunked_lenient => |o| o[1] == Out::Data(b"X".to_vec()) && o[3].req_line() == Some(("GET", "/next"));
 }
 
 // ---- RFC 9112 §3 Request line --------------------------------------------------------------------
@@ -544,14 +565,58 @@ fn rfc9112_7_1_chunked_body_and_next_request() {
 }
 #[test]
 fn rfc9112_7_1_1_extensions_capped_in_total_bytes_413() {
-    let mut cfg = strict();
-    cfg.limits.max_chunk_lines = 32;
+    // Eight lines with 7 bytes of extensions each, then a last chunk with 3: 59 bytes in the body.
     let mut body = Vec::new();
     for _ in 0..8 {
         body.extend_from_slice(b"1;abcdef\r\nx\r\n");
     }
-    body.extend_from_slice(b"0\r\n\r\n");
+    body.extend_from_slice(b"0 ;z\r\n\r\n");
+    let mut cfg = strict();
+    cfg.limits.max_chunk_extensions = 59;
+    accepts(&chunked(&body), &cfg);
+    cfg.limits.max_chunk_extensions = 58;
     rejects(&chunked(&body), &cfg, K::ChunkExtensionsTooLarge);
+    // Counted across lines, not per line: 32 is more than any one line has.
+    cfg.limits.max_chunk_extensions = 32;
+    rejects(&chunked(&body), &cfg, K::ChunkExtensionsTooLarge);
+}
+#[test]
+fn rfc9112_7_1_chunk_size_line_over_limit_413() {
+    let mut cfg = strict();
+    cfg.limits.max_chunk_line = 16;
+    // 16 bytes: accepted, with extensions or with leading zeros alone.
+    accepts(&chunked(b"5;abcdefghijklmn\r\nhello\r\n0\r\n\r\n"), &cfg);
+    accepts(&chunked(b"0000000000000005\r\nhello\r\n0\r\n\r\n"), &cfg);
+    // 17: refused as soon as the 17th byte arrives, before the line ends.
+    rejects(
+        &chunked(b"5;abcdefghijklmno\r\nhello\r\n0\r\n\r\n"),
+        &cfg,
+        K::ChunkLineTooLong,
+    );
+    rejects(
+        &chunked(b"00000000000000005\r\nhello\r\n0\r\n\r\n"),
+        &cfg,
+        K::ChunkLineTooLong,
+    );
+    rejects(&chunked(b"5;abcdefghijklmnopqrst"), &cfg, K::ChunkLineTooLong);
+    // The last chunk's line too.
+    rejects(&chunked(b"0;abcdefghijklmnopqrst"), &cfg, K::ChunkLineTooLong);
+    // Each line on its own: many lines of 16 bytes pass.
+    let mut body = b"1;abcdefghijklmn\r\nx\r\n".repeat(20);
+    body.extend_from_slice(b"0\r\n\r\n");
+    accepts(&chunked(&body), &cfg);
+}
+#[test]
+fn rfc9112_7_1_many_tiny_chunks_accepted() {
+    // Neither cap counts chunks or digits: 300 one-byte chunks pass caps of 8 bytes.
+    let mut cfg = strict();
+    cfg.limits.max_chunk_line = 8;
+    cfg.limits.max_chunk_extensions = 8;
+    let mut body = b"1\r\nx\r\n".repeat(300);
+    body.extend_from_slice(b"0\r\n\r\n");
+    let outs = accepts(&chunked(&body), &cfg);
+    assert_eq!(outs[1], Out::Data(vec![b'x'; 300]));
+    assert_eq!(outs[2], Out::End(vec![]));
 }
 #[test]
 fn rfc9112_7_1_2_trailers_are_kept_apart() {

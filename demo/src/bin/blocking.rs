@@ -107,7 +107,11 @@ fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
         app.drive(&mut conn);
 
         // Output: write it all, bounded by the connection's send deadline. Each acknowledgement
-        // lets the application top up a streamed body.
+        // lets the application top up a streamed body. Nothing is read meanwhile: say so, so that
+        // the read timers do not blame the peer for it.
+        if !conn.transmit().is_empty() {
+            conn.pause_input(shared.now());
+        }
         while !conn.transmit().is_empty() {
             let _ = sock.set_write_timeout(wait(&conn, &shared));
             match sock.write(conn.transmit()) {
@@ -120,6 +124,8 @@ fn serve(mut sock: TcpStream, shared: Arc<Shared>) {
                 _ => conn.handle_write_failed(),
             }
         }
+
+        conn.resume_input(shared.now());
 
         // Fate, once output is drained.
         if let Some(close) = conn.poll_close() {

@@ -46,12 +46,12 @@ fn read_head(r: &mut BufReader<TcpStream>) -> (String, usize) {
 }
 
 /// Reads a body of `n` bytes and checks it is the pattern.
-fn read_pattern(r: &mut BufReader<TcpStream>, n: usize) {
+fn read_pattern(r: &mut BufReader<TcpStream>, n: usize, who: &str) {
     let mut buf = vec![0u8; 64 * 1024];
     let mut got = 0;
     while got < n {
         let k = r.read(&mut buf[..(n - got).min(64 * 1024)]).expect("read body");
-        assert!(k > 0, "EOF after {got} of {n} body bytes");
+        assert!(k > 0, "{who}: EOF after {got} of {n} body bytes");
         for (j, &b) in buf[..k].iter().enumerate() {
             assert_eq!(b, pattern(got + j), "body byte {}", got + j);
         }
@@ -91,7 +91,7 @@ fn echo(srv: &Server, n: usize, expect_continue: bool, stall: Duration) {
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(!head.contains("Connection: close"), "{}: {head}", srv.name);
     assert_eq!(len, n);
-    read_pattern(&mut r, n);
+    read_pattern(&mut r, n, srv.name);
     writer.join().unwrap();
     second_request_succeeds(&mut r);
 }

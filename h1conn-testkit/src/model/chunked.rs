@@ -13,6 +13,49 @@ use super::abnf::{
     alt, cat, field_vchar, hexdig, octet, opt, ows, plus, quoted_string, star, text, token, wsp, Ends, MORE,
 };
 use super::head::{field_line, field_line_could_begin};
+use super::{MAX_CHUNK_EXTENSIONS, MAX_CHUNK_LINE, MAX_TRAILERS};
+
+/// Which limit of [`ChunkLimits`] a body passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// One chunk-size line.
+    ChunkLine,
+    /// The chunk extensions of the body, all lines together.
+    ChunkExtensions,
+    /// The trailer section.
+    Trailers,
+    /// The sum of the chunk sizes.
+    Body,
+}
+
+/// The limits a server puts on a chunked body: configuration, not RFC text. RFC 9112 §7.1.1: "A
+/// server ought to limit the total length of chunk extensions received in a request to an amount
+/// reasonable for the services provided ... and generate an appropriate 4xx (Client Error)
+/// response if that amount is exceeded"; RFC 9110 §5.4 for the trailer fields, §15.5.14 for the
+/// content. `Default` mirrors `Limits::default()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkLimits {
+    /// Longest chunk-size line, CRLF excluded (`max_chunk_line`).
+    pub line: usize,
+    /// Most octets of chunk-ext in one body: what follows the chunk-size on each line, CRLF
+    /// excluded (`max_chunk_extensions`).
+    pub extensions: usize,
+    /// Largest trailer section, the CRLF that ends it excluded (`max_trailers`).
+    pub trailers: usize,
+    /// Largest sum of chunk sizes (`max_body`).
+    pub body: Option<u64>,
+}
+
+impl Default for ChunkLimits {
+    fn default() -> Self {
+        ChunkLimits {
+            line: MAX_CHUNK_LINE,
+            extensions: MAX_CHUNK_EXTENSIONS,
+            trailers: MAX_TRAILERS,
+            body: None,
+        }
+    }
+}
 
 /// How a chunked body ended, as far as the input goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +71,8 @@ pub enum ChunkedEnd {
     Incomplete,
     /// A rule is broken.
     Invalid(&'static str),
+    /// A limit was passed before any rule was broken.
+    TooLarge(Limit),
 }
 
 /// What the model reads from a chunked body: the data of every chunk whose size line was valid
@@ -40,14 +85,17 @@ pub struct ChunkedBody {
     pub end: ChunkedEnd,
 }
 
-/// How chunk extensions are read. The two bracket what a recipient may do: read the grammar, or
-/// skip what it does not recognise.
+/// How chunk extensions are read. §7.1.1 gives the grammar, and says "A recipient MUST ignore
+/// unrecognized chunk extensions": a recipient may read them, or skip them unread.
+/// CHOICE: the strict profile reads the grammar ([`ExtGrammar::Strict`]);
+/// `Profile::allow_malformed_chunk_extensions` (on in the lenient profile) skips
+/// ([`ExtGrammar::Tolerant`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExtGrammar {
     /// RFC 9112 §7.1.1 exactly.
     Strict,
-    /// §7.1.1 "A recipient MUST ignore unrecognized chunk extensions": a recipient that skips them
-    /// unread takes BWS ";" and then any VCHAR, obs-text, SP or HTAB up to the CRLF (no CTL).
+    /// A recipient that skips the extensions unread takes BWS ";" and then any VCHAR, obs-text, SP
+    /// or HTAB up to the CRLF (no CTL).
     Tolerant,
 }
 
@@ -89,48 +137,6 @@ fn chunk_size(line: &[u8]) -> Option<u64> {
     }
 }
 
-/// Where the input stands at the start of a line.
-enum Next<'a> {
-    /// A line ended by CRLF, and where the next starts.
-    Line(&'a [u8], usize),
-    /// The input stops inside the line: what arrived, and whether its last octet is a CR that
-    /// may begin the CRLF (then the line is whole before it).
-    Open(&'a [u8], bool),
-    /// An LF not preceded by CR, or a CR not followed by LF. Chunked framing is written with CRLF
-    /// throughout (§7.1); the §2.2 leniency for a bare LF is for the start-line and fields, and no
-    /// recipient has to extend it here.
-    Broken,
-}
-
-fn next_line(input: &[u8], pos: usize) -> Next<'_> {
-    let rest = &input[pos..];
-    let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-        Some(lf) => match rest[..lf].strip_suffix(b"\r") {
-            Some(line) => (line, Some(pos + lf + 1)),
-            None => return Next::Broken,
-        },
-        None => match rest.strip_suffix(b"\r") {
-            Some(line) => (line, None),
-            None => (rest, None),
-        },
-    };
-    match (line.contains(&b'\r'), next) {
-        (true, _) => Next::Broken,
-        (false, Some(next)) => Next::Line(line, next),
-        (false, None) => Next::Open(line, line.len() < rest.len()),
-    }
-}
-
-/// Whether a line cut short can still become a line `whole` accepts: with its CR in, it must be
-/// whole already; without, it must be the start of one.
-fn open_line_ok(cr_came: bool, whole: bool, begun: bool) -> bool {
-    if cr_came {
-        whole
-    } else {
-        begun
-    }
-}
-
 /// A chunk-size line: whole and valid, with the size it gives.
 fn whole_size_line(line: &[u8], g: ExtGrammar) -> Option<u64> {
     match size_line(g, line).contains(&line.len()) {
@@ -145,47 +151,94 @@ fn size_line_begun(line: &[u8], g: ExtGrammar) -> bool {
     (ends.contains(&line.len()) || ends.contains(&MORE)) && chunk_size(line).is_some()
 }
 
-/// A trailer line: the empty line that ends the section, or a field line. RFC 9112 §5.2: obs-fold
-/// in a request MUST be rejected or replaced; the strict profile rejects (Profile::allow_obs_fold).
+/// A trailer line of a section that ended: a field line. RFC 9112 §5.2: obs-fold in a request
+/// MUST be rejected or replaced; the strict profile rejects (Profile::allow_obs_fold), and so does
+/// the lenient one in trailers.
 fn trailer_line_ok(line: &[u8], whole: bool) -> bool {
     let folded = line.first().copied().is_some_and(wsp);
-    line.is_empty()
-        || (!folded
-            && if whole {
-                field_line(line).is_ok()
-            } else {
-                field_line_could_begin(line)
-            })
+    !folded
+        && !line.contains(&b'\r')
+        && if whole {
+            field_line(line).is_ok()
+        } else {
+            field_line_could_begin(line)
+        }
 }
 
-/// Reads the chunked body at the start of `input` (RFC 9112 §7.1).
-pub fn chunked_body(input: &[u8], g: ExtGrammar) -> ChunkedBody {
+/// A trailer line cut short: could it still become the empty line or a field line? With its CR
+/// in, it must be whole already.
+fn open_trailer_line_ok(rest: &[u8]) -> bool {
+    match rest.strip_suffix(b"\r") {
+        Some(line) => line.is_empty() || trailer_line_ok(line, true),
+        None => trailer_line_ok(rest, false),
+    }
+}
+
+/// Where a limit stops a line that starts with `digits` HEXDIGs, when `ext_left` octets of
+/// extensions remain for the body: the index of the first octet refused, and the limit. The line
+/// limit is counted first when both fall on one octet; a line without a digit has no extensions.
+fn line_limit(digits: usize, ext_left: usize, limits: &ChunkLimits) -> (usize, Limit) {
+    let ext_at = match digits {
+        0 => usize::MAX,
+        _ => digits.saturating_add(ext_left),
+    };
+    match limits.line <= ext_at {
+        true => (limits.line, Limit::ChunkLine),
+        false => (ext_at, Limit::ChunkExtensions),
+    }
+}
+
+/// Reads the chunked body at the start of `input` (RFC 9112 §7.1) under `limits`.
+///
+/// A limit counts octets as they come: the first octet past it is refused, unless an octet before
+/// it already broke a rule (then the body is `Invalid`). CHOICE: a trailer section is measured
+/// line by line before its field lines are judged, which happens once it is complete; a section
+/// over the limit is `TooLarge` even when one of its lines is also broken.
+pub fn chunked_body(input: &[u8], g: ExtGrammar, limits: &ChunkLimits) -> ChunkedBody {
     let mut data = Vec::new();
     let mut pos = 0;
+    let mut ext_total = 0usize;
+    let mut body_total = 0u64;
     let done = |data: Vec<u8>, end: ChunkedEnd| ChunkedBody { data, end };
+    let size_rule = ChunkedEnd::Invalid("RFC 9112 §7.1 chunk-size line");
     // *chunk last-chunk
     loop {
-        let size = match next_line(input, pos) {
-            Next::Line(line, next) => match whole_size_line(line, g) {
-                Some(size) => {
-                    pos = next;
-                    size
-                }
-                None => return done(data, ChunkedEnd::Invalid("RFC 9112 §7.1 chunk-size line")),
-            },
-            Next::Open(line, cr) => {
-                let ok = open_line_ok(cr, whole_size_line(line, g).is_some(), size_line_begun(line, g));
-                let end = match ok {
-                    true => ChunkedEnd::Incomplete,
-                    false => ChunkedEnd::Invalid("RFC 9112 §7.1 chunk-size line"),
-                };
-                return done(data, end);
-            }
-            Next::Broken => return done(data, ChunkedEnd::Invalid("RFC 9112 §7.1 chunk line without CRLF")),
+        // The line is every octet before the first CR: an LF among them breaks the grammar.
+        let rest = &input[pos..];
+        let cr = rest.iter().position(|&b| b == b'\r');
+        let line = &rest[..cr.unwrap_or(rest.len())];
+        let digits = line.iter().take_while(|&&b| hexdig(b)).count();
+        let (at, limit) = line_limit(digits, limits.extensions - ext_total, limits);
+        if at < line.len() {
+            let end = match size_line_begun(&line[..at], g) {
+                true => ChunkedEnd::TooLarge(limit),
+                false => size_rule,
+            };
+            return done(data, end);
+        }
+        let Some(cr) = cr else {
+            let end = match size_line_begun(line, g) {
+                true => ChunkedEnd::Incomplete,
+                false => size_rule,
+            };
+            return done(data, end);
         };
+        let Some(size) = whole_size_line(line, g) else {
+            return done(data, size_rule);
+        };
+        match rest.get(cr + 1) {
+            None => return done(data, ChunkedEnd::Incomplete),
+            Some(b'\n') => pos += cr + 2,
+            Some(_) => return done(data, ChunkedEnd::Invalid("RFC 9112 §7.1 chunk line without CRLF")),
+        }
+        ext_total += line.len() - digits;
         if size == 0 {
             break;
         }
+        body_total = match body_total.checked_add(size) {
+            Some(total) if limits.body.is_none_or(|max| total <= max) => total,
+            _ => return done(data, ChunkedEnd::TooLarge(Limit::Body)),
+        };
         // chunk-data CRLF
         let rest = &input[pos..];
         let Some(chunk) = usize::try_from(size).ok().and_then(|n| rest.get(..n)) else {
@@ -200,38 +253,49 @@ pub fn chunked_body(input: &[u8], g: ExtGrammar) -> ChunkedBody {
             _ => return done(data, ChunkedEnd::Invalid("RFC 9112 §7.1 CRLF after chunk-data")),
         }
     }
-    // trailer-section CRLF (§7.1.2)
-    let mut trailers = Vec::new();
+    // trailer-section CRLF (§7.1.2), at most `limits.trailers` octets before that CRLF.
+    let start = pos;
+    let most = limits.trailers.saturating_add(2);
+    let mut lines: Vec<&[u8]> = Vec::new();
+    let field_rule = ChunkedEnd::Invalid("RFC 9112 §7.1.2 trailer field-line");
     loop {
-        match next_line(input, pos) {
-            Next::Line([], next) => {
-                let end = ChunkedEnd::Complete {
-                    trailers,
-                    consumed: next,
-                };
-                return done(data, end);
-            }
-            Next::Line(line, next) => match (trailer_line_ok(line, true), field_line(line)) {
-                (true, Ok(field)) => {
-                    trailers.push(field);
-                    pos = next;
-                }
-                _ => return done(data, ChunkedEnd::Invalid("RFC 9112 §7.1.2 trailer field-line")),
-            },
-            Next::Open(line, cr) => {
-                let ok = open_line_ok(cr, trailer_line_ok(line, true), trailer_line_ok(line, false));
-                let end = match ok {
-                    true => ChunkedEnd::Incomplete,
-                    false => ChunkedEnd::Invalid("RFC 9112 §7.1.2 trailer field-line"),
-                };
-                return done(data, end);
-            }
-            Next::Broken => {
-                return done(
-                    data,
-                    ChunkedEnd::Invalid("RFC 9112 §7.1.2 trailer line without CRLF"),
-                )
+        let rest = &input[pos..];
+        let Some(lf) = rest.iter().position(|&b| b == b'\n') else {
+            let end = if input.len() - start > most {
+                ChunkedEnd::TooLarge(Limit::Trailers)
+            } else if lines.iter().all(|l| trailer_line_ok(l, true)) && open_trailer_line_ok(rest) {
+                ChunkedEnd::Incomplete
+            } else {
+                field_rule
+            };
+            return done(data, end);
+        };
+        let next = pos + lf + 1;
+        if next - start > most {
+            return done(data, ChunkedEnd::TooLarge(Limit::Trailers));
+        }
+        let Some(line) = rest[..lf].strip_suffix(b"\r") else {
+            return done(
+                data,
+                ChunkedEnd::Invalid("RFC 9112 §7.1.2 trailer line without CRLF"),
+            );
+        };
+        pos = next;
+        if !line.is_empty() {
+            lines.push(line);
+            continue;
+        }
+        let mut trailers = Vec::new();
+        for l in lines {
+            match (trailer_line_ok(l, true), field_line(l)) {
+                (true, Ok(field)) => trailers.push(field),
+                _ => return done(data, field_rule),
             }
         }
+        let end = ChunkedEnd::Complete {
+            trailers,
+            consumed: pos,
+        };
+        return done(data, end);
     }
 }

@@ -26,7 +26,7 @@ mod head;
 mod response;
 pub mod uri;
 
-pub use chunked::{chunked_body, ChunkedBody, ChunkedEnd, ExtGrammar};
+pub use chunked::{chunked_body, ChunkLimits, ChunkedBody, ChunkedEnd, ExtGrammar, Limit};
 pub use fields::{client_persists, connection_options, content_length_rule, transfer_encoding_rule};
 pub use head::head_verdict;
 pub use response::{persists_after, response_framing, Policy, RespBody};
@@ -47,6 +47,12 @@ pub const MAX_FIELDS: usize = 100;
 pub const MAX_FIELD_LINE: usize = 8 * 1024;
 /// Largest head, request line through the final CRLF, leading empty lines not counted (431 beyond).
 pub const MAX_HEAD: usize = 64 * 1024;
+/// Longest chunk-size line, CRLF excluded (413 beyond).
+pub const MAX_CHUNK_LINE: usize = 4 * 1024;
+/// Most octets of chunk extensions in one body (413 beyond; RFC 9112 §7.1.1).
+pub const MAX_CHUNK_EXTENSIONS: usize = 16 * 1024;
+/// Largest trailer section, its final CRLF excluded (431 beyond).
+pub const MAX_TRAILERS: usize = 8 * 1024;
 
 // ---- the verdict on a request head -----------------------------------------------------------------
 

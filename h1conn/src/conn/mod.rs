@@ -174,12 +174,21 @@ enum PeerInput {
     Ended,
 }
 
-/// Whether the connection asks for input ([`Connection::wants_read`]). While it does not (its own
-/// back-pressure), the header and body read timers stand still.
+/// Whether input is being taken: the connection asks for it ([`Connection::wants_read`]) and the
+/// adapter reads ([`Connection::pause_input`]). While not (the server's own back-pressure), the
+/// header and body read timers stand still.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Intake {
     Wanted,
     Paused { since: u64 },
+}
+
+/// Whether the adapter reads the transport, as it last said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AdapterReads {
+    Yes,
+    /// [`Connection::pause_input`]: for its own reasons (a blocking write, its own limits).
+    Paused,
 }
 
 /// Times kept on the caller's time line, in nanoseconds.
@@ -204,6 +213,7 @@ struct Clock {
 ///   [`finish`](Self::finish), [`finish_with_trailers`](Self::finish_with_trailers),
 ///   [`send_full`](Self::send_full),
 ///   [`abort_response`](Self::abort_response), [`shutdown`](Self::shutdown),
+///   [`pause_input`](Self::pause_input), [`resume_input`](Self::resume_input),
 ///   [`set_date`](Self::set_date), [`recycle`](Self::recycle).
 /// * **C. Outputs**, to drain after every input, in this order: [`poll_event`](Self::poll_event)
 ///   until `None`, then [`transmit`](Self::transmit), then [`poll_timeout`](Self::poll_timeout),
@@ -226,6 +236,7 @@ pub struct Connection {
     write: Write,
     input: PeerInput,
     intake: Intake,
+    adapter: AdapterReads,
     /// How to close, once the writer is `Closing` or `Closed`.
     how: CloseHow,
     /// While `Lingering`: since when, and when input last arrived.
@@ -253,6 +264,7 @@ impl Connection {
             write: Write::Idle,
             input: PeerInput::Open,
             intake: Intake::Wanted,
+            adapter: AdapterReads::Yes,
             how: CloseHow::Graceful,
             linger_since: 0,
             linger_input: 0,
@@ -479,6 +491,23 @@ impl Connection {
         }
     }
 
+    /// The adapter stops reading for reasons of its own (a thread-per-connection adapter blocked in
+    /// a write, its own memory limits): the header and body read timers stand still until
+    /// [`resume_input`](Self::resume_input), since the peer cannot be blamed for bytes nobody reads.
+    /// A peer that does not read what is written is caught by the send timer.
+    pub fn pause_input(&mut self, now: Duration) {
+        self.tick(now);
+        self.adapter = AdapterReads::Paused;
+        self.settle();
+    }
+
+    /// The adapter reads again (see [`pause_input`](Self::pause_input)).
+    pub fn resume_input(&mut self, now: Duration) {
+        self.tick(now);
+        self.adapter = AdapterReads::Yes;
+        self.settle();
+    }
+
     /// How many more bytes [`handle_input`](Connection::handle_input) would take now.
     pub fn input_capacity(&self) -> usize {
         match self.write {
@@ -555,7 +584,8 @@ impl Connection {
     fn settle(&mut self) {
         self.release_if_idle();
         let now = self.clock.now;
-        match (self.intake, self.wants_read()) {
+        let taking = self.wants_read() && self.adapter == AdapterReads::Yes;
+        match (self.intake, taking) {
             (Intake::Wanted, false) => self.intake = Intake::Paused { since: now },
             (Intake::Paused { since }, true) => {
                 // The pause does not count against the peer: move the read clocks forward.

@@ -204,7 +204,7 @@ impl Connection {
                 *rem -= take as u64;
                 Ok(Some(Decoded::Data(self.rbuf.split_to(take).freeze())))
             }
-            BodyRead::Chunked(d) => d.decode(&mut self.rbuf, &self.cfg.limits),
+            BodyRead::Chunked(d) => d.decode(&mut self.rbuf, &self.cfg),
         };
         let complete = matches!(cur.body, BodyRead::Length(0));
         match out {

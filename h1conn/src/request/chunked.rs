@@ -1,26 +1,31 @@
 //! Incremental chunked decoder (RFC 9112 §7.1).
 //!
-//! Data comes out as slices of the read buffer (no copy). Chunk-size lines are strict: at least one
-//! hex digit, overflow-guarded, extensions checked for stray control bytes and counted against a
-//! total budget, CRLF required everywhere (a bare LF or CR is an error in every profile, RFC 9112
-//! errata 7633). Trailers are returned apart, never merged into the header section.
+//! Data comes out as slices of the read buffer (no copy). Chunk-size lines are read byte by byte by
+//! a state machine that carries over between calls, so each byte is looked at once however the
+//! input is split. The size needs at least one hex digit and is overflow-guarded; extensions follow
+//! the RFC 9112 §7.1.1 grammar, or are skipped unread when
+//! [`Profile::allow_malformed_chunk_extensions`](crate::Profile) is on; CRLF is required everywhere
+//! (a bare LF or CR is an error in every profile, RFC 9112 errata 7633). Each line is capped by
+//! `Limits::max_chunk_line`, the extensions of a body by `Limits::max_chunk_extensions`. Trailers
+//! are returned apart, never merged into the header section.
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use crate::config::Limits;
+use crate::config::{Config, Limits};
 use crate::error::{PeerError, PeerErrorKind as K};
+use crate::request::fields::is_tchar;
 use crate::request::head::Trailers;
 use crate::request::parse::parse_trailers;
 use crate::request::scan::find_lf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    /// Reading hex digits of a chunk size.
-    Size { digits: u32, value: u64 },
-    /// After the digits: BWS, `;` and extensions until CR.
-    Ext { size: u64, semi: bool, ws: bool },
+    /// Reading the hex digits of a chunk size (`digits`: at least one came).
+    Size { digits: bool },
+    /// After the digits, up to the CR: the chunk extensions.
+    Ext(Ext),
     /// Saw CR after a chunk-size line, LF must follow.
-    SizeLf { size: u64 },
+    SizeLf,
     /// This many data bytes remain in the current chunk.
     Data(u64),
     /// CR after chunk data.
@@ -31,6 +36,34 @@ enum State {
     Trailers { scan: usize, line_start: usize },
     /// The last chunk and trailers were read.
     Done,
+}
+
+/// Where a chunk-size line stands after its digits, in RFC 9112 §7.1.1:
+///
+/// ```text
+/// chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+/// chunk-ext-name = token
+/// chunk-ext-val  = token / quoted-string
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ext {
+    /// After the size, a name or a value: BWS then `;`, or `=` after a name, or (before any BWS)
+    /// the CR that ends the line.
+    Sep { after_name: bool, ws: bool },
+    /// After `;`: BWS, then the first byte of a name.
+    NameStart,
+    /// Inside a name.
+    Name,
+    /// After `=`: BWS, then a token or a quoted-string.
+    ValueStart,
+    /// Inside a token value.
+    Token,
+    /// Inside a quoted-string (RFC 9110 §5.6.4).
+    Quoted,
+    /// After a backslash inside a quoted-string: the byte of a quoted-pair.
+    Escape,
+    /// `allow_malformed_chunk_extensions`: after `;`, any VCHAR, obs-text, SP or HTAB up to the CR.
+    Skip,
 }
 
 /// What one decoding step produced.
@@ -46,7 +79,13 @@ pub enum Decoded {
 #[derive(Debug, Clone)]
 pub struct ChunkedDecoder {
     state: State,
-    line_bytes: usize,
+    /// The size of the chunk whose size line is being read.
+    size: u64,
+    /// Bytes of the current chunk-size line so far, CRLF excluded.
+    line: usize,
+    /// Bytes of chunk extensions in this body so far.
+    ext: usize,
+    /// Sum of the chunk sizes so far.
     total: u64,
 }
 
@@ -60,15 +99,18 @@ impl ChunkedDecoder {
     /// A decoder at the start of a body.
     pub fn new() -> Self {
         ChunkedDecoder {
-            state: State::Size { digits: 0, value: 0 },
-            line_bytes: 0,
+            state: State::Size { digits: false },
+            size: 0,
+            line: 0,
+            ext: 0,
             total: 0,
         }
     }
 
     /// Decodes from the front of `buf`, consuming what it used. Returns `Ok(None)` when more input
     /// is needed (everything usable was consumed, or a partial trailer section stays buffered).
-    pub fn decode(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<Decoded>, PeerError> {
+    pub fn decode(&mut self, buf: &mut BytesMut, cfg: &Config) -> Result<Option<Decoded>, PeerError> {
+        let limits = &cfg.limits;
         let mut i = 0;
         loop {
             match self.state {
@@ -102,58 +144,13 @@ impl ChunkedDecoder {
             };
             i += 1;
             self.state = match self.state {
-                State::Size { digits, value } => {
-                    if let Some(d) = hex_value(b) {
-                        self.count_line_byte(limits)?;
-                        let value = value
-                            .checked_mul(16)
-                            .and_then(|v| v.checked_add(u64::from(d)))
-                            .ok_or(PeerError::from(K::ChunkSizeOverflow))?;
-                        State::Size {
-                            digits: digits + 1,
-                            value,
-                        }
-                    } else if digits == 0 {
-                        return Err(K::BadChunk.into());
-                    } else if b == b'\r' {
-                        State::SizeLf { size: value }
-                    } else if b == b';' || b == b' ' || b == b'\t' {
-                        self.count_line_byte(limits)?;
-                        State::Ext {
-                            size: value,
-                            semi: b == b';',
-                            ws: b != b';',
-                        }
-                    } else {
-                        return Err(K::BadChunk.into());
-                    }
-                }
-                State::Ext { size, semi, ws } => {
-                    if b == b'\r' {
-                        if !semi {
-                            // Whitespace after the size with no extension: not the grammar.
-                            return Err(K::BadChunk.into());
-                        }
-                        State::SizeLf { size }
-                    } else if b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80 {
-                        self.count_line_byte(limits)?;
-                        if !semi && b != b';' && b != b' ' && b != b'\t' {
-                            return Err(K::BadChunk.into());
-                        }
-                        State::Ext {
-                            size,
-                            semi: semi || b == b';',
-                            ws,
-                        }
-                    } else {
-                        // LF, NUL and other control bytes inside a chunk line.
-                        return Err(K::BadChunk.into());
-                    }
-                }
-                State::SizeLf { size } => {
+                State::Size { .. } | State::Ext(_) => self.line_byte(b, cfg)?,
+                State::SizeLf => {
                     if b != b'\n' {
                         return Err(K::BadChunk.into());
                     }
+                    let size = core::mem::take(&mut self.size);
+                    self.line = 0;
                     if size == 0 {
                         State::Trailers {
                             scan: i,
@@ -180,7 +177,7 @@ impl ChunkedDecoder {
                     if b != b'\n' {
                         return Err(K::BadChunk.into());
                     }
-                    State::Size { digits: 0, value: 0 }
+                    State::Size { digits: false }
                 }
                 State::Data(_) | State::Trailers { .. } | State::Done => unreachable_state(),
             };
@@ -196,12 +193,53 @@ impl ChunkedDecoder {
         }
     }
 
-    fn count_line_byte(&mut self, limits: &Limits) -> Result<(), PeerError> {
-        self.line_bytes += 1;
-        if self.line_bytes > limits.max_chunk_lines {
-            return Err(K::ChunkExtensionsTooLarge.into());
+    /// One byte of a chunk-size line. Every byte but the CR counts against `max_chunk_line`, and
+    /// every one after the size digits against `max_chunk_extensions`, before it is read: the first
+    /// byte past a limit is refused whatever it is (a byte that broke a rule earlier was refused
+    /// as such).
+    fn line_byte(&mut self, b: u8, cfg: &Config) -> Result<State, PeerError> {
+        let limits = &cfg.limits;
+        let (digit, in_ext) = match self.state {
+            State::Size { digits } => {
+                let d = hex_value(b);
+                (d, digits && d.is_none())
+            }
+            _ => (None, true),
+        };
+        if b != b'\r' {
+            self.line += 1;
+            if self.line > limits.max_chunk_line {
+                return Err(K::ChunkLineTooLong.into());
+            }
+            if in_ext {
+                self.ext += 1;
+                if self.ext > limits.max_chunk_extensions {
+                    return Err(K::ChunkExtensionsTooLarge.into());
+                }
+            }
         }
-        Ok(())
+        let skip = cfg.profile.allow_malformed_chunk_extensions;
+        let next = match (self.state, digit) {
+            (State::Size { .. }, Some(d)) => {
+                self.size = self
+                    .size
+                    .checked_mul(16)
+                    .and_then(|v| v.checked_add(u64::from(d)))
+                    .ok_or(PeerError::from(K::ChunkSizeOverflow))?;
+                Some(State::Size { digits: true })
+            }
+            (State::Size { digits: true }, None) => ext_byte(
+                Ext::Sep {
+                    after_name: false,
+                    ws: false,
+                },
+                b,
+                skip,
+            ),
+            (State::Ext(e), _) => ext_byte(e, b, skip),
+            _ => None,
+        };
+        next.ok_or(K::BadChunk.into())
     }
 
     /// Scans the trailer section; it stays in `buf` until complete, then is parsed as field lines.
@@ -225,11 +263,13 @@ impl ChunkedDecoder {
                 return Ok(None);
             };
             let nl = scan + off;
-            if nl == line_start || buf[nl - 1] != b'\r' {
-                return Err(K::BadChunk.into());
-            }
+            // The size first, as when the input stops before this LF: the same verdict however the
+            // input is split.
             if nl + 1 > limits.max_trailers + 2 {
                 return Err(K::TrailersTooLarge.into());
+            }
+            if nl == line_start || buf[nl - 1] != b'\r' {
+                return Err(K::BadChunk.into());
             }
             if nl - 1 == line_start {
                 // The empty line: the section is complete.
@@ -251,11 +291,116 @@ fn unreachable_state() -> State {
     State::Done
 }
 
+/// The state after byte `b` of the extensions, in state `e`; `None` when `b` breaks the grammar.
+/// `skip`: `allow_malformed_chunk_extensions`, everything after the first `;` is skipped.
+fn ext_byte(e: Ext, b: u8, skip: bool) -> Option<State> {
+    let ws = b == b' ' || b == b'\t';
+    let sep = Ext::Sep {
+        after_name: false,
+        ws: false,
+    };
+    let next = match e {
+        Ext::Sep { after_name, ws: seen } => match b {
+            b'\r' if !seen => return Some(State::SizeLf),
+            b';' if skip => Ext::Skip,
+            b';' => Ext::NameStart,
+            b'=' if after_name => Ext::ValueStart,
+            _ if ws => Ext::Sep { after_name, ws: true },
+            _ => return None,
+        },
+        Ext::NameStart | Ext::ValueStart if ws => e,
+        Ext::NameStart | Ext::Name if is_tchar(b) => Ext::Name,
+        Ext::Name => {
+            return ext_byte(
+                Ext::Sep {
+                    after_name: true,
+                    ws: false,
+                },
+                b,
+                skip,
+            )
+        }
+        Ext::ValueStart if b == b'"' => Ext::Quoted,
+        Ext::ValueStart | Ext::Token if is_tchar(b) => Ext::Token,
+        Ext::Token => return ext_byte(sep, b, skip),
+        Ext::Quoted if b == b'"' => sep,
+        Ext::Quoted if b == b'\\' => Ext::Escape,
+        // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+        Ext::Quoted if ws || (0x21..0x7f).contains(&b) || b >= 0x80 => Ext::Quoted,
+        // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+        Ext::Escape if ws || (0x21..0x7f).contains(&b) || b >= 0x80 => Ext::Quoted,
+        Ext::Skip if b == b'\r' => return Some(State::SizeLf),
+        Ext::Skip if ws || (0x21..0x7f).contains(&b) || b >= 0x80 => Ext::Skip,
+        _ => return None,
+    };
+    Some(State::Ext(next))
+}
+
 fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    /// Feeds `input` one byte at a time, the way a slow peer sends it; returns the data and how
+    /// the body ended. Asserts that no byte of a chunk-size line stays buffered between calls: the
+    /// decoder never goes back over a line.
+    fn byte_by_byte(input: &[u8], cfg: &Config) -> (Vec<u8>, Result<bool, PeerError>) {
+        let mut d = ChunkedDecoder::new();
+        let mut buf = BytesMut::new();
+        let mut data = Vec::new();
+        for &b in input {
+            buf.extend_from_slice(&[b]);
+            loop {
+                match d.decode(&mut buf, cfg) {
+                    Ok(Some(Decoded::Data(bytes))) => data.extend_from_slice(&bytes),
+                    Ok(Some(Decoded::End(_))) => return (data, Ok(true)),
+                    Ok(None) => break,
+                    Err(e) => return (data, Err(e)),
+                }
+            }
+            if !matches!(d.state, State::Trailers { .. }) {
+                assert!(buf.is_empty(), "{:?} kept {buf:?}", d.state);
+            }
+        }
+        (data, Ok(false))
+    }
+
+    #[test]
+    fn rfc9112_7_1_1_extension_bytes_are_read_once_as_they_arrive() {
+        let mut line = b"5".to_vec();
+        for _ in 0..200 {
+            line.extend_from_slice(b" ; name = \"q;\\\"x\"");
+        }
+        let cfg = Config::default();
+        let input = [&line[..], b"\r\nhello\r\n0;a=b\r\n\r\n"].concat();
+        assert!(line.len() < cfg.limits.max_chunk_line);
+        assert_eq!(byte_by_byte(&input, &cfg), (b"hello".to_vec(), Ok(true)));
+        let mut lenient = cfg.clone();
+        lenient.profile = crate::Profile::lenient();
+        assert_eq!(byte_by_byte(&input, &lenient), (b"hello".to_vec(), Ok(true)));
+    }
+
+    #[test]
+    fn rfc9112_7_1_limits_refuse_the_first_byte_past_them() {
+        let mut cfg = Config::default();
+        cfg.limits.max_chunk_line = 6;
+        cfg.limits.max_chunk_extensions = 4;
+        let kind = |input: &[u8], cfg: &Config| byte_by_byte(input, cfg).1.map_err(|e| e.kind());
+        assert_eq!(kind(b"5;abc\r\nhello\r\n0\r\n\r\n", &cfg), Ok(true));
+        // Past the line limit while the line is still open; a broken byte before it wins.
+        assert_eq!(kind(b"00005;a", &cfg), Err(K::ChunkLineTooLong));
+        assert_eq!(kind(b"0000x;a", &cfg), Err(K::BadChunk));
+        // Extensions counted over the body: 4 here, the fifth byte is refused.
+        assert_eq!(kind(b"1;abc\r\nx\r\n0;", &cfg), Err(K::ChunkExtensionsTooLarge));
+        assert_eq!(kind(b"1;abc\r\nx\r\n0\r\n\r\n", &cfg), Ok(true));
     }
 }
