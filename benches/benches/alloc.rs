@@ -75,7 +75,7 @@ const WARM: usize = 1_000;
 const MEASURED: usize = 10_000;
 
 /// Serves `MEASURED` requests after `WARM` on one keep-alive connection, `per_input` requests per
-/// input call (each head given back with `recycle`), `gap` apart (with the `handle_timeout` call a
+/// input call (each head dropped as the application is done with it), `gap` apart (with the `handle_timeout` call a
 /// server makes when a deadline passes in between), and prints allocator calls per request.
 fn steady(name: &str, req: &[u8], per_input: usize, gap: Duration, cfg: &Arc<Config>) {
     let input = pipelined(req, per_input);

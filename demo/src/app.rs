@@ -106,7 +106,6 @@ impl App {
                 self.shared.stats.request(self.id);
                 self.job = Job::Idle;
                 self.on_request(conn, &req, date);
-                conn.recycle(req.head);
             }
             Event::Data(bytes) => match &mut self.job {
                 Job::Discard { received } => *received += bytes.len() as u64,

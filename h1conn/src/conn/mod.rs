@@ -29,7 +29,6 @@ pub(crate) mod writer;
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 use core::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
@@ -38,7 +37,7 @@ use crate::config::Config;
 use crate::error::{PeerError, UsageError};
 use crate::request::chunked::ChunkedDecoder;
 use crate::request::framing::{BodyFraming, RequestFraming};
-use crate::request::head::{FieldPos, Method, RequestHead, Trailers, Version};
+use crate::request::head::{Method, RequestHead, Trailers, Version};
 use crate::request::scan::HeadScanner;
 use crate::response::framing::ResponseFraming;
 use deadlines::{to_nanos, Timer, TimerTable};
@@ -164,7 +163,9 @@ struct Busy {
     queue: VecDeque<Queued>,
     events: VecDeque<Event>,
     cur: Option<Exchange>,
-    spare_fields: Vec<FieldPos>,
+    /// Field positions of the heads parsed (see `FieldTable`): one buffer, reused once the
+    /// application has dropped the heads, so the default loop allocates nothing per request.
+    fields: BytesMut,
 }
 
 /// Whether the peer may still send.
@@ -214,7 +215,7 @@ struct Clock {
 ///   [`send_full`](Self::send_full),
 ///   [`abort_response`](Self::abort_response), [`shutdown`](Self::shutdown),
 ///   [`pause_input`](Self::pause_input), [`resume_input`](Self::resume_input),
-///   [`set_date`](Self::set_date), [`recycle`](Self::recycle).
+///   [`set_date`](Self::set_date).
 /// * **C. Outputs**, to drain after every input, in this order: [`poll_event`](Self::poll_event)
 ///   until `None`, then [`transmit`](Self::transmit), then [`poll_timeout`](Self::poll_timeout),
 ///   then [`poll_close`](Self::poll_close).
@@ -467,7 +468,7 @@ impl Connection {
             core::mem::size_of::<Busy>()
                 + b.queue.capacity() * core::mem::size_of::<Queued>()
                 + b.events.capacity() * core::mem::size_of::<Event>()
-                + b.spare_fields.capacity() * core::mem::size_of::<FieldPos>()
+                + b.fields.capacity()
         });
         self.rbuf.capacity() + self.wbuf.capacity() + busy
     }

@@ -78,9 +78,8 @@ impl Connection {
                 let bytes = self.rbuf.split_to(end - start).freeze();
                 b.scanner.reset();
                 self.parsed += 1;
-                let fields = core::mem::take(&mut b.spare_fields);
                 let to_head = bytes.starts_with(b"HEAD ");
-                match parse_head_reusing(bytes, &cfg.limits, &cfg.profile, fields, Some(count))
+                match parse_head_reusing(bytes, &cfg.limits, &cfg.profile, &mut b.fields, Some(count))
                     .and_then(|h| request_framing(&h, &cfg.profile, &cfg.limits).map(|f| (h, f)))
                 {
                     Ok((head, framing)) => {

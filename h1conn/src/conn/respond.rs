@@ -9,7 +9,7 @@ use super::state::{Read, ReadEvent, Write, WriteEvent};
 use super::{writer, BodyRead, Connection};
 use crate::error::UsageError;
 use crate::request::fields::list_members;
-use crate::request::head::{Method, RequestHead, Version};
+use crate::request::head::{Method, Version};
 use crate::response::framing::{response_framing, ResponseFraming};
 use crate::response::{self, Response};
 use crate::CloseHow;
@@ -251,17 +251,6 @@ impl Connection {
     /// before each turn of the adapter's loop (once a second is enough).
     pub fn set_date(&mut self, date: [u8; 29]) {
         self.date = Some(date);
-    }
-
-    /// Gives a request head back when the application is done with it, so its field vector is
-    /// reused for the next request (no allocation per request in steady state).
-    pub fn recycle(&mut self, head: RequestHead) {
-        if let Some(b) = self.busy.as_mut() {
-            let v = head.into_field_vec();
-            if v.capacity() > b.spare_fields.capacity() {
-                b.spare_fields = v;
-            }
-        }
     }
 
     /// More of the current Content-Length body is unread than the discard budget allows.

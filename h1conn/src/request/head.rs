@@ -1,7 +1,6 @@
 //! The parsed request head and its field views. Field positions are kept as offsets into one shared
 //! [`Bytes`], so a head costs one buffer slice and one small vector, never an allocation per field.
 
-use alloc::vec::Vec;
 use bytes::Bytes;
 
 use crate::request::fields::{self as rules, ConnectionOptions, Expect};
@@ -80,12 +79,57 @@ pub(crate) struct FieldPos {
     pub(crate) value_len: u32,
 }
 
+impl FieldPos {
+    /// Bytes of one entry in a [`FieldTable`].
+    pub(crate) const SIZE: usize = 16;
+
+    /// Appends this entry to a table being built.
+    pub(crate) fn put(&self, out: &mut bytes::BytesMut) {
+        use bytes::BufMut;
+        out.put_u32_le(self.name);
+        out.put_u32_le(self.name_len);
+        out.put_u32_le(self.value);
+        out.put_u32_le(self.value_len);
+    }
+
+    fn read(e: &[u8]) -> FieldPos {
+        let u = |i: usize| u32::from_le_bytes([e[i], e[i + 1], e[i + 2], e[i + 3]]);
+        FieldPos {
+            name: u(0),
+            name_len: u(4),
+            value: u(8),
+            value_len: u(12),
+        }
+    }
+}
+
+/// The positions of a section's field lines, packed into a slice of the connection's reused
+/// field buffer (so a head costs no allocation of its own).
+#[derive(Clone, Default)]
+pub(crate) struct FieldTable(Bytes);
+
+impl FieldTable {
+    /// A table over `FieldPos::SIZE`-byte entries written with [`FieldPos::put`].
+    pub(crate) fn new(entries: Bytes) -> Self {
+        FieldTable(entries)
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.0.len() / FieldPos::SIZE
+    }
+    pub(crate) fn get(&self, i: usize) -> FieldPos {
+        FieldPos::read(&self.0[i * FieldPos::SIZE..(i + 1) * FieldPos::SIZE])
+    }
+    pub(crate) fn iter(&self) -> impl Iterator<Item = FieldPos> + '_ {
+        self.0.chunks_exact(FieldPos::SIZE).map(FieldPos::read)
+    }
+}
+
 /// A read-only view of field lines (a header or trailer section), in received order, with
 /// case-insensitive lookup. Values are trimmed of surrounding SP and HTAB and nothing else.
 #[derive(Clone, Copy)]
 pub struct Fields<'a> {
     buf: &'a [u8],
-    pos: &'a [FieldPos],
+    pos: &'a FieldTable,
 }
 
 /// One field line: name as received (its case kept) and value.
@@ -98,7 +142,7 @@ pub struct Field<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn field(&self, p: &FieldPos) -> Field<'a> {
+    fn field(&self, p: FieldPos) -> Field<'a> {
         let name = &self.buf[p.name as usize..(p.name + p.name_len) as usize];
         Field {
             // Names were checked to be tokens, so this never fails.
@@ -106,7 +150,7 @@ impl<'a> Fields<'a> {
             value: &self.buf[p.value as usize..(p.value + p.value_len) as usize],
         }
     }
-    fn name_at(&self, p: &FieldPos) -> &'a [u8] {
+    fn name_at(&self, p: FieldPos) -> &'a [u8] {
         &self.buf[p.name as usize..(p.name + p.name_len) as usize]
     }
     /// Number of field lines.
@@ -115,7 +159,7 @@ impl<'a> Fields<'a> {
     }
     /// True when there are no field lines.
     pub fn is_empty(&self) -> bool {
-        self.pos.is_empty()
+        self.pos.len() == 0
     }
     /// The field lines in received order.
     pub fn iter(&self) -> impl Iterator<Item = Field<'a>> + 'a {
@@ -134,7 +178,7 @@ impl<'a> Fields<'a> {
         let me = *self;
         self.pos
             .iter()
-            .filter(move |p| me.name_at(p).eq_ignore_ascii_case(name.as_bytes()))
+            .filter(move |p| me.name_at(*p).eq_ignore_ascii_case(name.as_bytes()))
             .map(move |p| me.field(p).value)
     }
     /// True when a field line named `name` is present.
@@ -179,7 +223,7 @@ pub struct RequestHead {
     pub(crate) form: TargetForm,
     pub(crate) version: Version,
     pub(crate) minor: u8,
-    pub(crate) fields: Vec<FieldPos>,
+    pub(crate) fields: FieldTable,
     pub(crate) special: Special,
     pub(crate) connection: ConnectionOptions,
 }
@@ -269,7 +313,7 @@ impl RequestHead {
     /// The Host value, if exactly one was sent.
     pub fn host(&self) -> Option<&[u8]> {
         if self.special.host_count == 1 {
-            let p = &self.fields[self.special.host_idx as usize];
+            let p = self.fields.get(self.special.host_idx as usize);
             Some(&self.buf[p.value as usize..(p.value + p.value_len) as usize])
         } else {
             None
@@ -308,7 +352,7 @@ impl core::fmt::Debug for RequestHead {
 #[derive(Clone)]
 pub struct Trailers {
     pub(crate) buf: Bytes,
-    pub(crate) fields: Vec<FieldPos>,
+    pub(crate) fields: FieldTable,
 }
 
 impl Trailers {
@@ -330,12 +374,5 @@ impl core::fmt::Debug for Trailers {
 impl PartialEq for Trailers {
     fn eq(&self, other: &Self) -> bool {
         self.fields().iter().eq(other.fields().iter())
-    }
-}
-
-impl RequestHead {
-    /// Takes back the field vector for reuse by the next parse.
-    pub(crate) fn into_field_vec(self) -> Vec<FieldPos> {
-        self.fields
     }
 }

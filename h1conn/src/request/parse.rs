@@ -2,13 +2,14 @@
 //! or report 505), the field lines with `httparse::parse_headers`, then one pass over the fields for
 //! the ones that matter to framing and persistence.
 
-use alloc::vec::Vec;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 use crate::config::{Limits, Profile};
 use crate::error::{PeerError, PeerErrorKind as K};
 use crate::request::fields::{self, is_tchar, ConnectionOptions};
-use crate::request::head::{FieldPos, Method, RequestHead, Special, TargetForm, Trailers, Version};
+use crate::request::head::{
+    FieldPos, FieldTable, Method, RequestHead, Special, TargetForm, Trailers, Version,
+};
 use crate::request::scan::{check_request_line_prefix, find_lf};
 
 /// The parts of a request line.
@@ -233,13 +234,14 @@ fn classify_field_error(section: &[u8]) -> K {
     K::BadFieldName
 }
 
-/// Parses field lines (`section` ends with the empty line) into positions relative to `base`.
+/// Parses field lines (`section` ends with the empty line) into a table of positions relative to
+/// `whole`, written into `arena` (a reused buffer: no allocation per head in steady state).
 pub(crate) fn parse_fields(
     whole: &[u8],
     section_start: usize,
-    out: &mut Vec<FieldPos>,
+    arena: &mut BytesMut,
     count_hint: usize,
-) -> Result<(), K> {
+) -> Result<FieldTable, K> {
     let section = &whole[section_start..];
     let mut small = [httparse::EMPTY_HEADER; 24];
     let mut big;
@@ -255,31 +257,31 @@ pub(crate) fn parse_fields(
         Err(_) => return Err(classify_field_error(section)),
     };
     let base = whole.as_ptr() as usize;
-    out.reserve(parsed.len());
+    arena.reserve(parsed.len() * FieldPos::SIZE);
     for h in parsed.iter() {
-        out.push(FieldPos {
+        FieldPos {
             name: (h.name.as_ptr() as usize - base) as u32,
             name_len: h.name.len() as u32,
             value: (h.value.as_ptr() as usize - base) as u32,
             value_len: h.value.len() as u32,
-        });
+        }
+        .put(arena);
     }
-    Ok(())
+    Ok(FieldTable::new(arena.split().freeze()))
 }
 
 /// Parses a complete head (as found by [`HeadScanner`]: request line through the empty line, no
-/// leading empty lines) into a [`RequestHead`], reusing `fields` (cleared) for the field positions so
-/// that steady keep-alive allocates nothing per request. Checks the grammar and the per-field rules
+/// leading empty lines) into a [`RequestHead`], its field positions written into `arena` (reused,
+/// so steady keep-alive allocates nothing per request). Checks the grammar and the per-field rules
 /// that need no policy: Host count, Connection options. Framing rules are
 /// [`crate::framing::request_framing`].
 pub(crate) fn parse_head_reusing(
     buf: Bytes,
     limits: &Limits,
     r: &Profile,
-    mut fields: Vec<FieldPos>,
+    arena: &mut BytesMut,
     field_count: Option<usize>,
 ) -> Result<RequestHead, PeerError> {
-    fields.clear();
     let nl = find_lf(&buf).ok_or(PeerError::from(K::BadRequestLine))?;
     let line_end = if nl > 0 && buf[nl - 1] == b'\r' {
         nl - 1
@@ -289,7 +291,7 @@ pub(crate) fn parse_head_reusing(
     let line = parse_request_line(&buf[..line_end], limits, r)?;
     // The scanner counted the field lines; without it, LFs are an upper bound.
     let hint = field_count.unwrap_or_else(|| buf[nl + 1..].iter().filter(|&&b| b == b'\n').count());
-    parse_fields(&buf, nl + 1, &mut fields, hint).map_err(PeerError::from)?;
+    let fields = parse_fields(&buf, nl + 1, arena, hint).map_err(PeerError::from)?;
     let mut head = RequestHead {
         method: line.method,
         method_len: line.method_len as u32,
@@ -343,8 +345,8 @@ fn scan_special(head: &mut RequestHead) -> Result<(), PeerError> {
 
 /// Parses a complete trailer section (field lines through the empty line).
 pub(crate) fn parse_trailers(buf: Bytes) -> Result<Trailers, PeerError> {
-    let mut fields = Vec::new();
     let hint = buf.iter().filter(|&&b| b == b'\n').count();
-    parse_fields(&buf, 0, &mut fields, hint).map_err(|_| PeerError::from(K::BadTrailer))?;
+    let fields =
+        parse_fields(&buf, 0, &mut BytesMut::new(), hint).map_err(|_| PeerError::from(K::BadTrailer))?;
     Ok(Trailers { buf, fields })
 }
