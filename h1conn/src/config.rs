@@ -225,8 +225,9 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// Requests parsed ahead while an earlier response is being produced (default 16).
     pub max_pipelined: usize,
-    /// Unprocessed input the connection buffers before it stops taking more (default 64 KiB + the
-    /// head limit). Reading pauses there until the application drains events.
+    /// Input the connection holds, unprocessed bytes and heads parsed ahead together, before it
+    /// stops taking more (default 64 KiB + the head limit). Reading pauses there until the
+    /// application drains events.
     pub max_buffered: usize,
     /// Output held before the connection stops asking for input and stops starting requests
     /// (default 64 KiB): a client that does not read its responses is not read either, and is

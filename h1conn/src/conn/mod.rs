@@ -146,6 +146,24 @@ struct Exchange {
     upgrade_offer: Option<Bytes>,
 }
 
+impl Busy {
+    fn pop_queued(&mut self) -> Option<Queued> {
+        let q = self.queue.pop_front()?;
+        self.queued_bytes -= q.bytes();
+        Some(q)
+    }
+}
+
+impl Queued {
+    /// Input bytes this item holds.
+    fn bytes(&self) -> usize {
+        match self {
+            Queued::Request { head, .. } => head.as_bytes().len(),
+            Queued::Error(..) => 0,
+        }
+    }
+}
+
 impl Exchange {
     /// A protocol switch may follow this request (101 or a CONNECT tunnel): nothing after it is
     /// parsed until it is answered.
@@ -161,6 +179,8 @@ struct Busy {
     /// When the first byte of the next head was seen (nanoseconds), if any.
     head_start: Option<u64>,
     queue: VecDeque<Queued>,
+    /// Bytes of the heads in `queue`: they count against `max_buffered` like unparsed input.
+    queued_bytes: usize,
     events: VecDeque<Event>,
     cur: Option<Exchange>,
     /// Field positions of the heads parsed (see `FieldTable`): one buffer, reused once the
@@ -311,7 +331,7 @@ impl Connection {
             }
             _ => {}
         }
-        let room = self.cfg.max_buffered.saturating_sub(self.rbuf.len());
+        let room = self.cfg.max_buffered.saturating_sub(self.input_held());
         let n = data.len().min(room);
         if n > 0 {
             self.note_input_start();
@@ -466,6 +486,7 @@ impl Connection {
     pub fn heap_bytes(&self) -> usize {
         let busy = self.busy.as_ref().map_or(0, |b| {
             core::mem::size_of::<Busy>()
+                + b.queued_bytes
                 + b.queue.capacity() * core::mem::size_of::<Queued>()
                 + b.events.capacity() * core::mem::size_of::<Event>()
                 + b.fields.capacity()
@@ -486,7 +507,7 @@ impl Connection {
             _ => {
                 self.input_needed()
                     && self.input == PeerInput::Open
-                    && self.rbuf.len() < self.cfg.max_buffered
+                    && self.input_held() < self.cfg.max_buffered
                     && self.wbuf.len() < self.cfg.output_high_water
             }
         }
@@ -515,7 +536,7 @@ impl Connection {
             Write::Upgraded | Write::Closed => 0,
             Write::Lingering => usize::MAX,
             _ if !self.input_needed() => usize::MAX,
-            _ => self.cfg.max_buffered.saturating_sub(self.rbuf.len()),
+            _ => self.cfg.max_buffered.saturating_sub(self.input_held()),
         }
     }
 
@@ -537,8 +558,15 @@ impl Connection {
         self.busy.as_ref().is_none_or(|b| b.queue.is_empty())
     }
 
+    /// Input the connection holds: unprocessed bytes and the heads parsed ahead. At most
+    /// [`Config::max_buffered`].
+    fn input_held(&self) -> usize {
+        self.rbuf.len() + self.busy.as_ref().map_or(0, |b| b.queued_bytes)
+    }
+
     fn clear_queue(&mut self) {
         if let Some(b) = self.busy.as_mut() {
+            b.queued_bytes = 0;
             b.queue.clear();
         }
     }
@@ -565,7 +593,7 @@ impl Connection {
                 _ => {}
             }
         } else if self.write == Write::Idle && self.wbuf.len() < self.cfg.output_high_water {
-            if let Some(q) = self.busy.as_mut().and_then(|b| b.queue.pop_front()) {
+            if let Some(q) = self.busy.as_mut().and_then(|b| b.pop_queued()) {
                 self.surface(q);
                 return true;
             }

@@ -119,7 +119,9 @@ impl Connection {
         if let Some(e) = event {
             self.read = self.read.on(e);
         }
-        self.busy.get_or_insert_with(Box::default).queue.push_back(q);
+        let b = self.busy.get_or_insert_with(Box::default);
+        b.queued_bytes += q.bytes();
+        b.queue.push_back(q);
         true
     }
 
