@@ -101,6 +101,8 @@ pub enum PeerErrorKind {
     BodyTimeout,
     /// An Expect value other than `100-continue` (RFC 9110 §10.1.1, 417).
     ExpectationFailed,
+    /// A CONNECT request whose fields frame content (RFC 9110 §9.3.6: it has none).
+    ContentInConnect,
 }
 
 impl PeerErrorKind {
@@ -162,6 +164,7 @@ impl PeerErrorKind {
             HeaderTimeout => "request head not received in time",
             BodyTimeout => "request body not received in time",
             ExpectationFailed => "expectation not supported",
+            ContentInConnect => "CONNECT request with content",
         }
     }
 }

@@ -99,12 +99,33 @@ fn rfc9112_3_method_length_excludes_trailing_cr() {
 /// abort (`CloseHow::Abort`) and a response the application cut short (reason `Aborted`).
 #[test]
 fn fuzz_connection_ops_send_stall_abort_is_an_abort() {
+    replay_connection_ops("connection_ops-send-stall-abort.bin");
+}
+
+/// RFC 9110 §9.3.6, found by the fuzzer: a CONNECT request with `Content-Length: 12` answered 200
+/// became a tunnel with its body half read, so the request never got its last event. A CONNECT
+/// request has no content: a head that frames some is now refused with 400.
+#[test]
+fn rfc9110_9_3_6_connect_with_content_is_refused() {
+    replay_connection_ops("connection_ops-connect-with-content.bin");
+    let (outs, _) = h1conn_testkit::driver::run_all_splits(
+        b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\nContent-Length: 12\r\n\r\n",
+        &h1conn::Config::default(),
+    );
+    assert_eq!(
+        outs,
+        vec![h1conn_testkit::driver::Out::Err(
+            h1conn::PeerErrorKind::ContentInConnect
+        )]
+    );
+}
+
+fn replay_connection_ops(file: &str) {
     use arbitrary::{Arbitrary, Unstructured};
     use h1conn_testkit::check::ops::{connection_ops, OpsInput};
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/connection_ops-send-stall-abort.bin"
-    ))
-    .unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(file);
+    let data = std::fs::read(path).unwrap();
     connection_ops(&OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap());
 }

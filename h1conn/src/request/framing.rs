@@ -3,7 +3,7 @@
 use crate::config::{Limits, Profile};
 use crate::error::{PeerError, PeerErrorKind as K};
 use crate::request::fields as rules;
-use crate::request::head::{RequestHead, Version};
+use crate::request::head::{Method, RequestHead, Version};
 
 /// How a request body is delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,6 +38,17 @@ pub fn request_framing(
     r: &Profile,
     limits: &Limits,
 ) -> Result<RequestFraming, PeerError> {
+    let f = framing_fields(head, r, limits)?;
+    // RFC 9110 §9.3.6: a CONNECT request has no content; what follows its head is tunnel data.
+    // A head that frames content anyway is refused rather than guessed at.
+    if head.method() == Method::Connect && !matches!(f.body, BodyFraming::None | BodyFraming::Length(0)) {
+        return Err(K::ContentInConnect.into());
+    }
+    Ok(f)
+}
+
+/// The framing the Transfer-Encoding and Content-Length fields give (RFC 9112 §6.1, §6.3).
+fn framing_fields(head: &RequestHead, r: &Profile, limits: &Limits) -> Result<RequestFraming, PeerError> {
     let sp = head.special;
     let headers = head.headers();
     if sp.transfer_encoding {
