@@ -83,16 +83,19 @@ impl FieldPos {
     /// Bytes of one entry in a [`FieldTable`].
     pub(crate) const SIZE: usize = 16;
 
-    /// Appends this entry to a table being built.
+    /// Appends this entry to a table being built (room reserved by the caller).
+    #[inline]
     pub(crate) fn put(&self, out: &mut bytes::BytesMut) {
-        use bytes::BufMut;
-        out.put_u32_le(self.name);
-        out.put_u32_le(self.name_len);
-        out.put_u32_le(self.value);
-        out.put_u32_le(self.value_len);
+        let mut e = [0u8; Self::SIZE];
+        e[0..4].copy_from_slice(&self.name.to_le_bytes());
+        e[4..8].copy_from_slice(&self.name_len.to_le_bytes());
+        e[8..12].copy_from_slice(&self.value.to_le_bytes());
+        e[12..16].copy_from_slice(&self.value_len.to_le_bytes());
+        out.extend_from_slice(&e);
     }
 
-    fn read(e: &[u8]) -> FieldPos {
+    #[inline]
+    fn read(e: &[u8; Self::SIZE]) -> FieldPos {
         let u = |i: usize| u32::from_le_bytes([e[i], e[i + 1], e[i + 2], e[i + 3]]);
         FieldPos {
             name: u(0),
@@ -117,10 +120,19 @@ impl FieldTable {
         self.0.len() / FieldPos::SIZE
     }
     pub(crate) fn get(&self, i: usize) -> FieldPos {
-        FieldPos::read(&self.0[i * FieldPos::SIZE..(i + 1) * FieldPos::SIZE])
+        self.iter().nth(i).unwrap_or(FieldPos {
+            name: 0,
+            name_len: 0,
+            value: 0,
+            value_len: 0,
+        })
     }
+    #[inline]
     pub(crate) fn iter(&self) -> impl Iterator<Item = FieldPos> + '_ {
-        self.0.chunks_exact(FieldPos::SIZE).map(FieldPos::read)
+        self.0
+            .chunks_exact(FieldPos::SIZE)
+            .filter_map(|e| <&[u8; FieldPos::SIZE]>::try_from(e).ok())
+            .map(FieldPos::read)
     }
 }
 
