@@ -167,16 +167,23 @@ fn handle_read_failed_aborts() {
     assert!(c.transmit().is_empty());
 }
 
+/// A connection whose application has started a `Content-Length: n` echo response to a POST of
+/// `n` bytes, none of them sent yet.
+fn echo_started(n: usize) -> Connection {
+    let mut c = Connection::new(Config::default(), T);
+    let head = format!("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: {n}\r\n\r\n");
+    c.handle_input(head.as_bytes(), T);
+    assert!(matches!(c.poll_event(), Some(Event::Request(_))));
+    c.send_response(&Response::new(200).length(n as u64), T).unwrap();
+    c
+}
+
 /// Full duplex: an application that streams its response while a large Content-Length body is still
 /// arriving, and reads every byte, keeps the connection (a second request on it succeeds).
 #[test]
 fn full_duplex_echo_of_a_large_body_keeps_the_connection() {
     const N: usize = 300_000;
-    let mut c = Connection::new(Config::default(), T);
-    let head = format!("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: {N}\r\n\r\n");
-    c.handle_input(head.as_bytes(), T);
-    assert!(matches!(c.poll_event(), Some(Event::Request(_))));
-    c.send_response(&Response::new(200).length(N as u64), T).unwrap();
+    let mut c = echo_started(N);
     let (mut fed, mut echoed, mut ended) = (0, 0, false);
     let chunk = [b'x'; 4096];
     while !ended {
@@ -294,11 +301,7 @@ fn own_back_pressure_does_not_run_the_header_timer() {
 #[test]
 fn own_back_pressure_does_not_run_the_body_timer() {
     const N: usize = 200_000;
-    let mut c = Connection::new(Config::default(), T);
-    let head = format!("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: {N}\r\n\r\n");
-    c.handle_input(head.as_bytes(), T);
-    assert!(matches!(c.poll_event(), Some(Event::Request(_))));
-    c.send_response(&Response::new(200).length(N as u64), T).unwrap();
+    let mut c = echo_started(N);
     let chunk = [b'y'; 8192];
     let (mut fed, mut ended, mut now) = (0, false, T);
     let mut client_reads = false;
