@@ -228,6 +228,39 @@ fn dur(n: u64) -> Duration {
     Duration::from_nanos(n)
 }
 
+use super::state::{Read, Write};
+use super::{Intake, PeerInput};
+
+impl super::Connection {
+    /// Every deadline, from a snapshot of the state; O(timers). Computed when asked, so each call
+    /// of the transport or the application costs nothing for timers.
+    pub(super) fn deadlines(&self) -> TimerTable {
+        let b = self.busy.as_deref();
+        let cur = b.and_then(|b| b.cur.as_ref());
+        let snapshot = Snapshot {
+            open: self.write.in_exchange() || self.write == Write::Idle,
+            idle: self.write == Write::Idle && b.is_none_or(|b| b.queue.is_empty()),
+            reading_heads: self.read == Read::Heads,
+            reading_paused: self.intake != Intake::Wanted,
+            input_ended: self.input == PeerInput::Ended,
+            buffered: self.rbuf.len(),
+            output_pending: !self.wbuf.is_empty() && !matches!(self.write, Write::Closed | Write::Upgraded),
+            head_start: b.and_then(|b| b.head_start),
+            body: match (cur, self.read) {
+                (Some(c), Read::Body | Read::Discard) => Some((c.body_start, c.body_progress, c.received)),
+                _ => None,
+            },
+            quiet_since: self.clock.idle_since.max(self.clock.send_progress),
+            send_progress: self.clock.send_progress,
+            linger: (self.write == Write::Lingering).then_some((self.linger_since, self.linger_input)),
+            opened: self.clock.opened,
+            lifetime_over: self.latch.reasons().contains(crate::CloseReason::Lifetime),
+            releasable: self.holds_memory() && self.nothing_in_flight(),
+        };
+        deadlines(&snapshot, &self.cfg)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

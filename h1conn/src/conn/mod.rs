@@ -3,6 +3,7 @@
 //! | file | what it holds |
 //! |---|---|
 //! | [`state`] | the reader and writer states, their events and the one transition table of each |
+//! | `events.rs` | what the application is told ([`Event`], [`Request`]) and how to close ([`Close`]) |
 //! | `reader.rs` | input: the read buffer, head parsing, the parse-ahead queue, body stepping, peer errors |
 //! | `respond.rs` | the application's calls: accepting a body, response heads, bodies, the end of a response |
 //! | [`writer`] | every response byte: heads, `100 Continue`, error responses, chunks |
@@ -20,6 +21,7 @@
 
 mod close;
 pub(crate) mod deadlines;
+mod events;
 pub(crate) mod persistence;
 mod reader;
 mod respond;
@@ -36,72 +38,15 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::config::Config;
 use crate::error::{PeerError, UsageError};
 use crate::request::chunked::ChunkedDecoder;
-use crate::request::framing::{BodyFraming, RequestFraming};
-use crate::request::head::{Method, RequestHead, Trailers, Version};
+use crate::request::framing::RequestFraming;
+use crate::request::head::{Method, RequestHead, Version};
 use crate::request::scan::HeadScanner;
 use crate::response::framing::ResponseFraming;
-use deadlines::{to_nanos, Timer, TimerTable};
-use persistence::{CloseReasons, Persistence, RequestSide};
+use deadlines::{to_nanos, Timer};
+use persistence::{Persistence, RequestSide};
 use state::{Read, Write, WriteEvent};
 
-/// A request, surfaced once the previous response is complete.
-#[derive(Debug, Clone)]
-pub struct Request {
-    /// The parsed head.
-    pub head: RequestHead,
-    /// How its body is delimited. Body bytes follow as [`Event::Data`], then [`Event::End`].
-    pub framing: BodyFraming,
-    /// The client waits for `100 Continue` before sending the body (HTTP/1.1 `Expect:
-    /// 100-continue`). Call [`Connection::accept_body`] to send it and receive the body, or answer
-    /// with a final response directly (the connection then closes after it, since the client may
-    /// or may not send the body).
-    pub expects_continue: bool,
-}
-
-/// What the connection tells the application.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A request head. Every `Request` is followed by its [`Event::Data`] pieces and then exactly
-    /// one of [`Event::End`] (at once when it has no body), [`Event::Error`] (the body broke a rule)
-    /// or [`Event::Discarded`] (the response ended first); an [`Event::Upgrade`] may follow `End`.
-    Request(Request),
-    /// Request body bytes (never empty), slices of the read buffer.
-    Data(Bytes),
-    /// The request body is complete; trailer fields of a chunked body, kept apart.
-    End(Option<Trailers>),
-    /// The response ended (or the connection is closing) before the request body was delivered:
-    /// the rest of the body is read and dropped, or the connection closes. No more events for
-    /// this request.
-    Discarded,
-    /// The response switched protocols (101) or opened a tunnel (2xx to CONNECT). The bytes are
-    /// what the peer sent after the request; flush [`Connection::transmit`], then the transport
-    /// belongs to the new protocol.
-    Upgrade(Bytes),
-    /// The peer broke a rule. When no response was started, the connection has queued the error
-    /// response itself. Nothing more will be parsed.
-    Error(PeerError),
-}
-
-/// How to close the transport.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CloseHow {
-    /// Everything was sent and no unread input is expected: close.
-    Graceful,
-    /// Shut down the write side, keep reading and feeding input (it is discarded) until
-    /// [`Connection::is_done`], so a reset does not destroy the response (RFC 9112 §9.6).
-    Linger,
-    /// Close at once; pending output is void (the connection must never be reused).
-    Abort,
-}
-
-/// The decision to close: how, and every reason recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Close {
-    /// How to close.
-    pub how: CloseHow,
-    /// Why.
-    pub reasons: CloseReasons,
-}
+pub use events::{Close, CloseHow, Event, Request};
 
 /// A parsed item waiting for its turn.
 #[derive(Debug)]
@@ -640,33 +585,5 @@ impl Connection {
             self.clock.send_progress = self.clock.now;
         }
         &mut self.wbuf
-    }
-
-    /// Every deadline, from a snapshot of the state; O(timers). Computed when asked, so each call
-    /// of the transport or the application costs nothing for timers.
-    fn deadlines(&self) -> TimerTable {
-        let b = self.busy.as_deref();
-        let cur = b.and_then(|b| b.cur.as_ref());
-        let snapshot = deadlines::Snapshot {
-            open: self.write.in_exchange() || self.write == Write::Idle,
-            idle: self.write == Write::Idle && b.is_none_or(|b| b.queue.is_empty()),
-            reading_heads: self.read == Read::Heads,
-            reading_paused: self.intake != Intake::Wanted,
-            input_ended: self.input == PeerInput::Ended,
-            buffered: self.rbuf.len(),
-            output_pending: !self.wbuf.is_empty() && !matches!(self.write, Write::Closed | Write::Upgraded),
-            head_start: b.and_then(|b| b.head_start),
-            body: match (cur, self.read) {
-                (Some(c), Read::Body | Read::Discard) => Some((c.body_start, c.body_progress, c.received)),
-                _ => None,
-            },
-            quiet_since: self.clock.idle_since.max(self.clock.send_progress),
-            send_progress: self.clock.send_progress,
-            linger: (self.write == Write::Lingering).then_some((self.linger_since, self.linger_input)),
-            opened: self.clock.opened,
-            lifetime_over: self.latch.reasons().contains(crate::CloseReason::Lifetime),
-            releasable: self.holds_memory() && self.nothing_in_flight(),
-        };
-        deadlines::deadlines(&snapshot, &self.cfg)
     }
 }
