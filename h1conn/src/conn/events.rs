@@ -3,6 +3,9 @@
 
 use bytes::Bytes;
 
+#[cfg(doc)]
+use super::Connection;
+
 use super::persistence::CloseReasons;
 use crate::error::PeerError;
 use crate::request::framing::BodyFraming;
