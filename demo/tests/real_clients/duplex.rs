@@ -168,3 +168,81 @@ fn pipelining_past_max_requests_receives_all_100_responses() {
         assert_eq!((got, closed), (100, true), "{name}");
     });
 }
+
+/// Reads a chunked body and checks it is the pattern; returns its length.
+fn read_chunked_pattern(r: &mut BufReader<TcpStream>, who: &str) -> usize {
+    let mut total = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let mut line = String::new();
+        assert!(
+            r.read_line(&mut line).unwrap() > 0,
+            "{who}: EOF in a chunk-size line after {total}"
+        );
+        let size =
+            usize::from_str_radix(line.trim_end(), 16).unwrap_or_else(|_| panic!("{who}: size {line:?}"));
+        if size == 0 {
+            let mut end = String::new();
+            r.read_line(&mut end).unwrap();
+            assert_eq!(end, "\r\n", "{who}: no trailers expected");
+            return total;
+        }
+        let mut left = size;
+        while left > 0 {
+            let k = r.read(&mut buf[..left.min(64 * 1024)]).unwrap();
+            assert!(k > 0, "{who}: EOF inside a chunk");
+            for (j, &b) in buf[..k].iter().enumerate() {
+                assert_eq!(b, pattern(total + j), "{who}: body byte {}", total + j);
+            }
+            total += k;
+            left -= k;
+        }
+        let mut crlf = [0u8; 2];
+        r.read_exact(&mut crlf).unwrap();
+        assert_eq!(&crlf, b"\r\n");
+    }
+}
+
+/// Echoes `n` pattern bytes sent as chunks of `chunk` bytes; the echo comes back chunked.
+fn chunked_echo(srv: &Server, n: usize, chunk: usize) {
+    let s = TcpStream::connect(srv.addr).unwrap();
+    s.set_read_timeout(Some(60 * SEC)).unwrap();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    let mut w = s;
+    let writer = thread::spawn(move || {
+        let mut out = Vec::with_capacity(64 * 1024);
+        out.extend_from_slice(b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let mut sent = 0;
+        while sent < n {
+            let k = chunk.min(n - sent);
+            out.extend_from_slice(format!("{k:x}\r\n").as_bytes());
+            out.extend((sent..sent + k).map(pattern));
+            out.extend_from_slice(b"\r\n");
+            sent += k;
+            if out.len() >= 60 * 1024 {
+                w.write_all(&out).expect("write chunks");
+                out.clear();
+            }
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+        w.write_all(&out).expect("write last chunk");
+    });
+    let (head, _) = read_head(&mut r);
+    assert!(
+        head.starts_with("HTTP/1.1 200") && head.contains("Transfer-Encoding: chunked"),
+        "{head}"
+    );
+    assert_eq!(read_chunked_pattern(&mut r, srv.name), n, "{}", srv.name);
+    writer.join().unwrap();
+    second_request_succeeds(&mut r);
+}
+
+/// Long chunked uploads are not cut off (RFC 9112 §7.1): 20 MB in 4 KiB chunks and 50,000
+/// one-byte chunks are echoed whole, and the connection is kept.
+#[test]
+fn chunked_uploads_of_20_mb_in_4_kib_chunks_and_50000_one_byte_chunks_echo_whole() {
+    for_each_server(&[], |_, srv| {
+        chunked_echo(srv, 20 << 20, 4096);
+        chunked_echo(srv, 50_000, 1);
+    });
+}
