@@ -1,8 +1,6 @@
 //! Closing in one place: how to close (graceful, linger, abort), the move from closing to lingering
 //! or closed once output is drained, what each timer does when it fires, and giving memory back.
 
-use bytes::BytesMut;
-
 use super::deadlines::Timer;
 use super::state::{Write, WriteEvent};
 use super::{Connection, PeerInput};
@@ -128,7 +126,7 @@ impl Connection {
 
     /// True while the connection holds heap memory it could give back.
     pub(super) fn holds_memory(&self) -> bool {
-        self.busy.is_some() || self.rbuf.capacity() > 0 || self.wbuf.capacity() > 0
+        self.busy.is_some() || self.rbuf.heap_bytes() > 0 || self.wbuf.capacity() > 0
     }
 
     /// Releases at once what a finished connection holds, and an idle one's memory when the
@@ -137,9 +135,9 @@ impl Connection {
         if matches!(self.write, Write::Closed | Write::Lingering) {
             // Nothing more is read or (past what is pending) written.
             self.busy = None;
-            self.rbuf = BytesMut::new();
+            self.rbuf.release();
             if self.wbuf.is_empty() || self.how == CloseHow::Abort && self.write == Write::Closed {
-                self.wbuf = BytesMut::new();
+                self.wbuf.release();
             }
             return;
         }
@@ -152,10 +150,10 @@ impl Connection {
     fn release_now(&mut self) {
         if self.nothing_in_flight() {
             self.busy = None;
-            self.rbuf = BytesMut::new();
+            self.rbuf.release();
         }
         if self.wbuf.is_empty() && self.wbuf.capacity() > 0 {
-            self.wbuf = BytesMut::new();
+            self.wbuf.release();
         }
     }
 }

@@ -19,6 +19,7 @@
 //! keep-alive connection therefore costs its own size and nothing else, while back-to-back
 //! requests reuse their buffers.
 
+mod buffers;
 mod close;
 pub(crate) mod deadlines;
 mod events;
@@ -33,7 +34,7 @@ use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use core::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 
 use crate::config::Config;
 use crate::error::{PeerError, UsageError};
@@ -42,6 +43,7 @@ use crate::request::framing::RequestFraming;
 use crate::request::head::{Method, RequestHead, Version};
 use crate::request::scan::HeadScanner;
 use crate::response::framing::ResponseFraming;
+use buffers::{InBuf, OutBuf};
 use deadlines::{to_nanos, Timer};
 use persistence::{Persistence, RequestSide};
 use state::{Read, Write, WriteEvent};
@@ -130,8 +132,13 @@ struct Busy {
     cur: Option<Exchange>,
     /// Field positions of the heads parsed (see `FieldTable`): one buffer, reused once the
     /// application has dropped the heads, so the default loop allocates nothing per request.
-    fields: BytesMut,
+    fields: InBuf,
 }
+
+/// The first input buffer of a connection, and the least it grows by.
+const INPUT_ALLOC_MIN: usize = 1024;
+/// The same for the field-position buffer.
+const FIELDS_ALLOC_MIN: usize = 512;
 
 /// Whether the peer may still send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,8 +202,8 @@ struct Clock {
 #[derive(Debug)]
 pub struct Connection {
     cfg: Arc<Config>,
-    rbuf: BytesMut,
-    wbuf: BytesMut,
+    rbuf: InBuf,
+    wbuf: OutBuf,
     busy: Option<Box<Busy>>,
     read: Read,
     write: Write,
@@ -223,8 +230,8 @@ impl Connection {
         let now = to_nanos(now);
         Connection {
             cfg: cfg.into(),
-            rbuf: BytesMut::new(),
-            wbuf: BytesMut::new(),
+            rbuf: InBuf::default(),
+            wbuf: OutBuf::default(),
             busy: None,
             read: Read::Heads,
             write: Write::Idle,
@@ -277,7 +284,15 @@ impl Connection {
             _ => {}
         }
         let room = self.cfg.max_buffered.saturating_sub(self.input_held());
-        let n = data.len().min(room);
+        let wanted = data.len().min(room);
+        let held = self.holds_input_slices();
+        let n = match wanted {
+            0 => 0,
+            _ => self
+                .rbuf
+                .room(wanted, INPUT_ALLOC_MIN, self.cfg.max_buffered, held)
+                .min(wanted),
+        };
         if n > 0 {
             self.note_input_start();
             self.rbuf.extend_from_slice(&data[..n]);
@@ -323,7 +338,7 @@ impl Connection {
             return Err(UsageError::AckBeyondTransmit);
         }
         if n > 0 {
-            self.wbuf.advance(n);
+            self.wbuf.written(n);
             self.clock.send_progress = self.clock.now;
             if self.wbuf.is_empty() && !self.write.in_exchange() {
                 self.clock.idle_since = self.clock.now;
@@ -367,7 +382,7 @@ impl Connection {
         if self.write == Write::Closed && self.how == CloseHow::Abort {
             return &[];
         }
-        &self.wbuf
+        self.wbuf.pending()
     }
 
     /// The earliest deadline, if any timer is armed.
@@ -426,17 +441,19 @@ impl Connection {
         self.rbuf.len()
     }
 
-    /// Heap bytes the connection holds now (buffer capacities and in-flight state), beyond
-    /// `size_of::<Connection>()`. Zero for an idle keep-alive connection by default.
+    /// Heap bytes the connection holds now, beyond `size_of::<Connection>()`: its buffers (input
+    /// and earlier input buffers that requests still queued or events not yet polled hold), the
+    /// field-position buffer, output, and the in-flight state. What the application keeps of what
+    /// it was given (request heads, body pieces) is its own. Zero for an idle keep-alive connection
+    /// by default.
     pub fn heap_bytes(&self) -> usize {
         let busy = self.busy.as_ref().map_or(0, |b| {
             core::mem::size_of::<Busy>()
-                + b.queued_bytes
                 + b.queue.capacity() * core::mem::size_of::<Queued>()
                 + b.events.capacity() * core::mem::size_of::<Event>()
-                + b.fields.capacity()
+                + b.fields.heap_bytes()
         });
-        self.rbuf.capacity() + self.wbuf.capacity() + busy
+        self.rbuf.heap_bytes() + self.wbuf.capacity() + busy
     }
 
     /// True when the adapter should read from the transport now: the connection needs input, has
@@ -453,6 +470,7 @@ impl Connection {
                 self.input_needed()
                     && self.input == PeerInput::Open
                     && self.input_held() < self.cfg.max_buffered
+                    && (self.rbuf.spare() > 0 || !self.holds_input_slices())
                     && self.wbuf.len() < self.cfg.output_high_water
             }
         }
@@ -481,6 +499,7 @@ impl Connection {
             Write::Upgraded | Write::Closed => 0,
             Write::Lingering => usize::MAX,
             _ if !self.input_needed() => usize::MAX,
+            _ if self.holds_input_slices() && self.rbuf.spare() == 0 => 0,
             _ => self.cfg.max_buffered.saturating_sub(self.input_held()),
         }
     }
@@ -501,6 +520,14 @@ impl Connection {
 
     fn queue_is_empty(&self) -> bool {
         self.busy.as_ref().is_none_or(|b| b.queue.is_empty())
+    }
+
+    /// Requests parsed ahead or events not yet polled hold slices of the input buffer: it is not
+    /// moved to a new allocation then (the connection would hold two).
+    fn holds_input_slices(&self) -> bool {
+        self.busy
+            .as_ref()
+            .is_some_and(|b| !b.queue.is_empty() || !b.events.is_empty())
     }
 
     /// Input the connection holds: unprocessed bytes and the heads parsed ahead. At most
@@ -557,6 +584,16 @@ impl Connection {
     /// the read timers when the connection stops or starts asking for input.
     fn settle(&mut self) {
         self.release_if_idle();
+        // Earlier buffers are held only by what is queued or pending here (or by the application).
+        if let Some(b) = self.busy.as_mut() {
+            if b.queue.is_empty()
+                && b.events.is_empty()
+                && b.cur.as_ref().is_none_or(|c| c.upgrade_offer.is_none())
+            {
+                self.rbuf.forget_retired();
+                b.fields.forget_retired();
+            }
+        }
         let now = self.clock.now;
         let taking = self.wants_read() && self.adapter == AdapterReads::Yes;
         match (self.intake, taking) {
@@ -580,10 +617,10 @@ impl Connection {
     }
 
     /// The output buffer, to append to: output that starts waiting now starts the send timer.
-    fn out(&mut self) -> &mut BytesMut {
+    fn out(&mut self) -> &mut alloc::vec::Vec<u8> {
         if self.wbuf.is_empty() {
             self.clock.send_progress = self.clock.now;
         }
-        &mut self.wbuf
+        self.wbuf.append()
     }
 }

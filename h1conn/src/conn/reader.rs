@@ -14,7 +14,7 @@ use crate::error::{PeerError, PeerErrorKind};
 use crate::request::chunked::{ChunkedDecoder, Decoded};
 use crate::request::fields::Expect;
 use crate::request::framing::{request_framing, BodyFraming};
-use crate::request::head::Method;
+use crate::request::head::{FieldPos, Method};
 use crate::request::parse::parse_head_reusing;
 use crate::request::scan::Scan;
 use crate::CloseHow;
@@ -79,6 +79,10 @@ impl Connection {
                 b.scanner.reset();
                 self.parsed += 1;
                 let to_head = bytes.starts_with(b"HEAD ");
+                let held = !b.queue.is_empty() || !b.events.is_empty();
+                b.fields
+                    .reserve(count * FieldPos::SIZE, super::FIELDS_ALLOC_MIN, usize::MAX, held);
+                b.fields.mark_split();
                 match parse_head_reusing(bytes, &cfg.limits, &cfg.profile, &mut b.fields, Some(count))
                     .and_then(|h| request_framing(&h, &cfg.profile, &cfg.limits).map(|f| (h, f)))
                 {
@@ -205,7 +209,10 @@ impl Connection {
                 *rem -= take as u64;
                 Ok(Some(Decoded::Data(self.rbuf.split_to(take).freeze())))
             }
-            BodyRead::Chunked(d) => d.decode(&mut self.rbuf, &self.cfg),
+            BodyRead::Chunked(d) => {
+                self.rbuf.mark_split();
+                d.decode(&mut self.rbuf, &self.cfg)
+            }
         };
         let complete = matches!(cur.body, BodyRead::Length(0));
         match out {

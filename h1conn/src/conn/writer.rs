@@ -2,7 +2,9 @@
 //! own error responses, chunks, the last chunk and trailers. Pure encoders over the output buffer;
 //! the connection decides what to write and when.
 
-use bytes::{BufMut, BytesMut};
+use alloc::vec::Vec;
+
+use bytes::BufMut;
 
 use crate::conn::persistence::ConnectionFields;
 use crate::error::PeerError;
@@ -13,7 +15,7 @@ use crate::response::{reason_phrase, Response};
 /// RFC 9110 §6.6.1), the application's fields, the framing field, the connection fields and the
 /// empty line.
 pub(crate) fn head(
-    out: &mut BytesMut,
+    out: &mut Vec<u8>,
     resp: &Response<'_>,
     framing: ResponseFraming,
     conn: ConnectionFields,
@@ -65,27 +67,27 @@ pub(crate) fn head(
 }
 
 /// An interim (1xx) response head, as given.
-pub(crate) fn interim(out: &mut BytesMut, resp: &Response<'_>) {
+pub(crate) fn interim(out: &mut Vec<u8>, resp: &Response<'_>) {
     put_status_line(out, resp);
     put_fields(out, resp.headers);
     out.put_slice(b"\r\n");
 }
 
 /// `101 Switching Protocols` with the application's fields (its Upgrade field among them).
-pub(crate) fn switch(out: &mut BytesMut, resp: &Response<'_>) {
+pub(crate) fn switch(out: &mut Vec<u8>, resp: &Response<'_>) {
     put_status_line(out, resp);
     put_fields(out, resp.headers);
     out.put_slice(b"Connection: upgrade\r\n\r\n");
 }
 
 /// `100 Continue` (RFC 9110 §10.1.1).
-pub(crate) fn continue_100(out: &mut BytesMut) {
+pub(crate) fn continue_100(out: &mut Vec<u8>) {
     out.put_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
 }
 
 /// The connection's own answer to a peer error: self-delimited, `Connection: close`, a short fixed
 /// text; no body bytes to a HEAD request (RFC 9110 §9.3.2), which still gets the length a GET would.
-pub(crate) fn error_response(out: &mut BytesMut, e: PeerError, to_head: bool, date: Option<&[u8; 29]>) {
+pub(crate) fn error_response(out: &mut Vec<u8>, e: PeerError, to_head: bool, date: Option<&[u8; 29]>) {
     let body = e.reason().as_bytes();
     let len = body.len() as u64 + 1;
     let resp = Response::new(e.status())
@@ -106,7 +108,7 @@ pub(crate) fn error_response(out: &mut BytesMut, e: PeerError, to_head: bool, da
 }
 
 /// One chunk of a chunked body (RFC 9112 §7.1); never called with empty data.
-pub(crate) fn chunk(out: &mut BytesMut, data: &[u8]) {
+pub(crate) fn chunk(out: &mut Vec<u8>, data: &[u8]) {
     put_hex(out, data.len() as u64);
     out.put_slice(b"\r\n");
     out.put_slice(data);
@@ -114,14 +116,14 @@ pub(crate) fn chunk(out: &mut BytesMut, data: &[u8]) {
 }
 
 /// The last chunk and the trailer section (RFC 9112 §7.1.2).
-pub(crate) fn last_chunk(out: &mut BytesMut, trailers: &[(&str, &[u8])]) {
+pub(crate) fn last_chunk(out: &mut Vec<u8>, trailers: &[(&str, &[u8])]) {
     out.put_slice(b"0\r\n");
     put_fields(out, trailers);
     out.put_slice(b"\r\n");
 }
 
 /// Appends the decimal form of `n`.
-pub(crate) fn put_u64(out: &mut BytesMut, mut n: u64) {
+pub(crate) fn put_u64(out: &mut Vec<u8>, mut n: u64) {
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
     loop {
@@ -136,7 +138,7 @@ pub(crate) fn put_u64(out: &mut BytesMut, mut n: u64) {
 }
 
 /// Appends the lowercase hex form of `n` (chunk sizes).
-pub(crate) fn put_hex(out: &mut BytesMut, mut n: u64) {
+pub(crate) fn put_hex(out: &mut Vec<u8>, mut n: u64) {
     let mut tmp = [0u8; 16];
     let mut i = tmp.len();
     loop {
@@ -151,7 +153,7 @@ pub(crate) fn put_hex(out: &mut BytesMut, mut n: u64) {
 }
 
 /// Appends `HTTP/1.1 <status> <reason>\r\n`.
-fn put_status_line(out: &mut BytesMut, resp: &Response<'_>) {
+fn put_status_line(out: &mut Vec<u8>, resp: &Response<'_>) {
     out.put_slice(b"HTTP/1.1 ");
     put_u64(out, u64::from(resp.status));
     out.put_u8(b' ');
@@ -164,7 +166,7 @@ fn put_status_line(out: &mut BytesMut, resp: &Response<'_>) {
 }
 
 /// Appends field lines.
-fn put_fields(out: &mut BytesMut, fields: &[(&str, &[u8])]) {
+fn put_fields(out: &mut Vec<u8>, fields: &[(&str, &[u8])]) {
     for (name, value) in fields {
         out.put_slice(name.as_bytes());
         out.put_slice(b": ");
@@ -179,7 +181,7 @@ mod tests {
 
     #[test]
     fn hex_and_decimal() {
-        let mut b = BytesMut::new();
+        let mut b = Vec::new();
         put_hex(&mut b, 0);
         put_hex(&mut b, 255);
         put_u64(&mut b, 0);

@@ -85,15 +85,24 @@ fn pipeline_is_bounded_by_count_and_bytes() {
     assert_eq!(took, 256, "input taken only up to max_buffered");
     s.pump();
     assert_eq!(s.take_log(), vec!["request GET /0", "end"]);
-    // Heads parsed ahead count against max_buffered with the unparsed bytes.
+    // Heads parsed ahead count against max_buffered with the unparsed bytes, and while they hold
+    // the input buffer it is not moved to a second allocation: only its spare room is offered.
     let queued = 2 * get("/1").len();
     let room = s.conn.input_capacity();
-    assert_eq!(room, 256 - s.conn.buffered_input() - queued);
+    assert!(room <= 256 - s.conn.buffered_input() - queued, "{room}");
     assert_eq!(s.conn.handle_input(&all[took..], s.now), room);
     // Serving drains the queue and makes room.
     s.respond(200, b"");
     assert_eq!(s.take_log(), vec!["request GET /1", "end"]);
-    assert!(s.conn.input_capacity() > 0);
+    let mut served = 2;
+    while s.conn.input_capacity() == 0 {
+        s.respond(200, b"");
+        served += 1;
+        assert!(
+            served < 40,
+            "room comes back once the buffered requests are served"
+        );
+    }
 }
 
 // ---- Unread bodies (RFC 9112 §9.3) ---------------------------------------------------------------
