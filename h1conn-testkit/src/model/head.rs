@@ -320,18 +320,18 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
         found.push(broken);
         false
     });
+    let has_content = matches!(body, Body::Chunked) || matches!(body, Body::Length(n) if n > 0);
+    // CHOICE: RFC 9110 §9.3.6 "A CONNECT request message does not have content"; what follows the
+    // head is tunnel data, so a head that frames content is refused (no field accepts it).
+    if method == b"CONNECT" && has_content {
+        found.push(v(400, "RFC 9110 §9.3.6"));
+    }
     if !found.is_empty() {
         return Verdict::Reject(found);
     }
     // CHOICE: RFC 9110 §10.1.1 "A server MAY omit sending a 100 (Continue) response if ... the
     // framing indicates that there is no content"; the strict profile omits it then (no field
     // sends it).
-    let has_content = matches!(body, Body::Chunked) || matches!(body, Body::Length(n) if n > 0);
-    // CHOICE: RFC 9110 §9.3.6 "A CONNECT request message does not have content"; what follows the
-    // head is tunnel data, so a head that frames content is refused (no field accepts it).
-    if method == b"CONNECT" && has_content {
-        return Verdict::Reject(vec![v(400, "RFC 9110 §9.3.6")]);
-    }
     Verdict::Accept(Accepted {
         persist: client_persists(http11, &connection_options(&fields)),
         expect_continue: expects_continue && has_content,
