@@ -3,6 +3,7 @@
 //! | file | what it holds |
 //! |---|---|
 //! | [`state`] | the reader and writer states, their events and the one transition table of each |
+//! | `intake.rs` | when input is taken: `wants_read`, the adapter's pauses, the read timers' pause |
 //! | `events.rs` | what the application is told ([`Event`], [`Request`]) and how to close ([`Close`]) |
 //! | `reader.rs` | input: the read buffer, head parsing, the parse-ahead queue, body stepping, peer errors |
 //! | `respond.rs` | the application's calls: accepting a body, response heads, bodies, the end of a response |
@@ -23,6 +24,7 @@ mod buffers;
 mod close;
 pub(crate) mod deadlines;
 mod events;
+mod intake;
 pub(crate) mod persistence;
 mod reader;
 mod respond;
@@ -456,43 +458,6 @@ impl Connection {
         self.rbuf.heap_bytes() + self.wbuf.capacity() + busy
     }
 
-    /// True when the adapter should read from the transport now: the connection needs input, has
-    /// room for it, and its output is below [`Config::output_high_water`]. An adapter reads only
-    /// while this is true, so the server's own back-pressure is never blamed on the peer: the
-    /// header and body read timers run only while it is true, and a peer that stops reading its
-    /// responses is caught by the send timer instead. While lingering it stays true (input is
-    /// read and dropped).
-    pub fn wants_read(&self) -> bool {
-        match self.write {
-            Write::Upgraded | Write::Closed => false,
-            Write::Lingering => true,
-            _ => {
-                self.input_needed()
-                    && self.input == PeerInput::Open
-                    && self.input_held() < self.cfg.max_buffered
-                    && (self.rbuf.spare() > 0 || !self.holds_input_slices())
-                    && self.wbuf.len() < self.cfg.output_high_water
-            }
-        }
-    }
-
-    /// The adapter stops reading for reasons of its own (a thread-per-connection adapter blocked in
-    /// a write, its own memory limits): the header and body read timers stand still until
-    /// [`resume_input`](Self::resume_input), since the peer cannot be blamed for bytes nobody reads.
-    /// A peer that does not read what is written is caught by the send timer.
-    pub fn pause_input(&mut self, now: Duration) {
-        self.tick(now);
-        self.adapter = AdapterReads::Paused;
-        self.settle();
-    }
-
-    /// The adapter reads again (see [`pause_input`](Self::pause_input)).
-    pub fn resume_input(&mut self, now: Duration) {
-        self.tick(now);
-        self.adapter = AdapterReads::Yes;
-        self.settle();
-    }
-
     /// How many more bytes [`handle_input`](Connection::handle_input) would take now.
     pub fn input_capacity(&self) -> usize {
         match self.write {
@@ -520,20 +485,6 @@ impl Connection {
 
     fn queue_is_empty(&self) -> bool {
         self.busy.as_ref().is_none_or(|b| b.queue.is_empty())
-    }
-
-    /// Requests parsed ahead or events not yet polled hold slices of the input buffer: it is not
-    /// moved to a new allocation then (the connection would hold two).
-    fn holds_input_slices(&self) -> bool {
-        self.busy
-            .as_ref()
-            .is_some_and(|b| !b.queue.is_empty() || !b.events.is_empty())
-    }
-
-    /// Input the connection holds: unprocessed bytes and the heads parsed ahead. At most
-    /// [`Config::max_buffered`].
-    fn input_held(&self) -> usize {
-        self.rbuf.len() + self.busy.as_ref().map_or(0, |b| b.queued_bytes)
     }
 
     fn clear_queue(&mut self) {
@@ -578,42 +529,6 @@ impl Connection {
     /// [`poll_event`](Connection::poll_event), as the application takes requests.
     fn parse_ahead(&mut self) {
         while self.write == Write::Idle && self.step(false) {}
-    }
-
-    /// End of every public call that changes state: release memory, and start or end a pause of
-    /// the read timers when the connection stops or starts asking for input.
-    fn settle(&mut self) {
-        self.release_if_idle();
-        // Earlier buffers are held only by what is queued or pending here (or by the application).
-        if let Some(b) = self.busy.as_mut() {
-            if b.queue.is_empty()
-                && b.events.is_empty()
-                && b.cur.as_ref().is_none_or(|c| c.upgrade_offer.is_none())
-            {
-                self.rbuf.forget_retired();
-                b.fields.forget_retired();
-            }
-        }
-        let now = self.clock.now;
-        let taking = self.wants_read() && self.adapter == AdapterReads::Yes;
-        match (self.intake, taking) {
-            (Intake::Wanted, false) => self.intake = Intake::Paused { since: now },
-            (Intake::Paused { since }, true) => {
-                // The pause does not count against the peer: move the read clocks forward.
-                let paused = now.saturating_sub(since);
-                if let Some(b) = self.busy.as_mut() {
-                    if let Some(s) = b.head_start.as_mut() {
-                        *s = s.saturating_add(paused);
-                    }
-                    if let Some(c) = b.cur.as_mut() {
-                        c.body_start = c.body_start.saturating_add(paused);
-                        c.body_progress = c.body_progress.saturating_add(paused);
-                    }
-                }
-                self.intake = Intake::Wanted;
-            }
-            _ => {}
-        }
     }
 
     /// The output buffer, to append to: output that starts waiting now starts the send timer.
