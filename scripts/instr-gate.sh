@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Exact instructions per request under callgrind, for the 35-byte GET and the 718-byte browser GET,
+# 16 pipelined and one per input, with the ratio to bare httparse on the same bytes in the same run.
+# Fails when any figure is more than 3 % above benches/instr-baseline.txt: instruction counts are
+# exact, so the gate is stable on a shared machine where wall clock is not.
+#
+#   scripts/instr-gate.sh            # measure and compare
+#   scripts/instr-gate.sh --update   # measure and write the baseline (commit it with the change)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BASELINE=benches/instr-baseline.txt
+N=3200
+TOLERANCE_PERCENT=3
+
+command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install -y valgrind)"; exit 1; }
+cargo bench -q -p h1conn-benches --bench instr --no-run 2>/dev/null
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+bin=$(ls -t "$target_dir"/release/deps/instr-* | grep -v '\.d$' | head -1)
+
+measure() { # MODE REQUEST -> instructions per request
+  local ir
+  ir=$(valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
+    --callgrind-out-file=/dev/null "$bin" "$1" "$2" "$N" 2>&1 | awk '/Collected/ {print $4}')
+  echo $((ir / N))
+}
+
+current=$(mktemp)
+trap 'rm -f "$current"' EXIT
+for req in minimal browser; do
+  base=$(measure httparse "$req")
+  echo "$req httparse $base" >>"$current"
+  for mode in h1conn h1conn_single; do
+    per=$(measure "$mode" "$req")
+    echo "$req $mode $per" >>"$current"
+    awk -v r="$req" -v m="$mode" -v p="$per" -v b="$base" \
+      'BEGIN {printf "  %-8s %-14s %7d instructions/request  %5.2fx httparse\n", r, m, p, p / b}'
+  done
+done
+
+if [ "${1:-}" = "--update" ]; then
+  {
+    echo "# Instructions per request (callgrind, scripts/instr-gate.sh); update with --update."
+    cat "$current"
+  } >"$BASELINE"
+  echo "baseline written to $BASELINE"
+  exit 0
+fi
+
+fail=0
+while read -r req mode per; do
+  [ "$mode" = httparse ] && continue
+  was=$(awk -v r="$req" -v m="$mode" '$1 == r && $2 == m {print $3}' "$BASELINE")
+  [ -n "$was" ] || { echo "no baseline for $req $mode"; fail=1; continue; }
+  limit=$((was + was * TOLERANCE_PERCENT / 100))
+  if [ "$per" -gt "$limit" ]; then
+    echo "REGRESSION: $req $mode $per instructions/request, baseline $was (limit $limit)"
+    fail=1
+  fi
+done <"$current"
+[ "$fail" = 0 ] && echo "instructions per request within ${TOLERANCE_PERCENT}% of $BASELINE"
+exit "$fail"
