@@ -10,11 +10,11 @@ use super::{AdapterReads, Connection, Intake, PeerInput};
 
 impl Connection {
     /// True when the adapter should read from the transport now: the connection needs input, has
-    /// room for it, and its output is below [`Config::output_high_water`](crate::Config::output_high_water). An adapter reads only
-    /// while this is true, so the server's own back-pressure is never blamed on the peer: the
-    /// header and body read timers run only while it is true, and a peer that stops reading its
-    /// responses is caught by the send timer instead. While lingering it stays true (input is
-    /// read and dropped).
+    /// room for it, and its output is below
+    /// [`Config::output_high_water`](crate::Config::output_high_water). An adapter reads only while
+    /// this is true, so the server's own back-pressure is never blamed on the peer: the header and
+    /// body read timers run only while it is true, and a peer that stops reading its responses is
+    /// caught by the send timer instead. While lingering it stays true (input is read and dropped).
     pub fn wants_read(&self) -> bool {
         match self.write {
             Write::Upgraded | Write::Closed => false,
