@@ -306,8 +306,9 @@ pub fn target_rule(method: &[u8], target: &[u8]) -> Option<Violation> {
         // Request) error or a 301 (Moved Permanently) redirect with the request-target properly
         // encoded", and "SHOULD NOT attempt to autocorrect and then process the request without a
         // redirect". Octets outside RFC 3986 (obs-text among them) make the line invalid. No MAY
-        // lets a server take them, so Profile::allow_obs_text_in_target (on in both profiles) is
-        // not a choice here but a known disagreement.
+        // lets a server take them: the strict profile refuses them; the lenient profile's
+        // allow_obs_text_in_target and allow_unencoded_ascii_in_target go beyond the RFC, as nginx
+        // does, and are not modelled.
         return target_violation("RFC 9112 §3.2 request-target: not in the URI grammar");
     }
     if method == b"CONNECT" {
