@@ -64,13 +64,10 @@ impl Connection {
     /// the read timers when the connection stops or starts asking for input.
     pub(super) fn settle(&mut self) {
         self.release_if_idle();
-        // Earlier buffers are held only by what is queued or pending here (or by the application).
+        // Earlier field-position buffers are held only by what is queued or pending here (or by
+        // the application). The input buffer never retires one: it waits instead (`InBuf::room`).
         if let Some(b) = self.busy.as_mut() {
-            if b.queue.is_empty()
-                && b.events.is_empty()
-                && b.cur.as_ref().is_none_or(|c| c.upgrade_offer.is_none())
-            {
-                self.rbuf.forget_retired();
+            if b.queue.is_empty() && b.events.is_empty() {
                 b.fields.forget_retired();
             }
         }

@@ -44,6 +44,17 @@ impl Connection {
         resp: &Response<'_>,
         now: Duration,
     ) -> Result<ResponseFraming, UsageError> {
+        self.start_response(resp, false, now)
+    }
+
+    /// [`send_response`](Self::send_response); with `with_body`, a response that can carry no body
+    /// is refused before anything is written.
+    fn start_response(
+        &mut self,
+        resp: &Response<'_>,
+        with_body: bool,
+        now: Duration,
+    ) -> Result<ResponseFraming, UsageError> {
         self.tick(now);
         if matches!(self.write, Write::Closed | Write::Upgraded | Write::Lingering) {
             return Err(UsageError::Closed);
@@ -55,6 +66,10 @@ impl Connection {
         }
         let (method, version, side) = (cur.method, cur.version, cur.side);
         let status = resp.status;
+        let framing = response_framing(method, version, status, resp.length);
+        if with_body && matches!(framing, ResponseFraming::NoBody { .. }) {
+            return Err(UsageError::BodyNotAllowed);
+        }
         if status == 101 {
             return self.send_switch(resp);
         }
@@ -68,7 +83,6 @@ impl Connection {
             }
             return Ok(ResponseFraming::NoBody { content_length: None });
         }
-        let framing = response_framing(method, version, status, resp.length);
         let tunnel = method == Method::Connect && (200..300).contains(&status);
         self.served += 1;
         let policy = &self.cfg.keep_alive;
@@ -207,14 +221,11 @@ impl Connection {
             Some(n) => n,
             None => given,
         };
-        if !body.is_empty() && !self.may_have_body(resp.status, length) {
-            return Err(UsageError::BodyNotAllowed);
-        }
         let r = Response {
             length: Some(length),
             ..*resp
         };
-        let framing = self.send_response(&r, now)?;
+        let framing = self.start_response(&r, !body.is_empty(), now)?;
         if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
             return Ok(());
         }
@@ -222,18 +233,6 @@ impl Connection {
             self.send_body(body, now)?;
         }
         self.finish(now)
-    }
-
-    /// Whether a response with this status (and a known length) to the current request carries a
-    /// body. True when no request is current: `send_response` then reports that.
-    fn may_have_body(&self, status: u16, length: u64) -> bool {
-        self.cur_ref().is_none_or(|c| {
-            !(100..200).contains(&status)
-                && !matches!(
-                    response_framing(c.method, c.version, status, Some(length)),
-                    ResponseFraming::NoBody { .. }
-                )
-        })
     }
 
     /// Graceful shutdown: no new request is started; a response under way finishes with
