@@ -12,6 +12,11 @@ use alloc::vec::Vec;
 use bytes::BytesMut;
 use core::ops::{Deref, DerefMut};
 
+use crate::request::head::FieldPos;
+
+/// The first field-position buffer of a connection, and the least it grows by.
+const FIELDS_ALLOC_MIN: usize = 512;
+
 /// The header `bytes` allocates for a buffer once slices share it (a `Vec<u8>`, the original
 /// capacity and a reference count); `tests/heap_accounting.rs` checks the figure against a counting
 /// allocator.
@@ -64,6 +69,14 @@ impl InBuf {
         }
         self.reserve(n, min, max, false);
         n
+    }
+
+    /// Room for the positions of `count` field lines (see `FieldTable`), the buffer then handed to
+    /// the parser; `held` as for [`reserve`](Self::reserve).
+    pub(crate) fn reserve_fields(&mut self, count: usize, held: bool) -> &mut BytesMut {
+        self.reserve(count * FieldPos::SIZE, FIELDS_ALLOC_MIN, usize::MAX, held);
+        self.split = true;
+        &mut self.buf
     }
 
     /// Bytes that fit without any allocation or move.

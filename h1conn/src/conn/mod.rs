@@ -139,8 +139,6 @@ struct Busy {
 
 /// The first input buffer of a connection, and the least it grows by.
 const INPUT_ALLOC_MIN: usize = 1024;
-/// The same for the field-position buffer.
-const FIELDS_ALLOC_MIN: usize = 512;
 
 /// Whether the peer may still send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,8 +14,9 @@ use crate::error::{PeerError, PeerErrorKind};
 use crate::request::chunked::{ChunkedDecoder, Decoded};
 use crate::request::fields::Expect;
 use crate::request::framing::{request_framing, BodyFraming};
-use crate::request::head::{FieldPos, Method};
-use crate::request::parse::parse_head_reusing;
+use crate::request::head::Method;
+use crate::request::head::RequestHead;
+use crate::request::parse::{parse_head_reusing, parse_quick, Quick};
 use crate::request::scan::Scan;
 use crate::CloseHow;
 use crate::CloseReason;
@@ -53,72 +54,72 @@ impl Connection {
                 .is_none_or(|b| b.queue.len() < self.cfg.max_pipelined)
     }
 
-    /// Scans for one head; queues the request or the error. False when the head is not complete.
+    /// Parses one head; queues the request or the error. False when the head is not complete.
+    ///
+    /// A head that arrived whole is parsed in one pass ([`parse_quick`]); a head that arrives in
+    /// pieces is scanned line by line as it grows (each byte looked at once, every limit checked
+    /// before more is buffered) and parsed when complete, as is anything the one pass leaves to the
+    /// canonical path.
     pub(super) fn parse_one(&mut self) -> bool {
         let cfg = Arc::clone(&self.cfg);
         let b = self.busy.get_or_insert_with(Box::default);
-        let scanned = b.scanner.scan(&mut self.rbuf, &cfg.limits, &cfg.profile);
-        let skipped = b.scanner.skipped();
-        if skipped > 0 {
-            self.rbuf.advance(skipped);
-            b.scanner.rebase(skipped);
-        }
-        let (q, event) = match scanned {
-            Ok(Scan::Partial) => {
-                if self.rbuf.is_empty() {
-                    b.head_start = None;
+        let held = !b.queue.is_empty() || !b.events.is_empty();
+        let parsed = if b.scanner.is_fresh() {
+            let fields = &mut b.fields;
+            let quick = parse_quick(&self.rbuf, &cfg.limits, &cfg.profile, |n| {
+                fields.reserve_fields(n, held)
+            });
+            match quick {
+                Quick::Head(mut head, len) => {
+                    head.buf = self.rbuf.split_to(len).freeze();
+                    Some(Ok(head))
                 }
-                return false;
+                Quick::Partial | Quick::Canonical => None,
             }
-            Ok(Scan::Complete {
-                start,
-                end,
-                fields: count,
-            }) => {
-                let bytes = self.rbuf.split_to(end - start).freeze();
-                b.scanner.reset();
-                self.parsed += 1;
-                let to_head = bytes.starts_with(b"HEAD ");
-                let held = !b.queue.is_empty() || !b.events.is_empty();
-                b.fields
-                    .reserve(count * FieldPos::SIZE, super::FIELDS_ALLOC_MIN, usize::MAX, held);
-                b.fields.mark_split();
-                match parse_head_reusing(bytes, &cfg.limits, &cfg.profile, &mut b.fields, Some(count))
-                    .and_then(|h| request_framing(&h, &cfg.profile, &cfg.limits).map(|f| (h, f)))
-                {
-                    Ok((head, framing)) => {
-                        let side = RequestSide {
-                            version: head.version(),
-                            options: head.connection(),
-                            must_close: framing.must_close,
-                            nth: self.parsed,
-                        };
-                        let last = !close_reasons(&cfg.keep_alive, side, None).is_empty();
-                        let holds = has_body(framing.body)
-                            || head.wants_upgrade()
-                            || head.method() == Method::Connect;
-                        let event = match (holds, last) {
-                            (true, _) => Some(ReadEvent::HeadWithBody),
-                            (false, true) => Some(ReadEvent::LastHead),
-                            (false, false) => None,
-                        };
-                        (
-                            Queued::Request {
-                                head,
-                                framing,
-                                side,
-                                last,
-                            },
-                            event,
-                        )
-                    }
-                    Err(e) => (Queued::Error(e, to_head), Some(ReadEvent::LastHead)),
-                }
+        } else {
+            None
+        };
+        let parsed = match parsed {
+            Some(p) => p,
+            None => match self.scan_head(held) {
+                Some(p) => p,
+                None => return false,
+            },
+        };
+        self.parsed += 1;
+        let (q, event) = match parsed.and_then(|h| {
+            let to_head = h.method() == Method::Head;
+            match request_framing(&h, &cfg.profile, &cfg.limits) {
+                Ok(f) => Ok((h, f)),
+                Err(e) => Err((e, to_head)),
             }
-            Err(e) => (
-                Queued::Error(e, self.rbuf.starts_with(b"HEAD ")),
-                Some(ReadEvent::LastHead),
-            ),
+        }) {
+            Ok((head, framing)) => {
+                let side = RequestSide {
+                    version: head.version(),
+                    options: head.connection(),
+                    must_close: framing.must_close,
+                    nth: self.parsed,
+                };
+                let last = !close_reasons(&cfg.keep_alive, side, None).is_empty();
+                let holds =
+                    has_body(framing.body) || head.wants_upgrade() || head.method() == Method::Connect;
+                let event = match (holds, last) {
+                    (true, _) => Some(ReadEvent::HeadWithBody),
+                    (false, true) => Some(ReadEvent::LastHead),
+                    (false, false) => None,
+                };
+                (
+                    Queued::Request {
+                        head,
+                        framing,
+                        side,
+                        last,
+                    },
+                    event,
+                )
+            }
+            Err((e, to_head)) => (Queued::Error(e, to_head), Some(ReadEvent::LastHead)),
         };
         if let Some(e) = event {
             self.read = self.read.on(e);
@@ -127,6 +128,42 @@ impl Connection {
         b.queued_bytes += q.bytes();
         b.queue.push_back(q);
         true
+    }
+
+    /// The scanner's way to a head: `None` while it is incomplete; the canonical parse once it is.
+    /// An error says whether it answers a HEAD request.
+    fn scan_head(&mut self, held: bool) -> Option<Result<RequestHead, (PeerError, bool)>> {
+        let cfg = Arc::clone(&self.cfg);
+        let b = self.busy.get_or_insert_with(Box::default);
+        let scanned = b.scanner.scan(&mut self.rbuf, &cfg.limits, &cfg.profile);
+        let skipped = b.scanner.skipped();
+        if skipped > 0 {
+            self.rbuf.advance(skipped);
+            b.scanner.rebase(skipped);
+        }
+        match scanned {
+            Ok(Scan::Partial) => {
+                if self.rbuf.is_empty() {
+                    b.head_start = None;
+                }
+                None
+            }
+            Ok(Scan::Complete {
+                start,
+                end,
+                fields: count,
+            }) => {
+                let bytes = self.rbuf.split_to(end - start).freeze();
+                b.scanner.reset();
+                let to_head = bytes.starts_with(b"HEAD ");
+                let arena = b.fields.reserve_fields(count, held);
+                Some(
+                    parse_head_reusing(bytes, &cfg.limits, &cfg.profile, arena, Some(count))
+                        .map_err(|e| (e, to_head)),
+                )
+            }
+            Err(e) => Some(Err((e, self.rbuf.starts_with(b"HEAD ")))),
+        }
     }
 
     /// Makes a queued item the current exchange.

@@ -161,6 +161,25 @@ pub(crate) fn in_class(b: u8, classes: u8) -> bool {
     CLASS[b as usize] & classes != 0
 }
 
+/// Length of the longest prefix of `v` whose bytes are all in `class` (a single class constant):
+/// eight bytes per step while the run lasts (their class bits ANDed), then byte by byte.
+#[inline]
+pub(crate) fn run_of(v: &[u8], class: u8) -> usize {
+    let mut chunks = v.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let all = c.iter().fold(class, |acc, &b| acc & CLASS[b as usize]);
+        if all == 0 {
+            break;
+        }
+        n += 8;
+    }
+    n + v[n..]
+        .iter()
+        .position(|&b| !in_class(b, class))
+        .unwrap_or(v.len() - n)
+}
+
 /// RFC 3986 §2.1: `pct-encoded = "%" HEXDIG HEXDIG` at the start of `v`.
 #[inline]
 pub(crate) fn is_pct_encoded(v: &[u8]) -> bool {
@@ -180,6 +199,15 @@ pub(crate) fn is_token(t: &[u8]) -> bool {
 
 /// Adds the options of one Connection value to `opts`.
 pub fn connection_options(value: &[u8], opts: &mut ConnectionOptions) {
+    // A single option needs no list parsing.
+    if value.eq_ignore_ascii_case(b"keep-alive") {
+        opts.keep_alive = true;
+        return;
+    }
+    if value.eq_ignore_ascii_case(b"close") {
+        opts.close = true;
+        return;
+    }
     for m in list_members(value) {
         if m.eq_ignore_ascii_case(b"close") {
             opts.close = true;
@@ -343,7 +371,13 @@ pub fn split_host_port(v: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
 /// True when `v` is a valid Host value: `uri-host [ ":" port ]`, or empty (RFC 9110 §7.2,
 /// RFC 3986 §3.2.2). Userinfo (`@`) is refused.
 pub fn valid_host(v: &[u8]) -> bool {
-    parse_host(v).is_some()
+    // The common form first: a reg-name without percent-encoding, then digits after a colon.
+    let n = run_of(v, HOST);
+    match &v[n..] {
+        [] => true,
+        [b':', port @ ..] if port.iter().all(u8::is_ascii_digit) => true,
+        _ => parse_host(v).is_some(),
+    }
 }
 
 /// `uri-host [ ":" port ]` checked and split (the rules of [`valid_host`]); the host may be empty,

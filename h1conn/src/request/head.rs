@@ -94,6 +94,18 @@ impl FieldPos {
         out.extend_from_slice(&e);
     }
 
+    /// The name's bytes in the head `buf`.
+    #[inline]
+    pub(crate) fn name_in(self, buf: &[u8]) -> &[u8] {
+        &buf[self.name as usize..(self.name + self.name_len) as usize]
+    }
+
+    /// The value's bytes in the head `buf`.
+    #[inline]
+    pub(crate) fn value_in(self, buf: &[u8]) -> &[u8] {
+        &buf[self.value as usize..(self.value + self.value_len) as usize]
+    }
+
     #[inline]
     fn read(e: &[u8; Self::SIZE]) -> FieldPos {
         let u = |i: usize| u32::from_le_bytes([e[i], e[i + 1], e[i + 2], e[i + 3]]);

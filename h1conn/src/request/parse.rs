@@ -128,16 +128,16 @@ fn target_form(method: Method, t: &[u8], r: &Profile) -> Result<TargetForm, Peer
 /// both may follow it.
 fn path_and_query(v: &[u8], classes: u8) -> Result<(), PeerError> {
     let mut i = 0;
-    while let Some(&b) = v.get(i) {
-        if fields::in_class(b, classes) {
-            i += 1;
-        } else if fields::is_pct_encoded(&v[i..]) {
-            i += 3;
-        } else {
-            return Err(K::BadTarget.into());
+    loop {
+        // The bytes every profile takes run fast; the rest one at a time.
+        i += fields::run_of(&v[i..], fields::TARGET);
+        match v.get(i) {
+            None => return Ok(()),
+            Some(&b) if fields::in_class(b, classes) => i += 1,
+            Some(_) if fields::is_pct_encoded(&v[i..]) => i += 3,
+            Some(_) => return Err(K::BadTarget.into()),
         }
     }
-    Ok(())
 }
 
 /// A target that is neither origin-form nor `*`: absolute-form (`scheme "://" ...`) or
@@ -274,7 +274,8 @@ pub(crate) fn parse_fields(
 /// leading empty lines) into a [`RequestHead`], its field positions written into `arena` (reused,
 /// so steady keep-alive allocates nothing per request). Checks the grammar and the per-field rules
 /// that need no policy: Host count, Connection options. Framing rules are
-/// [`crate::framing::request_framing`].
+/// [`crate::framing::request_framing`]. This is the canonical parse: [`parse_quick`] must agree
+/// with it (scanner included) on every head it accepts.
 pub(crate) fn parse_head_reusing(
     buf: Bytes,
     limits: &Limits,
@@ -292,7 +293,12 @@ pub(crate) fn parse_head_reusing(
     // The scanner counted the field lines; without it, LFs are an upper bound.
     let hint = field_count.unwrap_or_else(|| buf[nl + 1..].iter().filter(|&&b| b == b'\n').count());
     let fields = parse_fields(&buf, nl + 1, arena, hint).map_err(PeerError::from)?;
-    let mut head = RequestHead {
+    let mut special = SpecialFields::default();
+    for (i, p) in fields.iter().enumerate() {
+        special.field(i, p.name_in(&buf), p.value_in(&buf))?;
+    }
+    let (special, connection) = special.finish(line.version)?;
+    Ok(RequestHead {
         method: line.method,
         method_len: line.method_len as u32,
         target: (line.target.0 as u32, line.target.1 as u32),
@@ -300,21 +306,132 @@ pub(crate) fn parse_head_reusing(
         version: line.version,
         minor: line.minor,
         fields,
-        special: Special::default(),
-        connection: ConnectionOptions::default(),
+        special,
+        connection,
         buf,
-    };
-    scan_special(&mut head)?;
-    Ok(head)
+    })
 }
 
-/// One pass over field names: note the framing-relevant ones, parse Connection, check Host.
-fn scan_special(head: &mut RequestHead) -> Result<(), PeerError> {
-    let mut sp = Special::default();
-    let mut conn = ConnectionOptions::default();
-    for (i, p) in head.fields.iter().enumerate() {
-        let name = &head.buf[p.name as usize..(p.name + p.name_len) as usize];
-        let value = &head.buf[p.value as usize..(p.value + p.value_len) as usize];
+/// Field lines the one-pass parse takes on the stack; a head with more goes the canonical way.
+const QUICK_FIELDS: usize = 64;
+
+/// What [`parse_quick`] made of the bytes at the start of a buffer.
+pub(crate) enum Quick {
+    /// A complete head of this many bytes, exactly as the canonical path would parse it (its bytes
+    /// not yet attached: [`RequestHead::buf`] is empty until the caller splits them off).
+    Head(RequestHead, usize),
+    /// The head is not complete yet.
+    Partial,
+    /// Something the one pass does not decide (an error, a limit, leading empty lines, a bare LF,
+    /// another version): the scanner and [`parse_head_reusing`] give the verdict.
+    Canonical,
+}
+
+/// One pass over a head that arrived whole: httparse parses the request line and the field lines
+/// together, the limits the scanner would check are checked from its slices, and the special
+/// fields are noted as the positions are recorded. Accepts only what the canonical path accepts,
+/// with the same result; anything else is [`Quick::Canonical`]. `arena` gives room for `n` field
+/// positions (the connection's reused field buffer).
+pub(crate) fn parse_quick<'a>(
+    buf: &[u8],
+    limits: &Limits,
+    r: &Profile,
+    arena: impl FnOnce(usize) -> &'a mut BytesMut,
+) -> Quick {
+    let mut slots = [const { core::mem::MaybeUninit::<httparse::Header<'_>>::uninit() }; QUICK_FIELDS];
+    let mut req = httparse::Request::new(&mut []);
+    let len = match req.parse_with_uninit_headers(buf, &mut slots) {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) => return Quick::Partial,
+        Err(_) => return Quick::Canonical,
+    };
+    match quick_head(buf, len, &req, limits, r, arena) {
+        Some(head) => Quick::Head(head, len),
+        None => Quick::Canonical,
+    }
+}
+
+fn quick_head<'a>(
+    buf: &[u8],
+    len: usize,
+    req: &httparse::Request<'_, '_>,
+    limits: &Limits,
+    r: &Profile,
+    arena: impl FnOnce(usize) -> &'a mut BytesMut,
+) -> Option<RequestHead> {
+    let (method, target, minor) = (req.method?.as_bytes(), req.path?.as_bytes(), req.version?);
+    let base = buf.as_ptr() as usize;
+    let off = |s: &[u8]| s.as_ptr() as usize - base;
+    // The scanner's limits: head, method, request line (httparse checked `SP HTTP/1.x` and its
+    // newline); then every line must end in CRLF, the empty one included.
+    let t_start = off(target);
+    let line_end = t_start + target.len() + " HTTP/1.1".len();
+    if off(method) != 0
+        || len > limits.max_head
+        || method.len() > limits.max_method
+        || line_end > limits.max_request_line
+        || buf[line_end] != b'\r'
+        || buf[len - 2] != b'\r'
+        || req.headers.len() > limits.max_fields
+    {
+        return None;
+    }
+    let m = Method::from_bytes(method);
+    let form = target_form(m, target, r).ok()?;
+    let version = if minor == 0 {
+        Version::Http10
+    } else {
+        Version::Http11
+    };
+    let headers = &*req.headers;
+    let mut special = SpecialFields::default();
+    let out = arena(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        let name = off(h.name.as_bytes());
+        let next = headers.get(i + 1).map_or(len - 2, |n| off(n.name.as_bytes()));
+        if buf[next - 2] != b'\r'
+            || next - 2 - name > limits.max_field_line
+            || special.field(i, h.name.as_bytes(), h.value).is_err()
+        {
+            out.clear();
+            return None;
+        }
+        FieldPos {
+            name: name as u32,
+            name_len: h.name.len() as u32,
+            value: off(h.value) as u32,
+            value_len: h.value.len() as u32,
+        }
+        .put(out);
+    }
+    let Ok((special, connection)) = special.finish(version) else {
+        out.clear();
+        return None;
+    };
+    Some(RequestHead {
+        buf: Bytes::new(),
+        method: m,
+        method_len: method.len() as u32,
+        target: (t_start as u32, (t_start + target.len()) as u32),
+        form,
+        version,
+        minor: minor as u8,
+        fields: FieldTable::new(out.split().freeze()),
+        special,
+        connection,
+    })
+}
+
+/// The one pass over field names: notes the framing-relevant ones, parses Connection, checks Host.
+#[derive(Default)]
+struct SpecialFields {
+    sp: Special,
+    conn: ConnectionOptions,
+}
+
+impl SpecialFields {
+    fn field(&mut self, i: usize, name: &[u8], value: &[u8]) -> Result<(), PeerError> {
+        let sp = &mut self.sp;
         match name.len() {
             4 if name.eq_ignore_ascii_case(b"host") => {
                 sp.host_count = sp.host_count.saturating_add(1);
@@ -325,22 +442,26 @@ fn scan_special(head: &mut RequestHead) -> Result<(), PeerError> {
             }
             6 if name.eq_ignore_ascii_case(b"expect") => sp.expect = true,
             7 if name.eq_ignore_ascii_case(b"upgrade") => sp.upgrade = true,
-            10 if name.eq_ignore_ascii_case(b"connection") => fields::connection_options(value, &mut conn),
+            10 if name.eq_ignore_ascii_case(b"connection") => {
+                fields::connection_options(value, &mut self.conn)
+            }
             14 if name.eq_ignore_ascii_case(b"content-length") => sp.content_length = true,
             17 if name.eq_ignore_ascii_case(b"transfer-encoding") => sp.transfer_encoding = true,
             _ => {}
         }
+        Ok(())
     }
-    // RFC 9112 §3.2: HTTP/1.1 needs exactly one Host; no version may send two.
-    if sp.host_count > 1 {
-        return Err(K::DuplicateHost.into());
+
+    /// RFC 9112 §3.2: HTTP/1.1 needs exactly one Host; no version may send two.
+    fn finish(self, version: Version) -> Result<(Special, ConnectionOptions), PeerError> {
+        if self.sp.host_count > 1 {
+            return Err(K::DuplicateHost.into());
+        }
+        if self.sp.host_count == 0 && version == Version::Http11 {
+            return Err(K::MissingHost.into());
+        }
+        Ok((self.sp, self.conn))
     }
-    if sp.host_count == 0 && head.version == Version::Http11 {
-        return Err(K::MissingHost.into());
-    }
-    head.special = sp;
-    head.connection = conn;
-    Ok(())
 }
 
 /// Parses a complete trailer section (field lines through the empty line).
@@ -349,4 +470,143 @@ pub(crate) fn parse_trailers(buf: Bytes) -> Result<Trailers, PeerError> {
     let fields =
         parse_fields(&buf, 0, &mut BytesMut::new(), hint).map_err(|_| PeerError::from(K::BadTrailer))?;
     Ok(Trailers { buf, fields })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::scan::{HeadScanner, Scan};
+    use alloc::format;
+    use alloc::string::{String, ToString};
+    use proptest::prelude::*;
+
+    /// The canonical verdict on a buffer: the scanner, then the parse of what it found.
+    fn canonical(buf: &[u8], limits: &Limits, r: &Profile) -> Option<Result<RequestHead, K>> {
+        let mut bytes = buf.to_vec();
+        match HeadScanner::default().scan(&mut bytes, limits, r) {
+            Ok(Scan::Partial) => None,
+            Ok(Scan::Complete { start, end, fields }) => {
+                let head = Bytes::copy_from_slice(&bytes[start..end]);
+                let mut arena = BytesMut::new();
+                Some(parse_head_reusing(head, limits, r, &mut arena, Some(fields)).map_err(|e| e.kind()))
+            }
+            Err(e) => Some(Err(e.kind())),
+        }
+    }
+
+    /// Everything a parsed head says, for comparison.
+    fn summary(h: &RequestHead) -> String {
+        format!(
+            "{} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?}",
+            h.method_str(),
+            h.target().escape_ascii().to_string(),
+            h.form,
+            h.version,
+            h.minor,
+            h.headers(),
+            h.special,
+            h.connection,
+            h.host(),
+            h.method,
+        )
+    }
+
+    /// The one-pass parse accepts a head only when the canonical path accepts it, with the same
+    /// result; whatever it declines, the canonical path decides (so no verdict depends on which
+    /// path a head took, RFC 9112 §2).
+    fn check(buf: &[u8], limits: &Limits, r: &Profile) -> Result<(), TestCaseError> {
+        let mut arena = BytesMut::new();
+        let quick = parse_quick(buf, limits, r, |n| {
+            arena.reserve(n * FieldPos::SIZE);
+            &mut arena
+        });
+        let expected = canonical(buf, limits, r);
+        match quick {
+            Quick::Head(mut head, len) => {
+                head.buf = Bytes::copy_from_slice(&buf[..len]);
+                let Some(Ok(canon)) = expected else {
+                    return Err(TestCaseError::fail(format!(
+                        "quick accepted, canonical {expected:?}"
+                    )));
+                };
+                prop_assert_eq!(summary(&head), summary(&canon));
+                prop_assert_eq!(head.as_bytes(), canon.as_bytes());
+            }
+            Quick::Partial => prop_assert!(
+                expected.is_none() || matches!(expected, Some(Err(_))),
+                "quick partial, canonical {:?}",
+                expected
+            ),
+            Quick::Canonical => {}
+        }
+        Ok(())
+    }
+
+    fn small_limits() -> Limits {
+        Limits {
+            max_request_line: 24,
+            max_method: 5,
+            max_fields: 3,
+            max_field_line: 30,
+            max_head: 90,
+            ..Limits::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Hostile heads, with default and with small limits, strict and lenient.
+        #[test]
+        fn quick_parse_agrees_with_the_canonical_path(
+            head in h1conn_testkit::strategies::hostile_head(),
+            cut in 0usize..200,
+            small in any::<bool>(),
+            lenient in any::<bool>(),
+        ) {
+            let limits = if small { small_limits() } else { Limits::default() };
+            let r = if lenient { Profile::lenient() } else { Profile::strict() };
+            check(&head, &limits, &r)?;
+            // A prefix: partial heads and heads cut inside a line.
+            check(&head[..cut.min(head.len())], &limits, &r)?;
+        }
+
+        /// Valid requests (with their bodies following the head).
+        #[test]
+        fn quick_parse_agrees_on_valid_requests(
+            req in h1conn_testkit::strategies::valid_request(),
+            small in any::<bool>(),
+        ) {
+            let limits = if small { small_limits() } else { Limits::default() };
+            check(&req.to_bytes(), &limits, &Profile::strict())?;
+        }
+    }
+
+    #[test]
+    fn quick_parse_takes_a_plain_head_and_declines_the_unusual() {
+        let (l, r) = (Limits::default(), Profile::strict());
+        let mut arena = BytesMut::new();
+        let mut quick = |b: &[u8]| match parse_quick(b, &l, &r, |n| {
+            arena.reserve(n * FieldPos::SIZE);
+            &mut arena
+        }) {
+            Quick::Head(_, len) => format!("head {len}"),
+            Quick::Partial => "partial".into(),
+            Quick::Canonical => "canonical".into(),
+        };
+        assert_eq!(quick(b"GET / HTTP/1.1\r\nHost: a\r\n\r\nrest"), "head 27");
+        assert_eq!(quick(b"GET / HTTP/1.1\r\nHost: a\r\n"), "partial");
+        // RFC 9112 §2.2: leading empty lines, bare LF: the scanner's business.
+        assert_eq!(quick(b"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"), "canonical");
+        assert_eq!(quick(b"GET / HTTP/1.1\nHost: a\r\n\r\n"), "canonical");
+        assert_eq!(quick(b"GET / HTTP/1.1\r\nHost: a\n\r\n"), "canonical");
+        assert_eq!(quick(b"GET / HTTP/1.1\r\nHost: a\r\n\n"), "canonical");
+        // Another version, a duplicate Host, a bad target.
+        assert_eq!(quick(b"GET / HTTP/1.2\r\nHost: a\r\n\r\n"), "canonical");
+        assert_eq!(
+            quick(b"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n"),
+            "canonical"
+        );
+        assert_eq!(quick(b"GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n"), "canonical");
+    }
 }

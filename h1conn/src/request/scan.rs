@@ -70,6 +70,11 @@ impl HeadScanner {
         *self = Self::default();
     }
 
+    /// True before any byte of the next head was scanned.
+    pub fn is_fresh(&self) -> bool {
+        self.pos == 0
+    }
+
     /// Bytes of leading empty lines seen so far; the caller may drop them from the buffer and
     /// [`rebase`](HeadScanner::rebase).
     pub fn skipped(&self) -> usize {
