@@ -415,7 +415,7 @@ fn quick_head<'a>(
         target: (t_start as u32, (t_start + target.len()) as u32),
         form,
         version,
-        minor: minor as u8,
+        minor,
         fields: FieldTable::new(out.split().freeze()),
         special,
         connection,
