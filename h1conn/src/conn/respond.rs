@@ -44,22 +44,24 @@ impl Connection {
         resp: &Response<'_>,
         now: Duration,
     ) -> Result<ResponseFraming, UsageError> {
-        self.start_response(resp, false, now)
+        self.tick(now);
+        let r = self.start_response(resp, false, now);
+        self.settle();
+        r
     }
 
-    /// [`send_response`](Self::send_response); with `with_body`, a response that can carry no body
-    /// is refused before anything is written.
+    /// [`send_response`](Self::send_response) after the clock moved and before `settle`; with
+    /// `with_body`, a response that can carry no body is refused before anything is written.
     fn start_response(
         &mut self,
         resp: &Response<'_>,
         with_body: bool,
         now: Duration,
     ) -> Result<ResponseFraming, UsageError> {
-        self.tick(now);
         if matches!(self.write, Write::Closed | Write::Upgraded | Write::Lingering) {
             return Err(UsageError::Closed);
         }
-        response::validate(resp)?;
+        let info = response::validate(resp)?;
         let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
         if self.write != Write::Respond {
             return Err(UsageError::ResponseAlreadyStarted);
@@ -102,7 +104,7 @@ impl Connection {
             connection_fields(self.latch.is_open(), version, policy, self.served)
         };
         let date = self.date;
-        writer::head(self.out(), resp, framing, fields, date.as_ref());
+        writer::head(self.out(), resp, info, framing, fields, date.as_ref());
         if let Some(cur) = self.cur_mut() {
             cur.framing = framing;
             cur.remaining = match framing {
@@ -114,7 +116,6 @@ impl Connection {
         if tunnel {
             self.hand_off();
         }
-        self.settle();
         Ok(framing)
     }
 
@@ -123,6 +124,13 @@ impl Connection {
     /// [`transmit`](Connection::transmit)'s length to apply back-pressure.
     pub fn send_body(&mut self, data: &[u8], now: Duration) -> Result<(), UsageError> {
         self.tick(now);
+        let r = self.put_body(data);
+        self.settle();
+        r
+    }
+
+    /// [`send_body`](Self::send_body) between the clock and `settle`.
+    fn put_body(&mut self, data: &[u8]) -> Result<(), UsageError> {
         let write = self.write;
         let cur = self.cur_mut().ok_or(UsageError::NoRequestPending)?;
         if write != Write::Body {
@@ -143,7 +151,6 @@ impl Connection {
             ResponseFraming::Chunked => writer::chunk(self.out(), data),
             ResponseFraming::CloseDelimited => self.out().extend_from_slice(data),
         }
-        self.settle();
         Ok(())
     }
 
@@ -164,6 +171,13 @@ impl Connection {
         now: Duration,
     ) -> Result<(), UsageError> {
         self.tick(now);
+        let r = self.end_body(trailers);
+        self.settle();
+        r
+    }
+
+    /// [`finish_with_trailers`](Self::finish_with_trailers) between the clock and `settle`.
+    fn end_body(&mut self, trailers: &[(&str, &[u8])]) -> Result<(), UsageError> {
         let write = self.write;
         let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
         if write != Write::Body {
@@ -180,14 +194,12 @@ impl Connection {
         match framing {
             ResponseFraming::Length(_) if remaining > 0 => {
                 self.cut_response();
-                self.settle();
                 return Ok(());
             }
             ResponseFraming::Chunked => writer::last_chunk(self.out(), trailers),
             _ => {}
         }
         self.end_response();
-        self.settle();
         Ok(())
     }
 
@@ -225,14 +237,18 @@ impl Connection {
             length: Some(length),
             ..*resp
         };
-        let framing = self.start_response(&r, !body.is_empty(), now)?;
-        if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
-            return Ok(());
-        }
-        if !matches!(framing, ResponseFraming::NoBody { .. }) {
-            self.send_body(body, now)?;
-        }
-        self.finish(now)
+        self.tick(now);
+        let done = self.start_response(&r, !body.is_empty(), now).and_then(|framing| {
+            if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
+                return Ok(());
+            }
+            if !matches!(framing, ResponseFraming::NoBody { .. }) {
+                self.put_body(body)?;
+            }
+            self.end_body(&[])
+        });
+        self.settle();
+        done
     }
 
     /// Graceful shutdown: no new request is started; a response under way finishes with

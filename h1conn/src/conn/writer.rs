@@ -9,25 +9,27 @@ use bytes::BufMut;
 use crate::conn::persistence::ConnectionFields;
 use crate::error::PeerError;
 use crate::response::framing::ResponseFraming;
-use crate::response::{reason_phrase, Response};
+use crate::response::{common_status_line, reason_phrase, FieldsInfo, Response};
 
 /// Writes a final response head: status line, `Date` (when given and the application sent none,
 /// RFC 9110 §6.6.1), the application's fields, the framing field, the connection fields and the
-/// empty line.
+/// empty line. `info` is what validation learned of the fields.
 pub(crate) fn head(
     out: &mut Vec<u8>,
     resp: &Response<'_>,
+    info: FieldsInfo,
     framing: ResponseFraming,
     conn: ConnectionFields,
     date: Option<&[u8; 29]>,
 ) {
-    // One allocation for the whole head (and a small body) instead of growing step by step.
-    let fields: usize = resp.headers.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
-    let estimate =
-        160 + resp.reason.map_or(0, str::len) + fields + resp.length.map_or(0, |n| n.min(1024) as usize);
+    // One reservation for the whole head and a small body instead of growing step by step.
+    let estimate = 160
+        + resp.reason.map_or(0, str::len)
+        + info.bytes
+        + resp.length.map_or(0, |n| n.min(1024) as usize);
     out.reserve(estimate);
     put_status_line(out, resp);
-    if let Some(d) = date.filter(|_| !resp.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("date"))) {
+    if let Some(d) = date.filter(|_| !info.has_date) {
         out.put_slice(b"Date: ");
         out.put_slice(d);
         out.put_slice(b"\r\n");
@@ -100,7 +102,8 @@ pub(crate) fn error_response(out: &mut Vec<u8>, e: PeerError, to_head: bool, dat
     } else {
         ResponseFraming::Length(len)
     };
-    head(out, &resp, framing, ConnectionFields::Close, date);
+    let info = crate::response::validate_fields(resp.headers).unwrap_or_default();
+    head(out, &resp, info, framing, ConnectionFields::Close, date);
     if !to_head {
         out.put_slice(body);
         out.put_u8(b'\n');
@@ -122,19 +125,41 @@ pub(crate) fn last_chunk(out: &mut Vec<u8>, trailers: &[(&str, &[u8])]) {
     out.put_slice(b"\r\n");
 }
 
-/// Appends the decimal form of `n`.
-pub(crate) fn put_u64(out: &mut Vec<u8>, mut n: u64) {
+/// Appends the decimal form of `n`: one digit and two digits directly, longer numbers two digits
+/// per division.
+pub(crate) fn put_u64(out: &mut Vec<u8>, n: u64) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        let i = 2 * n as usize;
+        out.extend_from_slice(&PAIRS[i..i + 2]);
+        return;
+    }
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
-    loop {
-        i -= 1;
-        tmp[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    let mut n = n;
+    while n >= 100 {
+        let p = 2 * (n % 100) as usize;
+        n /= 100;
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
     }
-    out.put_slice(&tmp[i..]);
+    if n >= 10 {
+        let p = 2 * n as usize;
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
+    } else {
+        i -= 1;
+        tmp[i] = b'0' + n as u8;
+    }
+    out.extend_from_slice(&tmp[i..]);
 }
 
 /// Appends the lowercase hex form of `n` (chunk sizes).
@@ -154,6 +179,10 @@ pub(crate) fn put_hex(out: &mut Vec<u8>, mut n: u64) {
 
 /// Appends `HTTP/1.1 <status> <reason>\r\n`.
 fn put_status_line(out: &mut Vec<u8>, resp: &Response<'_>) {
+    if let Some(line) = resp.reason.is_none().then(|| common_status_line(resp.status)).flatten() {
+        out.put_slice(line);
+        return;
+    }
     out.put_slice(b"HTTP/1.1 ");
     put_u64(out, u64::from(resp.status));
     out.put_u8(b' ');
@@ -187,5 +216,10 @@ mod tests {
         put_u64(&mut b, 0);
         put_u64(&mut b, u64::MAX);
         assert_eq!(&b[..], b"0ff018446744073709551615");
+        for n in [1, 9, 10, 42, 99, 100, 101, 999, 1000, 12345, 1 << 40] {
+            b.clear();
+            put_u64(&mut b, n);
+            assert_eq!(b, alloc::format!("{n}").into_bytes());
+        }
     }
 }

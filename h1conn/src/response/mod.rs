@@ -3,7 +3,7 @@
 //! written by the connection's writer.
 
 use crate::error::UsageError;
-use crate::request::fields::is_token;
+use crate::request::fields::{run_of, TCHAR};
 
 pub(crate) mod date;
 pub(crate) mod framing;
@@ -63,6 +63,23 @@ impl<'a> Response<'a> {
     }
 }
 
+/// The whole status line of the most common codes with their standard reason phrase, to be
+/// written in one piece.
+pub(crate) fn common_status_line(status: u16) -> Option<&'static [u8]> {
+    Some(match status {
+        200 => b"HTTP/1.1 200 OK\r\n",
+        204 => b"HTTP/1.1 204 No Content\r\n",
+        206 => b"HTTP/1.1 206 Partial Content\r\n",
+        301 => b"HTTP/1.1 301 Moved Permanently\r\n",
+        302 => b"HTTP/1.1 302 Found\r\n",
+        304 => b"HTTP/1.1 304 Not Modified\r\n",
+        400 => b"HTTP/1.1 400 Bad Request\r\n",
+        404 => b"HTTP/1.1 404 Not Found\r\n",
+        500 => b"HTTP/1.1 500 Internal Server Error\r\n",
+        _ => return None,
+    })
+}
+
 /// The standard reason phrase of a status code (RFC 9110 §15), or "" for an unknown one.
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
@@ -117,9 +134,18 @@ pub fn reason_phrase(status: u16) -> &'static str {
     }
 }
 
+/// What validation learned of a head's fields, for the writer.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FieldsInfo {
+    /// Bytes the field lines take on the wire.
+    pub(crate) bytes: usize,
+    /// The application sent its own `Date`.
+    pub(crate) has_date: bool,
+}
+
 /// Checks application-supplied fields and reason phrase against response splitting
 /// (RFC 9112 §11.1) and the fields the machine owns.
-pub(crate) fn validate(resp: &Response<'_>) -> Result<(), UsageError> {
+pub(crate) fn validate(resp: &Response<'_>) -> Result<FieldsInfo, UsageError> {
     if !(100..=999).contains(&resp.status) {
         return Err(UsageError::InvalidStatus);
     }
@@ -133,24 +159,36 @@ pub(crate) fn validate(resp: &Response<'_>) -> Result<(), UsageError> {
 
 /// Checks field lines (of a head or a trailer section): names are tokens, values hold no CR, LF or
 /// NUL (RFC 9112 §11.1), and none is a field the machine owns.
-pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<(), UsageError> {
+pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<FieldsInfo, UsageError> {
+    let mut info = FieldsInfo::default();
     for (name, value) in fields {
-        if !is_token(name.as_bytes()) || value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+        let name = name.as_bytes();
+        if name.is_empty() || run_of(name, TCHAR) != name.len() || !safe_value(value) {
             return Err(UsageError::InvalidHeader);
         }
-        if is_reserved(name) {
-            return Err(UsageError::ReservedHeader);
+        match name.len() {
+            4 => info.has_date |= name.eq_ignore_ascii_case(b"date"),
+            10 | 14 | 17 if is_reserved(name) => return Err(UsageError::ReservedHeader),
+            _ => {}
         }
+        info.bytes += name.len() + value.len() + 4;
     }
-    Ok(())
+    Ok(info)
 }
 
-fn is_reserved(name: &str) -> bool {
+/// No CR, LF or NUL: each byte below 14 is looked up in a bit mask of those three.
+#[inline]
+fn safe_value(v: &[u8]) -> bool {
+    const BAD: u16 = (1 << 0) | (1 << b'\n') | (1 << b'\r');
+    v.iter().all(|&b| b >= 14 || BAD & (1 << b) == 0)
+}
+
+fn is_reserved(name: &[u8]) -> bool {
     let reserved = match name.len() {
         10 => &["connection", "keep-alive"][..],
         14 => &["content-length"],
         17 => &["transfer-encoding"],
         _ => return false,
     };
-    reserved.iter().any(|r| name.eq_ignore_ascii_case(r))
+    reserved.iter().any(|r| name.eq_ignore_ascii_case(r.as_bytes()))
 }
