@@ -8,8 +8,9 @@
 //! MODE: `httparse` (the bare parse of the same bytes), `httparse_respond` (the parse plus writing
 //! the same response bytes into a reused buffer), `h1conn` (default configuration), `h1conn_keep`
 //! (`release_idle_memory = false`) or `h1conn_at_once` (`release_idle_after = 0`), each optionally
-//! with `_single` (one request per input call instead of 16 pipelined); REQUEST: `minimal` or
-//! `browser`; N: requests (multiple of 16).
+//! with `_single` (one request per input call instead of 16 pipelined) or `_trickle` (one request
+//! fed one byte per input call, as a slow client sends it); REQUEST: `minimal` or `browser`; N:
+//! requests (multiple of 16).
 //! `instr timers SERVED` instead runs 10000 `handle_timeout` + `poll_timeout` rounds on an idle
 //! connection that has served SERVED requests (collect `*measured_timers*`).
 //! Run without arguments (as `cargo bench` and `cargo test --all-targets` do) it does nothing.
@@ -33,6 +34,10 @@ fn measured(mode: &str, s: &mut Server, input: &[u8], rounds: usize) -> usize {
         answered += match mode {
             m if m.starts_with("httparse_respond") => httparse_respond(black_box(input), &mut out),
             m if m.starts_with("httparse") => bare_httparse(black_box(input)),
+            m if m.ends_with("_trickle") => input
+                .chunks(1)
+                .map(|byte| serve(s, black_box(byte), Duration::from_micros(i as u64 + 100)).0)
+                .sum(),
             _ => serve(s, black_box(input), Duration::from_micros(i as u64 + 100)).0,
         };
     }
@@ -59,7 +64,11 @@ fn main() {
         other => panic!("unknown request {other}"),
     };
     let n: usize = n.parse().expect("N");
-    let per_input = if mode.ends_with("_single") { 1 } else { 16 };
+    let per_input = if mode.ends_with("_single") || mode.ends_with("_trickle") {
+        1
+    } else {
+        16
+    };
     let input = pipelined(req, per_input);
     let cfg = if mode.contains("at_once") {
         config_release_at_once()

@@ -66,9 +66,12 @@ impl Default for TimerTable {
 }
 
 /// A `Duration` as whole nanoseconds, saturating (584 years fit).
+#[inline]
 pub(crate) fn to_nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos())
-        .unwrap_or(u64::MAX - 1)
+    // In u64 arithmetic: no u128 division on the way.
+    d.as_secs()
+        .saturating_mul(1_000_000_000)
+        .saturating_add(u64::from(d.subsec_nanos()))
         .min(u64::MAX - 1)
 }
 

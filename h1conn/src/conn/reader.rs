@@ -63,6 +63,10 @@ impl Connection {
     pub(super) fn parse_one(&mut self) -> bool {
         let cfg = Arc::clone(&self.cfg);
         let b = self.busy.get_or_insert_with(Box::default);
+        if b.scanner.seen_all(self.rbuf.len()) {
+            // A partial head and no byte since it was last scanned.
+            return false;
+        }
         let held = !b.queue.is_empty() || !b.events.is_empty();
         let parsed = if b.scanner.is_fresh() {
             let fields = &mut b.fields;

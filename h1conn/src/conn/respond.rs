@@ -238,15 +238,17 @@ impl Connection {
             ..*resp
         };
         self.tick(now);
-        let done = self.start_response(&r, !body.is_empty(), now).and_then(|framing| {
-            if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
-                return Ok(());
-            }
-            if !matches!(framing, ResponseFraming::NoBody { .. }) {
-                self.put_body(body)?;
-            }
-            self.end_body(&[])
-        });
+        let done = self
+            .start_response(&r, !body.is_empty(), now)
+            .and_then(|framing| {
+                if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
+                    return Ok(());
+                }
+                if !matches!(framing, ResponseFraming::NoBody { .. }) {
+                    self.put_body(body)?;
+                }
+                self.end_body(&[])
+            });
         self.settle();
         done
     }

@@ -23,10 +23,8 @@ pub(crate) fn head(
     date: Option<&[u8; 29]>,
 ) {
     // One reservation for the whole head and a small body instead of growing step by step.
-    let estimate = 160
-        + resp.reason.map_or(0, str::len)
-        + info.bytes
-        + resp.length.map_or(0, |n| n.min(1024) as usize);
+    let estimate =
+        160 + resp.reason.map_or(0, str::len) + info.bytes + resp.length.map_or(0, |n| n.min(1024) as usize);
     out.reserve(estimate);
     put_status_line(out, resp);
     if let Some(d) = date.filter(|_| !info.has_date) {
@@ -179,7 +177,12 @@ pub(crate) fn put_hex(out: &mut Vec<u8>, mut n: u64) {
 
 /// Appends `HTTP/1.1 <status> <reason>\r\n`.
 fn put_status_line(out: &mut Vec<u8>, resp: &Response<'_>) {
-    if let Some(line) = resp.reason.is_none().then(|| common_status_line(resp.status)).flatten() {
+    if let Some(line) = resp
+        .reason
+        .is_none()
+        .then(|| common_status_line(resp.status))
+        .flatten()
+    {
         out.put_slice(line);
         return;
     }

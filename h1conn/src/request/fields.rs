@@ -77,7 +77,7 @@ pub(crate) fn list_members(v: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Byte classes, one table lookup each.
-pub(crate) const TCHAR: u8 = 1;
+const TCHAR: u8 = 1;
 /// RFC 3986 unreserved / sub-delims.
 const HOST: u8 = 2;
 /// What stands for itself in the path and query of a request target (RFC 3986 §3.3, §3.4): pchar

@@ -75,6 +75,11 @@ impl HeadScanner {
         self.pos == 0
     }
 
+    /// True when `len` (the buffer's length) holds no byte the scanner has not looked at.
+    pub fn seen_all(&self, len: usize) -> bool {
+        self.pos != 0 && self.pos == len
+    }
+
     /// Bytes of leading empty lines seen so far; the caller may drop them from the buffer and
     /// [`rebase`](HeadScanner::rebase).
     pub fn skipped(&self) -> usize {

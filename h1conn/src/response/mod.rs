@@ -3,7 +3,7 @@
 //! written by the connection's writer.
 
 use crate::error::UsageError;
-use crate::request::fields::{run_of, TCHAR};
+use crate::request::fields::is_tchar;
 
 pub(crate) mod date;
 pub(crate) mod framing;
@@ -163,7 +163,7 @@ pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<FieldsInfo, Us
     let mut info = FieldsInfo::default();
     for (name, value) in fields {
         let name = name.as_bytes();
-        if name.is_empty() || run_of(name, TCHAR) != name.len() || !safe_value(value) {
+        if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) || !safe_value(value) {
             return Err(UsageError::InvalidHeader);
         }
         match name.len() {
@@ -176,11 +176,23 @@ pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<FieldsInfo, Us
     Ok(info)
 }
 
-/// No CR, LF or NUL: each byte below 14 is looked up in a bit mask of those three.
+/// No CR, LF or NUL. Eight bytes at a time, a word with no byte below 14 needs no closer look
+/// (SWAR: a byte below 14 borrows when 14 is subtracted from it).
 #[inline]
 fn safe_value(v: &[u8]) -> bool {
-    const BAD: u16 = (1 << 0) | (1 << b'\n') | (1 << b'\r');
-    v.iter().all(|&b| b >= 14 || BAD & (1 << b) == 0)
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let bad = |b: u8| b == 0 || b == b'\n' || b == b'\r';
+    let mut chunks = v.chunks_exact(8);
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        let w = u64::from_le_bytes(a);
+        if w.wrapping_sub(LO * 14) & !w & HI != 0 && c.iter().any(|&b| bad(b)) {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|&b| bad(b))
 }
 
 fn is_reserved(name: &[u8]) -> bool {
