@@ -430,23 +430,25 @@ struct SpecialFields {
 }
 
 impl SpecialFields {
+    #[inline]
     fn field(&mut self, i: usize, name: &[u8], value: &[u8]) -> Result<(), PeerError> {
+        // `lower` is a lowercase name of the same length: the first letter decides most cases
+        // without a call (OR 0x20 lowercases a letter and maps no other byte onto one).
+        let is = |lower: &[u8]| (name[0] | 0x20) == lower[0] && name.eq_ignore_ascii_case(lower);
         let sp = &mut self.sp;
         match name.len() {
-            4 if name.eq_ignore_ascii_case(b"host") => {
+            4 if is(b"host") => {
                 sp.host_count = sp.host_count.saturating_add(1);
                 sp.host_idx = i as u16;
                 if !fields::valid_host(value) {
                     return Err(K::BadHost.into());
                 }
             }
-            6 if name.eq_ignore_ascii_case(b"expect") => sp.expect = true,
-            7 if name.eq_ignore_ascii_case(b"upgrade") => sp.upgrade = true,
-            10 if name.eq_ignore_ascii_case(b"connection") => {
-                fields::connection_options(value, &mut self.conn)
-            }
-            14 if name.eq_ignore_ascii_case(b"content-length") => sp.content_length = true,
-            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => sp.transfer_encoding = true,
+            6 if is(b"expect") => sp.expect = true,
+            7 if is(b"upgrade") => sp.upgrade = true,
+            10 if is(b"connection") => fields::connection_options(value, &mut self.conn),
+            14 if is(b"content-length") => sp.content_length = true,
+            17 if is(b"transfer-encoding") => sp.transfer_encoding = true,
             _ => {}
         }
         Ok(())
