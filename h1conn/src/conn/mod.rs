@@ -514,10 +514,19 @@ impl Connection {
                 _ => {}
             }
         } else if self.write == Write::Idle && self.wbuf.len() < self.cfg.output_high_water {
-            if let Some(q) = self.busy.as_mut().and_then(|b| b.pop_queued()) {
-                self.surface(q);
-                return true;
-            }
+            let next = match self.busy.as_mut().and_then(|b| b.pop_queued()) {
+                Some(q) => Some(q),
+                // Nothing parsed ahead: the next head becomes current as soon as it is parsed.
+                None if self.may_parse_head() => self.parse_next(),
+                None => None,
+            };
+            return match next {
+                Some(q) => {
+                    self.surface(q);
+                    true
+                }
+                None => false,
+            };
         }
         self.may_parse_head() && self.parse_one()
     }

@@ -61,11 +61,23 @@ impl Connection {
     /// before more is buffered) and parsed when complete, as is anything the one pass leaves to the
     /// canonical path.
     pub(super) fn parse_one(&mut self) -> bool {
+        let Some(q) = self.parse_next() else {
+            return false;
+        };
+        let b = self.busy.get_or_insert_with(Box::default);
+        b.queued_bytes += q.bytes();
+        b.queue.push_back(q);
+        true
+    }
+
+    /// Parses the next head (as [`parse_one`](Self::parse_one)) and returns it instead of queueing
+    /// it: for when nothing is queued and it becomes current at once.
+    pub(super) fn parse_next(&mut self) -> Option<Queued> {
         let cfg = Arc::clone(&self.cfg);
         let b = self.busy.get_or_insert_with(Box::default);
         if b.scanner.seen_all(self.rbuf.len()) {
             // A partial head and no byte since it was last scanned.
-            return false;
+            return None;
         }
         let held = !b.queue.is_empty() || !b.events.is_empty();
         let parsed = if b.scanner.is_fresh() {
@@ -85,10 +97,7 @@ impl Connection {
         };
         let parsed = match parsed {
             Some(p) => p,
-            None => match self.scan_head(held) {
-                Some(p) => p,
-                None => return false,
-            },
+            None => self.scan_head(held)?,
         };
         self.parsed += 1;
         let (q, event) = match parsed.and_then(|h| {
@@ -128,10 +137,7 @@ impl Connection {
         if let Some(e) = event {
             self.read = self.read.on(e);
         }
-        let b = self.busy.get_or_insert_with(Box::default);
-        b.queued_bytes += q.bytes();
-        b.queue.push_back(q);
-        true
+        Some(q)
     }
 
     /// The scanner's way to a head: `None` while it is incomplete; the canonical parse once it is.
