@@ -141,6 +141,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "std")]
+pub mod blocking;
 mod config;
 mod conn;
 mod error;
