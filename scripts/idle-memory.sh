@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# User-space memory per idle keep-alive connection, end to end: the server's RSS growth while
+# CONNS clients (default 2000) each made one keep-alive request and then sit idle, divided by
+# CONNS. Measured for h1conn's `serve`, the hyper 1.x hello world (benches/hyper-hello) and nginx
+# (one worker) when installed, one after the other, each with one worker thread.
+#
+#   scripts/idle-memory.sh
+#   CONNS=10000 scripts/idle-memory.sh
+#   SERVE_BIN=path/to/serve scripts/idle-memory.sh
+#
+# RSS is read from /proc/PID/status (VmRSS) once the connections are idle (IDLE_WAIT seconds after
+# the last response, default 2: past serve's release of idle buffers, 1 s by default) and compared
+# with the RSS after a warm-up of 20 connections. Loopback only; stops by itself.
+. "$(dirname "$0")/servers.sh"
+CONNS="${CONNS:-2000}"
+IDLE_WAIT="${IDLE_WAIT:-2}"
+WITH_NGINX="${WITH_NGINX:-auto}"
+
+need "apt-get install -y python3" python3
+ulimit -n $((CONNS * 2 + 1024)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [ "$WITH_NGINX" = auto ]; then
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then WITH_NGINX=1; else WITH_NGINX=0; fi
+fi
+
+echo "== build"
+build_servers
+work_dir h1conn-idle
+
+# The client: opens N keep-alive connections, one GET each, reads every response, prints
+# "idle", then holds the connections until its input ends.
+cat >"$WORK/client.py" <<'EOF'
+import socket, sys, time, selectors
+host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+sel = selectors.DefaultSelector()
+socks = []
+for _ in range(n):
+    s = socket.create_connection((host, port))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    sel.register(s, selectors.EVENT_READ)
+    socks.append(s)
+pending = {s: b"" for s in socks}
+deadline = time.time() + 30
+while pending and time.time() < deadline:
+    for key, _ in sel.select(1):
+        s = key.fileobj
+        if s not in pending:
+            continue
+        data = s.recv(65536)
+        pending[s] += data
+        head, sep, body = pending[s].partition(b"\r\n\r\n")
+        if sep:
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                k, _, v = line.partition(b":")
+                if k.strip().lower() == b"content-length":
+                    length = int(v)
+            if len(body) >= length:
+                del pending[s]
+                sel.unregister(s)
+        if not data and s in pending:
+            del pending[s]
+            sel.unregister(s)
+print("idle" if not pending else "incomplete %d" % len(pending), flush=True)
+sys.stdin.read()
+EOF
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# measure NAME PID ADDR: RSS growth per idle connection, in bytes.
+measure() {
+  local name="$1" pid="$2" addr="$3" before after
+  local host="${addr%:*}" port="${addr##*:}"
+  # Warm-up: the server's first connections allocate its one-off structures.
+  python3 "$WORK/client.py" "$host" "$port" 20 </dev/null >/dev/null
+  sleep "$IDLE_WAIT"
+  before="$(rss_kb "$pid")"
+  mkfifo "$WORK/hold.$name"
+  python3 "$WORK/client.py" "$host" "$port" "$CONNS" <"$WORK/hold.$name" >"$WORK/client.$name.out" &
+  local client=$!
+  exec 4>"$WORK/hold.$name"
+  for _ in $(seq 1 600); do
+    grep -q . "$WORK/client.$name.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  local state
+  state="$(cat "$WORK/client.$name.out")"
+  sleep "$IDLE_WAIT"
+  after="$(rss_kb "$pid")"
+  exec 4>&-
+  wait "$client" || true
+  printf '%-8s %6d connections (%s): RSS %7d KB -> %7d KB, %6d bytes per idle connection\n' \
+    "$name" "$CONNS" "$state" "$before" "$after" $(((after - before) * 1024 / CONNS))
+}
+
+launch serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --keep-alive-timeout 600 --max-requests 0
+measure serve "$PID" "$ADDR"
+launch hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads 1
+measure hyper "$PID" "$ADDR"
+
+if [ "$WITH_NGINX" = 1 ]; then
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections $((CONNS + 100)); }
+worker_rlimit_nofile $((CONNS * 2 + 100));
+http {
+    access_log off;
+    keepalive_timeout 600;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location / { default_type text/plain; return 200 "hello"; }
+    }
+}
+EOF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -e "$WORK/nginx/error.log" -p "$WORK/nginx" \
+    -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.out" 2>&1 &
+  PIDS+=("$!")
+  master=$!
+  for _ in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  worker="$(pgrep -P "$master" | head -1)"
+  measure nginx "$worker" "127.0.0.1:$port"
+fi
