@@ -44,37 +44,67 @@ fn test_names() -> Vec<String> {
     names
 }
 
-#[test]
-fn conformance_md_names_only_existing_tests() {
+/// Checks every test name in the document at `path` (from the workspace root) exists: a cell in
+/// backticks that starts like a test name; `...suffix` matches by suffix, `prefix*` by prefix.
+fn names_only_existing_tests(path: &str, min: usize) {
     let names = test_names();
-    let doc = fs::read_to_string(workspace_root().join("h1conn/docs/conformance.md")).unwrap();
+    let doc = fs::read_to_string(workspace_root().join(path)).unwrap();
     let mut missing = Vec::new();
     let mut checked = 0;
     for cell in doc.split('`').skip(1).step_by(2) {
-        let looks_like_test = cell.starts_with("rfc")
-            || cell.starts_with("httparse_gap")
-            || cell.starts_with("timer_")
-            || cell.starts_with("errata_")
-            || cell.starts_with("go_")
-            || cell.starts_with("apache_")
-            || cell.starts_with("pipeline_")
-            || cell.starts_with("...");
-        if !looks_like_test || cell.contains(" ") || cell.ends_with(".rs") {
+        const PREFIXES: [&str; 21] = [
+            "rfc",
+            "httparse_gap",
+            "timer_",
+            "errata_",
+            "go_",
+            "apache_",
+            "pipeline_",
+            "...",
+            "nginx_",
+            "usage_errors_",
+            "own_back_pressure_",
+            "pause_input_",
+            "wants_read_",
+            "heap_bytes_",
+            "idle_keep_alive_",
+            "a_finished_",
+            "a_pipelining_",
+            "steady_keep_alive_",
+            "error_response_",
+            "keep_alive_timeout_",
+            "quick_parse_",
+        ];
+        let looks_like_test = PREFIXES.iter().any(|p| cell.starts_with(p));
+        if !looks_like_test || cell.contains(' ') || cell.ends_with(".rs") {
             continue;
         }
         let last = cell.rsplit("::").next().unwrap();
         checked += 1;
-        let found = match last.strip_prefix("...") {
-            Some(suffix) => names.iter().any(|n| n.ends_with(suffix)),
-            None => names.iter().any(|n| n == last),
+        let found = if let Some(suffix) = last.strip_prefix("...") {
+            names.iter().any(|n| n.ends_with(suffix))
+        } else if let Some(prefix) = last.strip_suffix('*') {
+            names.iter().any(|n| n.starts_with(prefix))
+        } else {
+            names.iter().any(|n| n == last)
         };
         if !found {
             missing.push(cell.to_string());
         }
     }
-    assert!(checked > 100, "only {checked} test names found in the document");
+    assert!(checked >= min, "only {checked} test names found in {path}");
     assert!(
         missing.is_empty(),
-        "docs/conformance.md names tests that do not exist: {missing:?}"
+        "{path} names tests that do not exist: {missing:?}"
     );
+}
+
+#[test]
+fn conformance_md_names_only_existing_tests() {
+    names_only_existing_tests("h1conn/docs/conformance.md", 100);
+}
+
+#[test]
+fn security_md_names_only_existing_tests() {
+    names_only_existing_tests("docs/SECURITY.md", 60);
 }
