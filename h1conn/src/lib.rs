@@ -141,8 +141,6 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-#[cfg(feature = "std")]
-pub mod blocking;
 mod config;
 mod conn;
 mod error;

@@ -385,11 +385,6 @@ impl Connection {
         self.wbuf.pending()
     }
 
-    /// True when output waits to be written: [`transmit`](Connection::transmit) is not empty.
-    pub fn wants_write(&self) -> bool {
-        !self.transmit().is_empty()
-    }
-
     /// The earliest deadline, if any timer is armed.
     pub fn poll_timeout(&self) -> Option<Duration> {
         self.deadlines().next()
