@@ -144,6 +144,8 @@ extern crate std;
 mod config;
 mod conn;
 mod error;
+#[cfg(feature = "http")]
+mod http_interop;
 mod request;
 mod response;
 
@@ -152,6 +154,8 @@ pub use conn::deadlines::Timer;
 pub use conn::persistence::{CloseReason, CloseReasons, Persistence};
 pub use conn::{Close, CloseHow, Connection, Event, Request};
 pub use error::{PeerError, PeerErrorKind, UsageError};
+#[cfg(feature = "http")]
+pub use http_interop::HttpResponseHead;
 pub use request::fields::{ConnectionOptions, Expect};
 pub use request::framing::BodyFraming;
 pub use request::head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};
