@@ -139,6 +139,14 @@ where
         &self.conn
     }
 
+    /// Heap bytes this connection holds beyond its own size: the h1conn connection's (see
+    /// [`Connection::heap_bytes`]), input read but not taken yet, and the timer. Between requests
+    /// only the timer remains once the connection released its buffers
+    /// (`Config::release_idle_after`).
+    pub fn heap_bytes(&self) -> usize {
+        self.conn.heap_bytes() + self.pending.capacity() + std::mem::size_of::<Sleep>()
+    }
+
     fn now(&self) -> Duration {
         self.clock.now()
     }

@@ -215,13 +215,17 @@ async fn drive<IO, S, B>(
     B::Error: Into<BoxError>,
 {
     let _permit = permit;
+    // The phase first: once the server drains, no response started after that point goes out
+    // without `Connection: close`.
     tokio::select! {
-        _ = &mut conn => return,
+        biased;
         () = phase(&mut rx, |p| *p != Phase::Running) => {}
+        _ = &mut conn => return,
     }
     conn.graceful_shutdown();
     tokio::select! {
-        _ = &mut conn => {}
+        biased;
         () = phase(&mut rx, |p| *p == Phase::Abort) => {}
+        _ = &mut conn => {}
     }
 }
