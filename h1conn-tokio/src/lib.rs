@@ -1,7 +1,7 @@
 //! # h1conn-tokio
 //!
 //! An HTTP/1.0 and HTTP/1.1 server for tokio on the [`h1conn`] state machine. It runs any tower
-//! [`Service`](tower_service::Service) over `http::Request<`[`Incoming`]`>` whose response body is
+//! [`Service`] over `http::Request<`[`Incoming`]`>` whose response body is
 //! an [`http_body::Body`], so an unmodified axum `Router` runs on it, over any
 //! `AsyncRead + AsyncWrite` transport (TCP, Unix sockets, TLS).
 //!
