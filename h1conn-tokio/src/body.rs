@@ -236,6 +236,14 @@ impl BodySender {
         d
     }
 
+    /// Whether the application polled the body at least once (or dropped it).
+    pub(crate) fn wanted(&self) -> bool {
+        self.chan.as_ref().is_none_or(|c| {
+            let s = c.lock();
+            s.wanted || s.dropped
+        })
+    }
+
     /// Queues body bytes (dropped when the application dropped the body).
     pub(crate) fn send(&self, b: Bytes) {
         if let Some(chan) = self.chan.as_ref() {

@@ -293,6 +293,12 @@ where
     fn start_response(&mut self, resp: Response<B>) {
         self.exchange = Exchange::Idle;
         let now = self.now();
+        // A body polled while the response was being made is wanted: `100 Continue` goes first
+        // (after the head it could not, and the body would never come, RFC 9110 §10.1.1).
+        if self.continue_pending && self.body.as_ref().is_some_and(BodySender::wanted) {
+            self.continue_pending = false;
+            let _ = self.conn.accept_body(now);
+        }
         let (parts, body) = resp.into_parts();
         let mut head = match HttpResponseHead::new(&parts) {
             Ok(h) => h,

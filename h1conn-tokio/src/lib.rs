@@ -138,7 +138,23 @@ impl Builder {
         B::Data: Send,
         B::Error: Into<BoxError>,
     {
-        Serve::new(self, listener, service)
+        Serve::new(self, listener, Box::new(move |_| service.clone()))
+    }
+
+    /// A server accepting from `listener` that makes one service per connection with `make`,
+    /// given the peer's address (for per-connection state, or to log or filter peers).
+    pub fn serve_with<L, M, S, B>(self, listener: L, make: M) -> Serve<L, S>
+    where
+        L: Listener,
+        M: FnMut(&L::Addr) -> S + Send + 'static,
+        S: Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<BoxError>,
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        Serve::new(self, listener, Box::new(make))
     }
 
     /// Serves one transport (already accepted, TLS handshake done) with `service`, as a future

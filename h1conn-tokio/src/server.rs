@@ -50,11 +50,22 @@ impl Listener for tokio::net::UnixListener {
 /// A server about to run: await it to serve until the process ends, or call
 /// [`with_graceful_shutdown`](Self::with_graceful_shutdown). Made by [`Builder::serve`].
 #[must_use = "a server does nothing until awaited"]
-#[derive(Debug)]
-pub struct Serve<L, S> {
+pub struct Serve<L: Listener, S> {
     builder: Builder,
     listener: L,
-    service: S,
+    make: MakeService<L::Addr, S>,
+}
+
+/// Makes the service of one connection from the peer's address.
+type MakeService<A, S> = Box<dyn FnMut(&A) -> S + Send>;
+
+impl<L: Listener + std::fmt::Debug, S> std::fmt::Debug for Serve<L, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Serve")
+            .field("builder", &self.builder)
+            .field("listener", &self.listener)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The phase of a server, watched by every connection task.
@@ -68,18 +79,18 @@ enum Phase {
 impl<L, S, B> Serve<L, S>
 where
     L: Listener,
-    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S: Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
     B: Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    pub(crate) fn new(builder: Builder, listener: L, service: S) -> Self {
+    pub(crate) fn new(builder: Builder, listener: L, make: MakeService<L::Addr, S>) -> Self {
         Serve {
             builder,
             listener,
-            service,
+            make,
         }
     }
 
@@ -98,7 +109,7 @@ where
 impl<L, S, B> IntoFuture for Serve<L, S>
 where
     L: Listener,
-    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S: Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
     B: Body + Send + 'static,
@@ -130,7 +141,7 @@ pub(crate) const BACKOFF_MAX: Duration = Duration::from_secs(1);
 async fn run<L, S, B, F>(serve: Serve<L, S>, signal: Option<F>) -> io::Result<()>
 where
     L: Listener,
-    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S: Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
     B: Body + Send + 'static,
@@ -141,7 +152,7 @@ where
     let Serve {
         builder,
         mut listener,
-        service,
+        mut make,
     } = serve;
     let signal = async move {
         match signal {
@@ -164,10 +175,10 @@ where
             r = listener.accept() => r,
             () = &mut signal => break,
         };
-        let io = match accepted {
-            Ok((io, _addr)) => {
+        let (io, addr) = match accepted {
+            Ok(a) => {
                 backoff = Duration::ZERO;
-                io
+                a
             }
             Err(e) if connection_error(&e) => continue,
             Err(_) => {
@@ -178,7 +189,7 @@ where
                 }
             }
         };
-        let conn = builder.serve_connection(io, service.clone());
+        let conn = builder.serve_connection(io, make(&addr));
         tokio::spawn(drive(conn, phase_rx.clone(), permit));
     }
     drop(listener);

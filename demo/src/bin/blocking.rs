@@ -8,7 +8,7 @@
 //!
 //! `--threads N` caps the connection threads running at once (default 256); further connections
 //! wait in the listen backlog. This file is only the I/O loop; the application is in
-//! `demo/src/lib.rs`, shared with the tokio `serve` example. docs/adapters.md explains the
+//! `demo/src/lib.rs`. docs/adapters.md explains the
 //! loop step by step.
 
 use std::io::{self, Read, Write};
