@@ -206,7 +206,8 @@ pub(crate) struct BodySender {
 /// What the connection may do with the body now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Demand {
-    /// The application polled the body at least once (send `100 Continue` now).
+    /// The application polled the body at least once (send `100 Continue` now; never for a body
+    /// dropped without a poll).
     pub(crate) wanted: bool,
     /// More bytes may be queued.
     pub(crate) room: bool,
@@ -218,16 +219,16 @@ impl BodySender {
     pub(crate) fn demand(&self, cx: &mut Context<'_>) -> Demand {
         let Some(chan) = self.chan.as_ref() else {
             return Demand {
-                wanted: true,
+                wanted: false,
                 room: true,
             };
         };
         let mut s = chan.lock();
         let d = Demand {
-            wanted: s.wanted || s.dropped,
+            wanted: s.wanted,
             room: s.dropped || s.queued < QUEUE_HIGH_WATER,
         };
-        if !d.wanted || !d.room {
+        if !(d.wanted || s.dropped) || !d.room {
             match &s.conn {
                 Some(w) if w.will_wake(cx.waker()) => {}
                 _ => s.conn = Some(cx.waker().clone()),
@@ -236,12 +237,10 @@ impl BodySender {
         d
     }
 
-    /// Whether the application polled the body at least once (or dropped it).
+    /// Whether the application polled the body at least once (a body dropped unpolled is not
+    /// wanted: no `100 Continue` for it).
     pub(crate) fn wanted(&self) -> bool {
-        self.chan.as_ref().is_none_or(|c| {
-            let s = c.lock();
-            s.wanted || s.dropped
-        })
+        self.chan.as_ref().is_some_and(|c| c.lock().wanted)
     }
 
     /// Queues body bytes (dropped when the application dropped the body).
@@ -358,6 +357,7 @@ mod tests {
         drop(body);
         tx.send(Bytes::from(vec![0; 2 * QUEUE_HIGH_WATER]));
         let d = tx.demand(&mut cx);
-        assert!(d.wanted && d.room);
+        assert!(d.room, "a dropped body never stops the connection");
+        assert!(!d.wanted, "a body dropped unpolled does not ask for 100 Continue");
     }
 }
