@@ -141,6 +141,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod blocking;
 mod config;
 mod conn;
 mod error;
@@ -149,6 +150,8 @@ mod http_interop;
 mod request;
 mod response;
 
+#[cfg(feature = "std")]
+pub use blocking::{Blocking, Step, Transport};
 pub use config::{Config, KeepAlive, KeepAliveHeader, Limits, Profile, Timeouts};
 pub use conn::deadlines::Timer;
 pub use conn::persistence::{CloseReason, CloseReasons, Persistence};
