@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::io;
+use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
@@ -83,6 +84,8 @@ where
     body: Option<BodySender>,
     continue_pending: bool,
     error: Option<io::Error>,
+    /// The time of the current turn.
+    now: Duration,
 }
 
 // No field is ever pinned in place: the service future and the response body are boxed, and the
@@ -124,6 +127,7 @@ where
             body: None,
             continue_pending: false,
             error: None,
+            now: Duration::ZERO,
         }
     }
 
@@ -147,14 +151,15 @@ where
         self.conn.heap_bytes() + self.pending.capacity() + std::mem::size_of::<Sleep>()
     }
 
+    /// The time of the current turn (read once per turn: a turn takes microseconds).
     fn now(&self) -> Duration {
-        self.clock.now()
+        self.now
     }
 
     /// One turn: true when something moved.
     fn turn(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
-        self.conn.set_date(crate::date::now());
+        self.now = self.clock.now();
         progress |= self.offer_pending();
         progress |= self.events(cx);
         progress |= self.service(cx);
@@ -258,36 +263,39 @@ where
         body
     }
 
-    /// Polls the service's readiness and its response future.
+    /// Polls the service's readiness, calls it, and polls its response future.
     fn service(&mut self, cx: &mut Context<'_>) -> bool {
-        match &mut self.exchange {
-            Exchange::Ready(_) => match self.svc.poll_ready(cx) {
-                Poll::Pending => false,
+        let mut progress = false;
+        if let Exchange::Ready(_) = self.exchange {
+            match self.svc.poll_ready(cx) {
+                Poll::Pending => return false,
                 Poll::Ready(Err(_)) => {
                     self.fail_exchange(503, b"service unavailable\n");
-                    true
+                    return true;
                 }
                 Poll::Ready(Ok(())) => {
                     let Exchange::Ready(req) = std::mem::replace(&mut self.exchange, Exchange::Idle) else {
                         unreachable!()
                     };
                     self.exchange = Exchange::Calling(Box::pin(self.svc.call(req)));
-                    true
+                    progress = true;
                 }
-            },
-            Exchange::Calling(fut) => match fut.as_mut().poll(cx) {
-                Poll::Pending => false,
+            }
+        }
+        if let Exchange::Calling(fut) = &mut self.exchange {
+            match fut.as_mut().poll(cx) {
+                Poll::Pending => {}
                 Poll::Ready(Err(_)) => {
                     self.fail_exchange(500, b"internal server error\n");
-                    true
+                    progress = true;
                 }
                 Poll::Ready(Ok(resp)) => {
                     self.start_response(resp);
-                    true
+                    progress = true;
                 }
-            },
-            _ => false,
+            }
         }
+        progress
     }
 
     fn start_response(&mut self, resp: Response<B>) {
@@ -350,7 +358,7 @@ where
             if self.conn.transmit().len() >= high_water || self.conn.poll_close().is_some() {
                 return progress;
             }
-            let now = self.clock.now();
+            let now = self.now;
             match body.as_mut().poll_frame(cx) {
                 Poll::Pending => return progress,
                 Poll::Ready(Some(Ok(frame))) => {
@@ -411,7 +419,7 @@ where
                     return true;
                 }
                 Poll::Ready(Ok(n)) => {
-                    let _ = self.conn.handle_written(n, self.clock.now());
+                    let _ = self.conn.handle_written(n, self.now);
                     self.flush_needed = true;
                     progress = true;
                 }
@@ -445,18 +453,19 @@ where
         if !self.input_open || !self.pending.is_empty() || !self.conn.wants_read() {
             return false;
         }
-        let mut stack = [0u8; READ_CHUNK];
-        let mut buf = ReadBuf::new(&mut stack);
+        // Uninitialized: the transport fills what it reads, nothing is zeroed first.
+        let mut stack = [const { MaybeUninit::<u8>::uninit() }; READ_CHUNK];
+        let mut buf = ReadBuf::uninit(&mut stack);
         match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
             Poll::Pending => false,
             Poll::Ready(Ok(())) if buf.filled().is_empty() => {
                 self.input_open = false;
-                self.conn.handle_eof(self.clock.now());
+                self.conn.handle_eof(self.now);
                 true
             }
             Poll::Ready(Ok(())) => {
                 let data = buf.filled();
-                let took = self.conn.handle_input(data, self.clock.now());
+                let took = self.conn.handle_input(data, self.now);
                 if took < data.len() {
                     self.pending.extend_from_slice(&data[took..]);
                 }
@@ -472,23 +481,34 @@ where
     }
 
     /// Polls the connection's next deadline. True when it fired.
+    ///
+    /// The sleep is re-armed only when the deadline moves earlier: a deadline that moves later
+    /// (the usual case: each request pushes the idle and read timers forward) lets the armed sleep
+    /// fire early, which runs `handle_timeout` with nothing expired (a no-op by h1conn's
+    /// contract) and then arms the later deadline. That keeps timer-wheel updates off the
+    /// per-request path.
     fn timer(&mut self, cx: &mut Context<'_>) -> bool {
         let Some(deadline) = self.conn.poll_timeout() else {
-            self.armed = None;
             return false;
         };
-        if self.armed != Some(deadline) {
-            self.sleep.as_mut().reset(self.clock.at(deadline));
-            self.armed = Some(deadline);
-        }
+        let armed = match self.armed {
+            Some(a) if a <= deadline => a,
+            _ => {
+                self.sleep.as_mut().reset(self.clock.at(deadline));
+                self.armed = Some(deadline);
+                deadline
+            }
+        };
         if self.sleep.as_mut().poll(cx).is_pending() {
             return false;
         }
         self.armed = None;
-        // tokio says the deadline passed: never let a coarser clock reading keep it armed.
-        let now = self.clock.now().max(deadline);
-        self.conn.set_date(crate::date::now());
-        self.conn.handle_timeout(now);
+        // tokio says the armed instant passed: never let a coarser clock reading keep it armed.
+        if armed == deadline {
+            self.now = self.clock.now().max(armed);
+            self.conn.set_date(crate::date::now());
+            self.conn.handle_timeout(self.now);
+        }
         true
     }
 
@@ -537,19 +557,22 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        // Date is refreshed once per wake-up (it changes once a second).
+        this.conn.set_date(crate::date::now());
         loop {
             let mut progress = this.turn(cx);
             if let Poll::Ready(r) = this.close(cx) {
                 return Poll::Ready(r);
             }
             progress |= this.read(cx);
-            progress |= this.timer(cx);
-            if !progress {
-                if this.stuck() && this.conn.poll_close().is_none() {
-                    return Poll::Ready(Ok(()));
-                }
-                return Poll::Pending;
+            // The deadline last, once nothing else moves (it only moves with the other calls).
+            if progress || this.timer(cx) {
+                continue;
             }
+            if this.stuck() && this.conn.poll_close().is_none() {
+                return Poll::Ready(Ok(()));
+            }
+            return Poll::Pending;
         }
     }
 }

@@ -482,3 +482,64 @@ async fn idle_keep_alive_connection_holds_only_its_timer_on_the_heap() {
         conn.heap_bytes()
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    };
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.ends_with(b"0\r\n\r\n") {
+        let n = client.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let idle_from = Instant::now();
+    let mut rest = Vec::new();
+    client.read_to_end(&mut rest).await.unwrap();
+    let idle = idle_from.elapsed();
+    // The default keep-alive timeout is 5 s (Config::keep_alive.timeout).
+    assert!(
+        idle >= Duration::from_secs(5) && idle < Duration::from_secs(6),
+        "closed after {idle:?}"
+    );
+    assert!(rest.is_empty());
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn rfc9110_15_5_9_header_timeout_answers_408_on_the_tokio_clock() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    };
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    let t0 = Instant::now();
+    client.write_all(b"GET / HTTP/1.1\r\nHo").await.unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 408 "), "{out}");
+    assert!(
+        out.contains("\r\nDate: "),
+        "the server's own error carries Date: {out}"
+    );
+    // The default header timeout is 20 s (Config::timeouts.header).
+    let took = t0.elapsed();
+    assert!(
+        took >= Duration::from_secs(20) && took < Duration::from_secs(21),
+        "{took:?}"
+    );
+    task.await.unwrap().unwrap();
+}

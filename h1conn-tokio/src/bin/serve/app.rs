@@ -98,13 +98,13 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> Response<AppBody> {
         }
         // CONNECT names this server itself (authority-form, RFC 9110 §9.3.6): no tunnels here.
         _ if method == Method::CONNECT => not_allowed(SERVER_METHODS),
-        _ if !allow.is_some_and(|a| a.split(", ").any(|m| m == method.as_str())) => match allow {
+        _ if !allow.is_some_and(|a| lists(a, method.as_str())) => match allow {
             Some(a) => not_allowed(a),
             None => text(StatusCode::NOT_FOUND, "not found\n"),
         },
         "/" if method == Method::POST => discard(req.into_body()).await,
         "/" => match &shared.opts.root {
-            None => full(StatusCode::OK, "text/html; charset=utf-8", DEMO_HTML.as_bytes()),
+            None => fixed(StatusCode::OK, "text/html; charset=utf-8", DEMO_HTML),
             Some(root) => match resolve(root, b"/") {
                 Ok(file) => send_file(&file),
                 Err(_) => text(StatusCode::OK, "h1conn example server\n"),
@@ -116,7 +116,7 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> Response<AppBody> {
         p if p.starts_with("/status/") => status(&p[8..]),
         p => match &shared.opts.root {
             None => match DEMO_RESOURCES.iter().find(|r| r.0 == p) {
-                Some((_, ct, body)) if get => full(StatusCode::OK, ct, body.as_bytes()),
+                Some((_, ct, body)) if get => fixed(StatusCode::OK, ct, body),
                 _ => text(StatusCode::NOT_FOUND, "not found\n"),
             },
             Some(root) => match resolve(root, p.as_bytes()) {
@@ -125,6 +125,11 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> Response<AppBody> {
             },
         },
     }
+}
+
+/// Whether the `Allow` value `allow` lists `method`.
+fn lists(allow: &str, method: &str) -> bool {
+    allow.split(',').any(|m| m.trim_ascii() == method)
 }
 
 /// The methods `path` serves, or `None` when there is no such resource.
@@ -148,8 +153,8 @@ fn status_code(code: u16) -> StatusCode {
 }
 
 fn with_server(mut r: Response<AppBody>) -> Response<AppBody> {
-    r.headers_mut()
-        .insert(header::SERVER, HeaderValue::from_static(SERVER));
+    const VALUE: HeaderValue = HeaderValue::from_static(SERVER);
+    r.headers_mut().insert(header::SERVER, VALUE);
     r
 }
 
@@ -159,6 +164,15 @@ fn full(status: StatusCode, ct: &str, body: &[u8]) -> Response<AppBody> {
     if let Ok(v) = HeaderValue::from_str(ct) {
         r.headers_mut().insert(header::CONTENT_TYPE, v);
     }
+    with_server(r)
+}
+
+/// A response with a body the program holds (no copy).
+fn fixed(status: StatusCode, ct: &'static str, body: &'static str) -> Response<AppBody> {
+    let mut r = Response::new(AppBody::Full(Some(Bytes::from_static(body.as_bytes()))));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     with_server(r)
 }
 
