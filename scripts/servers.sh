@@ -18,7 +18,7 @@ need() {
 # SERVE_BIN and HYPER_BIN.
 build_servers() {
   if [ -z "${SERVE_BIN:-}" ]; then
-    cargo build -q --release -p h1conn-demo --bin serve
+    cargo build -q --release -p h1conn-tokio --bin serve
     SERVE_BIN="$CARGO_TARGET_DIR/release/serve"
   fi
   (cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)

@@ -63,22 +63,6 @@ impl App {
         Connection::new(Arc::clone(&self.shared.config), self.shared.now())
     }
 
-    /// Offers received bytes to the connection, draining events in between, until every byte is
-    /// taken or the connection takes no more for now. Returns how many were taken; offer the rest
-    /// again after output has drained.
-    pub fn feed(&mut self, conn: &mut Connection, data: &[u8]) -> usize {
-        let mut off = 0;
-        while off < data.len() {
-            let took = conn.handle_input(&data[off..], self.shared.now());
-            off += took;
-            self.drive(conn);
-            if took == 0 {
-                break;
-            }
-        }
-        off
-    }
-
     /// Drains events, answers them and tops up a streamed body. Also refreshes the `Date` the
     /// connection writes on its own error responses.
     pub fn drive(&mut self, conn: &mut Connection) {

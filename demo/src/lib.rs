@@ -1,7 +1,9 @@
-//! The application shared by the `serve` (tokio) and `blocking` (std::net) examples: command-line
-//! flags, the mapping onto [`h1conn::Config`], the routes, the demo page, the statistics and the
-//! per-connection [`App`] that turns [`Event`]s into responses. The two example files only move
-//! bytes between a socket and a [`Connection`]; everything here is free of I/O on sockets.
+//! The application of the `blocking` (std::net) example: command-line flags, the mapping onto
+//! [`h1conn::Config`], the routes, the demo page, the statistics and the per-connection [`App`]
+//! that turns [`Event`]s into responses, driving a [`Connection`] directly. The example file only
+//! moves bytes between a socket and a [`Connection`]; everything here is free of I/O on sockets.
+//! The tokio `serve` binary (h1conn-tokio) serves the same routes as a tower service, and shares
+//! the flags, the page and the file rules with this crate.
 //!
 //! Routes (every response carries `Date` and `Server`):
 //!
@@ -16,8 +18,12 @@
 //! | `GET` other paths                   | a demo resource, or a file under `--root DIR`, or 404        |
 
 mod app;
+// The demo page, file serving and flags are the `serve` binary's (h1conn-tokio), shared here.
+#[path = "../../h1conn-tokio/src/bin/serve/files.rs"]
 mod files;
+#[path = "../../h1conn-tokio/src/bin/serve/opts.rs"]
 mod opts;
+#[path = "../../h1conn-tokio/src/bin/serve/page.rs"]
 mod page;
 mod shared;
 

@@ -141,17 +141,24 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod blocking;
 mod config;
 mod conn;
 mod error;
+#[cfg(feature = "http")]
+mod http_interop;
 mod request;
 mod response;
 
+#[cfg(feature = "std")]
+pub use blocking::{Blocking, Step, Transport};
 pub use config::{Config, KeepAlive, KeepAliveHeader, Limits, Profile, Timeouts};
 pub use conn::deadlines::Timer;
 pub use conn::persistence::{CloseReason, CloseReasons, Persistence};
 pub use conn::{Close, CloseHow, Connection, Event, Request};
 pub use error::{PeerError, PeerErrorKind, UsageError};
+#[cfg(feature = "http")]
+pub use http_interop::HttpResponseHead;
 pub use request::fields::{ConnectionOptions, Expect};
 pub use request::framing::BodyFraming;
 pub use request::head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};

@@ -14,6 +14,8 @@ fn test_names() -> Vec<String> {
         "h1conn-testkit/src",
         "demo/src",
         "demo/tests",
+        "h1conn-tokio/src",
+        "h1conn-tokio/tests",
     ] {
         let mut stack = vec![workspace_root().join(dir)];
         while let Some(p) = stack.pop() {

@@ -1,15 +1,6 @@
-//! The example servers: started per test, killed on drop; their `/stats`.
+//! The servers under test: started per test, killed on drop; their `/stats`.
 
 use super::*;
-
-/// The built server binary (cargo builds a package's binaries for its integration tests).
-pub(crate) fn example_bin(name: &str) -> PathBuf {
-    PathBuf::from(match name {
-        "serve" => env!("CARGO_BIN_EXE_serve"),
-        "blocking" => env!("CARGO_BIN_EXE_blocking"),
-        other => panic!("no server binary named {other}"),
-    })
-}
 
 /// A running example server, killed on drop.
 pub(crate) struct Server {

@@ -1,0 +1,55 @@
+//! The h1conn demo server on h1conn-tokio: the demo page with its nine sub-resources, `/echo`,
+//! `/stream`, `/status/N`, `/stats` and `--root DIR`, written as a tower service (`app.rs`).
+//!
+//! ```text
+//! cargo run --release -p h1conn-tokio --bin serve -- [--listen ADDR] [--root DIR]
+//!     [--keep-alive on|off] [--max-requests N] [--keep-alive-timeout SECS]
+//!     [--header-timeout SECS] [--body-timeout SECS] [--threads N]
+//! ```
+//!
+//! The first line on stdout is `listening on ADDR`. Ctrl-C shuts down gracefully.
+#![forbid(unsafe_code)]
+
+mod app;
+mod files;
+mod opts;
+mod page;
+mod stats;
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use h1conn_tokio::Builder;
+use opts::{announce, Opts};
+
+/// Output buffered in a connection above which streamed bodies pause and the connection stops
+/// asking for input (`Config::output_high_water`).
+pub(crate) const HIGH_WATER: usize = 256 * 1024;
+
+fn main() -> io::Result<()> {
+    let opts = Opts::from_env();
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if opts.threads > 0 {
+        rt.worker_threads(opts.threads);
+    }
+    rt.enable_all().build()?.block_on(run(opts))
+}
+
+async fn run(opts: Opts) -> io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+    announce(listener.local_addr()?);
+    let builder = Builder::new()
+        .with_config(opts.config())
+        .shutdown_grace(Duration::from_secs(10));
+    let shared = Arc::new(app::Shared {
+        opts,
+        stats: stats::Stats::default(),
+    });
+    builder
+        .serve_with(listener, move |_| app::App::new(Arc::clone(&shared)))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,593 @@
+//! One connection: [`ServeConnection`] drives an `h1conn::Connection` over any
+//! `AsyncRead + AsyncWrite` transport and runs a service for each request.
+//!
+//! Every turn of [`ServeConnection::poll`] follows h1conn's driving contract: refresh `Date`, offer
+//! pending input, hand events to the request body and the service, move response body frames into
+//! the connection while its output is below `output_high_water`, write `transmit()`, act on
+//! `poll_close()`, read only while `wants_read()`, and sleep until `poll_timeout()`.
+
+use std::future::Future;
+use std::io;
+use std::mem::MaybeUninit;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use bytes::{Buf, Bytes};
+use h1conn::{BodyFraming, CloseHow, Connection, Event, HttpResponseHead, ResponseFraming};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
+use http_body::Body;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
+use tower_service::Service;
+
+use crate::body::{BodyError, BodySender, Incoming};
+use crate::BoxError;
+
+/// Bytes read from the transport in one call (a buffer on the stack: a connection holds no read
+/// buffer of its own between reads).
+const READ_CHUNK: usize = 16 * 1024;
+
+/// The clock h1conn runs on: `now` is the time since `origin`, on tokio's clock (so tests may
+/// pause it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clock {
+    pub(crate) origin: Instant,
+}
+
+impl Clock {
+    pub(crate) fn now(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.origin)
+    }
+    fn at(&self, d: Duration) -> Instant {
+        self.origin + d
+    }
+}
+
+/// Where the current request's service call stands.
+enum Exchange<F, B> {
+    /// No request waiting for the service.
+    Idle,
+    /// A request waiting for the service to be ready.
+    Ready(Request<Incoming>),
+    /// The service is producing the response.
+    Calling(Pin<Box<F>>),
+    /// The response head is sent; its body is being moved into the connection.
+    Body(Pin<Box<B>>, Option<HeaderMap>),
+}
+
+/// A future serving HTTP/1.x on one transport until the connection closes.
+///
+/// Requests are served one at a time in order (pipelined requests wait in the connection, bounded
+/// by its `max_pipelined` / `max_buffered`). It resolves `Ok` when the connection closed as h1conn
+/// decided (keep-alive ended, a timer fired, the client left) and `Err` with the transport's error
+/// when reading or writing failed.
+///
+/// Create it with [`Builder::serve_connection`](crate::Builder::serve_connection).
+pub struct ServeConnection<IO, S, B>
+where
+    S: Service<Request<Incoming>>,
+{
+    io: IO,
+    conn: Connection,
+    svc: S,
+    clock: Clock,
+    /// Input read but not taken by the connection yet (its buffer was full). Empty, and without an
+    /// allocation, almost always.
+    pending: Vec<u8>,
+    input_open: bool,
+    write_shut: bool,
+    flush_needed: bool,
+    sleep: Pin<Box<Sleep>>,
+    armed: Option<Duration>,
+    exchange: Exchange<S::Future, B>,
+    body: Option<BodySender>,
+    continue_pending: bool,
+    error: Option<io::Error>,
+    /// The time of the current turn.
+    now: Duration,
+}
+
+// No field is ever pinned in place: the service future and the response body are boxed, and the
+// service itself is only called through `&mut`.
+impl<IO: Unpin, S: Service<Request<Incoming>>, B> Unpin for ServeConnection<IO, S, B> {}
+
+impl<IO, S, B> std::fmt::Debug for ServeConnection<IO, S, B>
+where
+    S: Service<Request<Incoming>>,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeConnection")
+            .field("conn", &self.conn)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<IO, S, B> ServeConnection<IO, S, B>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    S: Service<Request<Incoming>, Response = Response<B>>,
+    S::Error: Into<BoxError>,
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    pub(crate) fn new(io: IO, svc: S, conn: Connection, clock: Clock) -> Self {
+        ServeConnection {
+            io,
+            conn,
+            svc,
+            clock,
+            pending: Vec::new(),
+            input_open: true,
+            write_shut: false,
+            flush_needed: false,
+            sleep: Box::pin(tokio::time::sleep_until(clock.origin)),
+            armed: None,
+            exchange: Exchange::Idle,
+            body: None,
+            continue_pending: false,
+            error: None,
+            now: Duration::ZERO,
+        }
+    }
+
+    /// Starts a graceful shutdown of this connection: no new request is started, a response under
+    /// way finishes (with `Connection: close` when its head is not sent yet), an idle connection
+    /// closes at once. Keep polling the future until it resolves.
+    pub fn graceful_shutdown(&mut self) {
+        self.conn.shutdown(self.clock.now());
+    }
+
+    /// The h1conn connection, to look at its state (persistence, requests served, memory).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Heap bytes this connection holds beyond its own size: the h1conn connection's (see
+    /// [`Connection::heap_bytes`]), input read but not taken yet, and the timer. Between requests
+    /// only the timer remains once the connection released its buffers
+    /// (`Config::release_idle_after`).
+    pub fn heap_bytes(&self) -> usize {
+        self.conn.heap_bytes() + self.pending.capacity() + std::mem::size_of::<Sleep>()
+    }
+
+    /// The time of the current turn (read once per turn: a turn takes microseconds).
+    fn now(&self) -> Duration {
+        self.now
+    }
+
+    /// One turn: true when something moved.
+    fn turn(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        self.now = self.clock.now();
+        progress |= self.offer_pending();
+        progress |= self.events(cx);
+        progress |= self.service(cx);
+        progress |= self.response_body(cx);
+        progress |= self.write(cx);
+        progress
+    }
+
+    /// Offers input the connection did not take yet.
+    fn offer_pending(&mut self) -> bool {
+        if self.pending.is_empty() {
+            return false;
+        }
+        let took = self.conn.handle_input(&self.pending, self.now());
+        self.pending.drain(..took);
+        if self.pending.is_empty() {
+            self.pending = Vec::new();
+        }
+        took > 0
+    }
+
+    /// Drains events while the request body (if one is being read) has room.
+    fn events(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        loop {
+            if let Some(tx) = &self.body {
+                let d = tx.demand(cx);
+                if d.wanted && self.continue_pending {
+                    self.continue_pending = false;
+                    let _ = self.conn.accept_body(self.now());
+                    progress = true;
+                }
+                if !d.room {
+                    return progress;
+                }
+            }
+            let Some(ev) = self.conn.poll_event() else {
+                return progress;
+            };
+            progress = true;
+            self.on_event(ev);
+        }
+    }
+
+    fn on_event(&mut self, ev: Event) {
+        match ev {
+            Event::Request(req) => {
+                let parts = match req.head.to_http_parts() {
+                    Ok(p) => p,
+                    Err(_) => return self.fail_exchange(400, b"bad request\n"),
+                };
+                let body = match req.framing {
+                    BodyFraming::None => Incoming::empty(),
+                    BodyFraming::Length(n) => self.body_channel(Some(n)),
+                    BodyFraming::Chunked => self.body_channel(None),
+                };
+                self.continue_pending = req.expects_continue;
+                self.exchange = Exchange::Ready(Request::from_parts(parts, body));
+            }
+            Event::Data(b) => {
+                if let Some(tx) = &self.body {
+                    tx.send(b);
+                }
+            }
+            Event::End(trailers) => {
+                if let Some(tx) = self.body.take() {
+                    tx.finish(trailers.map(|t| header_map(t.fields())));
+                }
+                self.continue_pending = false;
+            }
+            Event::Discarded => {
+                if let Some(tx) = self.body.take() {
+                    tx.fail(BodyError::Discarded);
+                }
+                self.continue_pending = false;
+            }
+            Event::Error(e) => {
+                if let Some(tx) = self.body.take() {
+                    tx.fail(BodyError::Peer(e));
+                }
+                self.continue_pending = false;
+                // Without a response under way the connection has queued its own answer; a
+                // response under way cannot be completed.
+                if let Exchange::Body(..) = self.exchange {
+                    let _ = self.conn.abort_response(self.now());
+                }
+                self.exchange = Exchange::Idle;
+            }
+            // This server never switches protocols: a 101 or a 2xx to CONNECT from the service
+            // hands the connection over, and it closes.
+            Event::Upgrade(_) => {
+                self.exchange = Exchange::Idle;
+                self.conn.handle_write_failed();
+            }
+        }
+    }
+
+    fn body_channel(&mut self, length: Option<u64>) -> Incoming {
+        let (body, tx) = Incoming::channel(length);
+        self.body = Some(tx);
+        body
+    }
+
+    /// Polls the service's readiness, calls it, and polls its response future.
+    fn service(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        if let Exchange::Ready(_) = self.exchange {
+            match self.svc.poll_ready(cx) {
+                Poll::Pending => return false,
+                Poll::Ready(Err(_)) => {
+                    self.fail_exchange(503, b"service unavailable\n");
+                    return true;
+                }
+                Poll::Ready(Ok(())) => {
+                    let Exchange::Ready(req) = std::mem::replace(&mut self.exchange, Exchange::Idle) else {
+                        unreachable!()
+                    };
+                    self.exchange = Exchange::Calling(Box::pin(self.svc.call(req)));
+                    progress = true;
+                }
+            }
+        }
+        if let Exchange::Calling(fut) = &mut self.exchange {
+            match fut.as_mut().poll(cx) {
+                Poll::Pending => {}
+                Poll::Ready(Err(_)) => {
+                    self.fail_exchange(500, b"internal server error\n");
+                    progress = true;
+                }
+                Poll::Ready(Ok(resp)) => {
+                    self.start_response(resp);
+                    progress = true;
+                }
+            }
+        }
+        progress
+    }
+
+    fn start_response(&mut self, resp: Response<B>) {
+        self.exchange = Exchange::Idle;
+        let now = self.now();
+        // A body polled while the response was being made is wanted: `100 Continue` goes first
+        // (after the head it could not, and the body would never come, RFC 9110 §10.1.1).
+        if self.continue_pending && self.body.as_ref().is_some_and(BodySender::wanted) {
+            self.continue_pending = false;
+            let _ = self.conn.accept_body(now);
+        }
+        let (parts, body) = resp.into_parts();
+        let mut head = match HttpResponseHead::new(&parts) {
+            Ok(h) => h,
+            // A head the connection cannot honour (a Keep-Alive field, a transfer coding): a
+            // bug in the service, answered as one.
+            Err(_) => return self.fail_exchange(500, b"internal server error\n"),
+        };
+        if head.length().is_none() {
+            if let Some(n) = body.size_hint().exact() {
+                let _ = head.set_length(n);
+            }
+        }
+        match self.conn.send_response(&head.response(), now) {
+            Ok(ResponseFraming::NoBody { .. }) => {
+                let _ = self.conn.finish(now);
+            }
+            Ok(_) if body.is_end_stream() => {
+                let _ = self.conn.finish(now);
+            }
+            Ok(_) => self.exchange = Exchange::Body(Box::pin(body), None),
+            Err(h1conn::UsageError::InvalidHeader | h1conn::UsageError::InvalidStatus) => {
+                self.fail_exchange(500, b"internal server error\n")
+            }
+            // The connection is closing or closed (a timer, the peer's error): nothing to send.
+            Err(_) => {}
+        }
+    }
+
+    /// Answers the current request with a short error of the server's own, and closes after it.
+    fn fail_exchange(&mut self, status: u16, text: &[u8]) {
+        self.exchange = Exchange::Idle;
+        let resp = h1conn::Response::new(status)
+            .headers(&[("content-type", b"text/plain")])
+            .close();
+        if self.conn.send_full(&resp, text, self.now()).is_err() {
+            // A response was under way already: it cannot be completed.
+            if self.conn.abort_response(self.now()).is_err() {
+                self.conn.handle_write_failed();
+            }
+        }
+    }
+
+    /// Moves response body frames into the connection while its output is below the high-water
+    /// mark.
+    fn response_body(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        let high_water = self.conn.config().output_high_water;
+        while let Exchange::Body(body, trailers) = &mut self.exchange {
+            if self.conn.transmit().len() >= high_water || self.conn.poll_close().is_some() {
+                return progress;
+            }
+            let now = self.now;
+            match body.as_mut().poll_frame(cx) {
+                Poll::Pending => return progress,
+                Poll::Ready(Some(Ok(frame))) => {
+                    progress = true;
+                    match frame.into_data() {
+                        Ok(mut data) => {
+                            while data.has_remaining() {
+                                let chunk = data.chunk();
+                                let n = chunk.len();
+                                if self.conn.send_body(chunk, now).is_err() {
+                                    // More than the announced length: cut the response short.
+                                    let _ = self.conn.abort_response(now);
+                                    self.exchange = Exchange::Idle;
+                                    return true;
+                                }
+                                data.advance(n);
+                            }
+                        }
+                        Err(frame) => {
+                            if let Ok(t) = frame.into_trailers() {
+                                trailers.get_or_insert_with(HeaderMap::new).extend(t);
+                            }
+                        }
+                    }
+                }
+                Poll::Ready(Some(Err(_))) => {
+                    let _ = self.conn.abort_response(now);
+                    self.exchange = Exchange::Idle;
+                    return true;
+                }
+                Poll::Ready(None) => {
+                    let fields: Vec<(&str, &[u8])> = trailers
+                        .iter()
+                        .flat_map(|t| t.iter())
+                        .map(|(n, v)| (n.as_str(), v.as_bytes()))
+                        .collect();
+                    // Trailers go out only on a chunked response (an HTTP/1.0 client or a
+                    // Content-Length response cannot carry them, RFC 9112 §7.1.2).
+                    if fields.is_empty() || self.conn.finish_with_trailers(&fields, now).is_err() {
+                        let _ = self.conn.finish(now);
+                    }
+                    self.exchange = Exchange::Idle;
+                    return true;
+                }
+            }
+        }
+        progress
+    }
+
+    /// Writes `transmit()`, then flushes.
+    fn write(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        while !self.conn.transmit().is_empty() {
+            match Pin::new(&mut self.io).poll_write(cx, self.conn.transmit()) {
+                Poll::Pending => return progress,
+                Poll::Ready(Ok(0)) => {
+                    self.io_failed(io::ErrorKind::WriteZero.into());
+                    return true;
+                }
+                Poll::Ready(Ok(n)) => {
+                    let _ = self.conn.handle_written(n, self.now);
+                    self.flush_needed = true;
+                    progress = true;
+                }
+                Poll::Ready(Err(e)) => {
+                    self.io_failed(e);
+                    return true;
+                }
+            }
+        }
+        if self.flush_needed {
+            match Pin::new(&mut self.io).poll_flush(cx) {
+                Poll::Pending => {}
+                Poll::Ready(Ok(())) => self.flush_needed = false,
+                Poll::Ready(Err(e)) => {
+                    self.io_failed(e);
+                    progress = true;
+                }
+            }
+        }
+        progress
+    }
+
+    fn io_failed(&mut self, e: io::Error) {
+        self.conn.handle_write_failed();
+        self.error.get_or_insert(e);
+    }
+
+    /// Reads once when the connection asks for input. True when something was read (or the input
+    /// ended).
+    fn read(&mut self, cx: &mut Context<'_>) -> bool {
+        if !self.input_open || !self.pending.is_empty() || !self.conn.wants_read() {
+            return false;
+        }
+        // Uninitialized: the transport fills what it reads, nothing is zeroed first.
+        let mut stack = [const { MaybeUninit::<u8>::uninit() }; READ_CHUNK];
+        let mut buf = ReadBuf::uninit(&mut stack);
+        match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
+            Poll::Pending => false,
+            Poll::Ready(Ok(())) if buf.filled().is_empty() => {
+                self.input_open = false;
+                self.conn.handle_eof(self.now);
+                true
+            }
+            Poll::Ready(Ok(())) => {
+                let data = buf.filled();
+                let took = self.conn.handle_input(data, self.now);
+                if took < data.len() {
+                    self.pending.extend_from_slice(&data[took..]);
+                }
+                true
+            }
+            Poll::Ready(Err(e)) => {
+                self.input_open = false;
+                self.conn.handle_read_failed();
+                self.error.get_or_insert(e);
+                true
+            }
+        }
+    }
+
+    /// Polls the connection's next deadline. True when it fired.
+    ///
+    /// The sleep is re-armed only when the deadline moves earlier: a deadline that moves later
+    /// (the usual case: each request pushes the idle and read timers forward) lets the armed sleep
+    /// fire early, which runs `handle_timeout` with nothing expired (a no-op by h1conn's
+    /// contract) and then arms the later deadline. That keeps timer-wheel updates off the
+    /// per-request path.
+    fn timer(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(deadline) = self.conn.poll_timeout() else {
+            return false;
+        };
+        let armed = match self.armed {
+            Some(a) if a <= deadline => a,
+            _ => {
+                self.sleep.as_mut().reset(self.clock.at(deadline));
+                self.armed = Some(deadline);
+                deadline
+            }
+        };
+        if self.sleep.as_mut().poll(cx).is_pending() {
+            return false;
+        }
+        self.armed = None;
+        // tokio says the armed instant passed: never let a coarser clock reading keep it armed.
+        if armed == deadline {
+            self.now = self.clock.now().max(armed);
+            self.conn.set_date(crate::date::now());
+            self.conn.handle_timeout(self.now);
+        }
+        true
+    }
+
+    /// Acts on the connection's decision to close. `Ready` when the transport is done.
+    fn close(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let Some(close) = self.conn.poll_close() else {
+            return Poll::Pending;
+        };
+        if close.how == CloseHow::Abort {
+            return Poll::Ready(self.error.take().map_or(Ok(()), Err));
+        }
+        if !self.write_shut {
+            // Shut down writing: a FIN for TCP, close_notify for TLS.
+            let r = ready!(Pin::new(&mut self.io).poll_shutdown(cx));
+            self.write_shut = true;
+            if r.is_err() {
+                return Poll::Ready(Ok(()));
+            }
+        }
+        if close.how == CloseHow::Graceful || self.conn.is_done() {
+            return Poll::Ready(Ok(()));
+        }
+        // Lingering: keep reading (the connection drops the bytes) until it is done.
+        Poll::Pending
+    }
+
+    /// Nothing can happen any more: no input, output, deadline or work.
+    fn stuck(&self) -> bool {
+        !self.input_open
+            && self.conn.transmit().is_empty()
+            && self.conn.poll_timeout().is_none()
+            && matches!(self.exchange, Exchange::Idle)
+            && self.body.is_none()
+    }
+}
+
+impl<IO, S, B> Future for ServeConnection<IO, S, B>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    S: Service<Request<Incoming>, Response = Response<B>>,
+    S::Error: Into<BoxError>,
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    type Output = io::Result<()>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        // Date is refreshed once per wake-up (it changes once a second).
+        this.conn.set_date(crate::date::now());
+        loop {
+            let mut progress = this.turn(cx);
+            if let Poll::Ready(r) = this.close(cx) {
+                return Poll::Ready(r);
+            }
+            progress |= this.read(cx);
+            // The deadline last, once nothing else moves (it only moves with the other calls).
+            if progress || this.timer(cx) {
+                continue;
+            }
+            if this.stuck() && this.conn.poll_close().is_none() {
+                return Poll::Ready(Ok(()));
+            }
+            return Poll::Pending;
+        }
+    }
+}
+
+/// Trailer fields as a [`HeaderMap`] (they passed h1conn's field grammar; a name or value the
+/// `http` crate refuses is left out).
+fn header_map(fields: h1conn::Fields<'_>) -> HeaderMap {
+    let mut map = HeaderMap::with_capacity(fields.len());
+    for f in fields.iter() {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(f.name.as_bytes()),
+            HeaderValue::from_maybe_shared(Bytes::copy_from_slice(f.value)),
+        ) {
+            map.append(n, v);
+        }
+    }
+    map
+}

@@ -1,0 +1,545 @@
+//! The server's own duties over real sockets and in memory: graceful shutdown, the connection
+//! limit, accept errors, back-pressure on request bodies, `100 Continue`, trailers, idle memory.
+//! Each test names the scenario or RFC section it checks.
+
+mod common;
+
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::routing::{get, post};
+use axum::Router;
+use common::*;
+use h1conn_tokio::{Builder, Incoming, Listener};
+use http_body::{Body, Frame};
+use http_body_util::BodyExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// A route that waits for `gate` (after telling `entered`), and one that counts a body after the
+/// gate opens.
+#[derive(Clone, Default)]
+struct Gates {
+    entered: Arc<Notify>,
+    gate: Arc<Notify>,
+}
+
+fn gated(g: Gates) -> Router {
+    let g2 = g.clone();
+    Router::new()
+        .route("/", get(|| async { "hi" }))
+        .route(
+            "/slow",
+            get(move || {
+                let g = g.clone();
+                async move {
+                    g.entered.notify_one();
+                    g.gate.notified().await;
+                    "done"
+                }
+            }),
+        )
+        .route(
+            "/upload",
+            post(move |body: axum::body::Body| {
+                let g = g2.clone();
+                async move {
+                    g.entered.notify_one();
+                    g.gate.notified().await;
+                    let mut body = body;
+                    let mut n = 0u64;
+                    while let Some(f) = body.frame().await {
+                        if let Ok(d) = f.unwrap().into_data() {
+                            n += d.len() as u64;
+                        }
+                    }
+                    format!("received {n}")
+                }
+            }),
+        )
+}
+
+/// Waits until the listener is gone (connects are refused), bounded.
+async fn wait_refused(addr: std::net::SocketAddr) {
+    let start = Instant::now();
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        assert!(start.elapsed() < WAIT, "the listener is still accepting");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn graceful_shutdown_closes_idle_connections_at_once_and_stops_accepting() {
+    let mut srv = start(Builder::new(), gated(Gates::default())).await;
+    let mut used = Client::connect(srv.addr).await;
+    used.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").await;
+    assert_eq!(used.response().await.unwrap().status, 200);
+    let mut fresh = Client::connect(srv.addr).await;
+    srv.shutdown();
+    // An idle keep-alive connection and one that never sent a request both close at once,
+    // long before the 5 s keep-alive timeout.
+    assert!(used.closed_within(Duration::from_secs(2)).await);
+    assert!(fresh.closed_within(Duration::from_secs(2)).await);
+    tokio::time::timeout(WAIT, srv.done)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(srv.addr).await.is_err(),
+        "no longer accepting"
+    );
+}
+
+#[tokio::test]
+async fn rfc9112_9_6_graceful_shutdown_finishes_in_flight_requests_with_connection_close() {
+    let g = Gates::default();
+    let mut srv = start(Builder::new(), gated(g.clone())).await;
+    let mut c = Client::connect(srv.addr).await;
+    c.send(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n").await;
+    tokio::time::timeout(WAIT, g.entered.notified()).await.unwrap();
+    srv.shutdown();
+    wait_refused(srv.addr).await;
+    g.gate.notify_one();
+    let r = c.response().await.expect("the request in flight is answered");
+    assert_eq!((r.status, r.text().as_str()), (200, "done"));
+    assert_eq!(r.header("connection").as_deref(), Some("close"));
+    assert!(c.closed_within(WAIT).await);
+    tokio::time::timeout(WAIT, srv.done)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn graceful_shutdown_aborts_what_remains_after_the_grace_period() {
+    let g = Gates::default();
+    let builder = Builder::new().shutdown_grace(Duration::from_millis(200));
+    let mut srv = start(builder, gated(g.clone())).await;
+    let mut c = Client::connect(srv.addr).await;
+    c.send(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n").await;
+    tokio::time::timeout(WAIT, g.entered.notified()).await.unwrap();
+    let t0 = Instant::now();
+    srv.shutdown();
+    tokio::time::timeout(WAIT, srv.done)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(t0.elapsed() >= Duration::from_millis(200));
+    assert!(c.closed_within(WAIT).await, "the stuck connection is aborted");
+}
+
+#[tokio::test]
+async fn connection_limit_holds_extra_clients_in_the_backlog_until_one_closes() {
+    let mut srv = start(Builder::new().max_connections(2), gated(Gates::default())).await;
+    let mut a = Client::connect(srv.addr).await;
+    let mut b = Client::connect(srv.addr).await;
+    for c in [&mut a, &mut b] {
+        c.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").await;
+        assert_eq!(c.response().await.unwrap().status, 200);
+    }
+    let mut third = Client::connect(srv.addr).await;
+    third.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").await;
+    let mut tmp = [0u8; 64];
+    let early = tokio::time::timeout(Duration::from_millis(300), third.s.read(&mut tmp)).await;
+    assert!(
+        early.is_err(),
+        "a third connection is not served while two are open"
+    );
+    drop(a);
+    let r = third.response().await.expect("served once a slot is free");
+    assert_eq!(r.status, 200);
+    srv.shutdown();
+    tokio::time::timeout(WAIT, srv.done)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn request_body_back_pressure_the_application_pace_sets_the_read_pace() {
+    let g = Gates::default();
+    let mut srv = start(Builder::new(), gated(g.clone())).await;
+    let mut c = Client::connect(srv.addr).await;
+    let total: usize = 64 << 20;
+    c.send(format!("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: {total}\r\n\r\n").as_bytes())
+        .await;
+    tokio::time::timeout(WAIT, g.entered.notified()).await.unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    // The handler does not read yet: the server stops reading, and the client's writes stall once
+    // the kernel buffers are full.
+    while sent < total {
+        let n = chunk.len().min(total - sent);
+        match tokio::time::timeout(Duration::from_millis(500), c.s.write(&chunk[..n])).await {
+            Ok(Ok(w)) => sent += w,
+            Ok(Err(e)) => panic!("write failed: {e}"),
+            Err(_) => break,
+        }
+    }
+    assert!(
+        sent < total / 2,
+        "the server kept reading a body nobody polled: {sent} bytes taken"
+    );
+    g.gate.notify_one();
+    while sent < total {
+        let n = chunk.len().min(total - sent);
+        sent += c.s.write(&chunk[..n]).await.unwrap();
+    }
+    let r = c.response().await.unwrap();
+    assert_eq!(r.text(), format!("received {total}"));
+    srv.shutdown();
+    tokio::time::timeout(WAIT, srv.done)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+/// A listener that fails with `errors` before handing out one in-memory connection, and records
+/// when it was asked.
+struct Flaky {
+    errors: Vec<io::Error>,
+    conn: Option<DuplexStream>,
+    asked: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl Listener for Flaky {
+    type Io = DuplexStream;
+    type Addr = ();
+    async fn accept(&mut self) -> io::Result<(DuplexStream, ())> {
+        self.asked.lock().unwrap().push(Instant::now());
+        if let Some(e) = self.errors.pop() {
+            return Err(e);
+        }
+        match self.conn.take() {
+            Some(c) => Ok((c, ())),
+            None => std::future::pending().await,
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn accept_errors_out_of_descriptors_are_survived_with_back_off() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let emfile = || io::Error::from_raw_os_error(24);
+    let listener = Flaky {
+        // Popped from the end: a reset connection first (retried at once), then three EMFILE.
+        errors: vec![
+            emfile(),
+            emfile(),
+            emfile(),
+            io::ErrorKind::ConnectionAborted.into(),
+        ],
+        conn: Some(server_end),
+        asked: Arc::clone(&asked),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(
+        Builder::new()
+            .serve(listener, gated(Gates::default()))
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            }),
+    );
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    assert!(
+        out.starts_with(b"HTTP/1.1 200 OK\r\n"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    let times = asked.lock().unwrap().clone();
+    let gaps: Vec<u128> = times.windows(2).map(|w| (w[1] - w[0]).as_millis()).collect();
+    assert_eq!(gaps[..4], [0, 5, 10, 20], "back-off doubles from 5 ms: {gaps:?}");
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+/// A service answering from the request alone, or after reading the body, with optional
+/// trailers.
+#[derive(Clone)]
+struct Raw {
+    read_body: bool,
+    trailers: bool,
+    read: Arc<AtomicU64>,
+}
+
+struct WithTrailers(Vec<Frame<Bytes>>);
+impl Body for WithTrailers {
+    type Data = Bytes;
+    type Error = Infallible;
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Ready(if self.0.is_empty() {
+            None
+        } else {
+            Some(Ok(self.0.remove(0)))
+        })
+    }
+}
+
+impl tower_service::Service<http::Request<Incoming>> for Raw {
+    type Response = http::Response<WithTrailers>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Infallible>> + Send>>;
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+    fn call(&mut self, req: http::Request<Incoming>) -> Self::Future {
+        let me = self.clone();
+        Box::pin(async move {
+            let mut body = req.into_body();
+            if me.read_body {
+                while let Some(f) = body.frame().await {
+                    if let Ok(d) = f.unwrap().into_data() {
+                        me.read.fetch_add(d.len() as u64, Ordering::SeqCst);
+                    }
+                }
+            }
+            let mut frames = vec![Frame::data(Bytes::from_static(b"ok"))];
+            if me.trailers {
+                let mut t = http::HeaderMap::new();
+                t.insert("x-checksum", "abc".parse().unwrap());
+                frames.push(Frame::trailers(t));
+            }
+            Ok(http::Response::new(WithTrailers(frames)))
+        })
+    }
+}
+
+/// Serves one in-memory connection with `svc`, sends `req`, returns everything the server wrote
+/// until it closed.
+async fn in_memory(svc: Raw, req: &[u8]) -> String {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let conn = Builder::new().serve_connection(server_end, svc);
+    let task = tokio::spawn(conn);
+    client.write_all(req).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(WAIT, client.read_to_end(&mut out))
+        .await
+        .unwrap()
+        .unwrap();
+    task.await.unwrap().unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn rfc9110_10_1_1_100_continue_is_sent_only_when_the_body_is_polled() {
+    let read = Arc::new(AtomicU64::new(0));
+    let req = b"POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\nConnection: close\r\n\r\n";
+    // A service that answers without reading: no 100, and the connection closes after the
+    // response since the client may or may not send the body.
+    let svc = Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::clone(&read),
+    };
+    let out = in_memory(svc, req).await;
+    assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
+    assert!(!out.contains("100 Continue"), "{out}");
+
+    // A service that reads: 100 Continue first, then the body arrives.
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: true,
+        trailers: false,
+        read: Arc::clone(&read),
+    };
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    client.write_all(req).await.unwrap();
+    let mut interim = [0u8; 25];
+    client.read_exact(&mut interim).await.unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    client.write_all(b"abc").await.unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    assert!(out.starts_with(b"HTTP/1.1 200 OK\r\n"));
+    assert_eq!(read.load(Ordering::SeqCst), 3);
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn rfc9112_7_1_2_response_trailers_on_chunked_and_dropped_for_http10() {
+    let read = Arc::new(AtomicU64::new(0));
+    let svc = Raw {
+        read_body: false,
+        trailers: true,
+        read,
+    };
+    let out = in_memory(
+        svc.clone(),
+        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(out.contains("Transfer-Encoding: chunked\r\n"), "{out}");
+    assert!(out.ends_with("2\r\nok\r\n0\r\nx-checksum: abc\r\n\r\n"), "{out}");
+    // HTTP/1.0 cannot carry trailers: a close-delimited body without them.
+    let out = in_memory(svc, b"GET / HTTP/1.0\r\n\r\n").await;
+    assert!(out.ends_with("\r\n\r\nok"), "{out}");
+}
+
+#[tokio::test]
+async fn request_trailers_reach_the_service_as_a_trailers_frame() {
+    #[derive(Clone)]
+    struct Trailers;
+    impl tower_service::Service<http::Request<Incoming>> for Trailers {
+        type Response = http::Response<String>;
+        type Error = Infallible;
+        type Future = Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Infallible>> + Send>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, req: http::Request<Incoming>) -> Self::Future {
+            Box::pin(async move {
+                let c = req.into_body().collect().await.unwrap();
+                let t = c
+                    .trailers()
+                    .and_then(|t| t.get("x-sum"))
+                    .map(|v| v.to_str().unwrap().to_string());
+                Ok(http::Response::new(format!(
+                    "{}|{}",
+                    String::from_utf8_lossy(&c.to_bytes()),
+                    t.unwrap_or_default()
+                )))
+            })
+        }
+    }
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, Trailers));
+    client
+        .write_all(b"POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-Sum: 7\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&out).ends_with("hi|7"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn idle_keep_alive_connection_holds_only_its_timer_on_the_heap() {
+    let cfg = h1conn::Config {
+        release_idle_after: Duration::ZERO,
+        ..Default::default()
+    };
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: true,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    };
+    let mut conn = Builder::new().with_config(cfg).serve_connection(server_end, svc);
+    let exchange = async {
+        client
+            .write_all(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello")
+            .await
+            .unwrap();
+        let mut buf = vec![0u8; 4096];
+        let mut got = Vec::new();
+        while !got.ends_with(b"2\r\nok\r\n0\r\n\r\n") {
+            let n = client.read(&mut buf).await.unwrap();
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+    };
+    tokio::select! {
+        r = &mut conn => panic!("closed early: {r:?}"),
+        () = exchange => {}
+    }
+    // Let the connection see its output acknowledged.
+    tokio::select! {
+        biased;
+        r = &mut conn => panic!("closed early: {r:?}"),
+        () = tokio::task::yield_now() => {}
+    }
+    assert_eq!(conn.connection().heap_bytes(), 0, "h1conn released its buffers");
+    assert!(conn.heap_bytes() <= 256, "idle heap {} bytes", conn.heap_bytes());
+    eprintln!(
+        "idle connection: {} bytes in the task + {} on the heap",
+        std::mem::size_of_val(&conn),
+        conn.heap_bytes()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    };
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.ends_with(b"0\r\n\r\n") {
+        let n = client.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let idle_from = Instant::now();
+    let mut rest = Vec::new();
+    client.read_to_end(&mut rest).await.unwrap();
+    let idle = idle_from.elapsed();
+    // The default keep-alive timeout is 5 s (Config::keep_alive.timeout).
+    assert!(
+        idle >= Duration::from_secs(5) && idle < Duration::from_secs(6),
+        "closed after {idle:?}"
+    );
+    assert!(rest.is_empty());
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn rfc9110_15_5_9_header_timeout_answers_408_on_the_tokio_clock() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    };
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    let t0 = Instant::now();
+    client.write_all(b"GET / HTTP/1.1\r\nHo").await.unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 408 "), "{out}");
+    assert!(
+        out.contains("\r\nDate: "),
+        "the server's own error carries Date: {out}"
+    );
+    // The default header timeout is 20 s (Config::timeouts.header).
+    let took = t0.elapsed();
+    assert!(
+        took >= Duration::from_secs(20) && took < Duration::from_secs(21),
+        "{took:?}"
+    );
+    task.await.unwrap().unwrap();
+}

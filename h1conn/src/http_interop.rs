@@ -1,0 +1,384 @@
+//! Interop with the [`http`] crate (feature `http`): a [`RequestHead`] as
+//! [`http::request::Parts`], and an [`http::Response`] head as a [`Response`].
+//!
+//! Requests: [`RequestHead::to_http_parts`] builds the method, URI, version and [`http::HeaderMap`]
+//! from the head the connection already parsed and checked. Values and the target are slices of
+//! the head's buffer (no copy of the bytes); names are the `http` crate's (lower case).
+//!
+//! Responses: [`HttpResponseHead`].
+
+use alloc::vec::Vec;
+
+use bytes::Bytes;
+
+use crate::error::UsageError;
+use crate::request::fields::list_members;
+use crate::request::head::{RequestHead, Version};
+use crate::response::Response;
+
+impl RequestHead {
+    /// The head as [`http::request::Parts`]: method, target as the URI (origin-form `/p?q`,
+    /// absolute-form, authority-form or `*` as received), version and header fields in order,
+    /// repeated names kept. The bytes are shared with the head, not copied.
+    ///
+    /// Fails only where the `http` crate is stricter than HTTP/1.1's grammar, which the
+    /// connection already checked (for instance some obs-text in a target); a server answers 400.
+    pub fn to_http_parts(&self) -> Result<http::request::Parts, http::Error> {
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        parts.method = http::Method::from_bytes(self.method_str().as_bytes())?;
+        let buf = self.as_bytes();
+        parts.uri = http::Uri::from_maybe_shared(buf.slice_ref(self.target()))?;
+        parts.version = match self.version() {
+            Version::Http10 => http::Version::HTTP_10,
+            Version::Http11 => http::Version::HTTP_11,
+        };
+        let fields = self.headers();
+        parts.headers.reserve(fields.len());
+        for f in fields.iter() {
+            let name = http::HeaderName::from_bytes(f.name.as_bytes())?;
+            let value = http::HeaderValue::from_maybe_shared(slice_or_copy(buf, f.value))?;
+            parts.headers.append(name, value);
+        }
+        Ok(parts)
+    }
+}
+
+/// A slice of `buf` when `part` lies in it, else a copy (never the case for a head's own fields).
+fn slice_or_copy(buf: &Bytes, part: &[u8]) -> Bytes {
+    let range = buf.as_ptr() as usize..buf.as_ptr() as usize + buf.len();
+    let p = part.as_ptr() as usize;
+    if part.is_empty() || !(range.contains(&p) && p + part.len() <= range.end) {
+        return Bytes::copy_from_slice(part);
+    }
+    buf.slice_ref(part)
+}
+
+/// An `http` response head ready to send: its fields (those the connection writes itself taken
+/// out and turned into settings) and the settings. Borrow it as a [`Response`] with
+/// [`response`](Self::response).
+///
+/// The connection writes the fields that decide framing and persistence itself
+/// (Content-Length, Transfer-Encoding, Connection, Keep-Alive). [`HttpResponseHead::new`](Self::new) turns
+/// those fields of an `http` response head into the matching [`Response`] settings, or refuses
+/// them with a [`UsageError`]; nothing is dropped silently:
+///
+/// | field in the `http` head | becomes |
+/// |---|---|
+/// | `Content-Length: N` (one valid value) | [`Response::length`] `N` |
+/// | `Content-Length` malformed or repeated with different values | [`UsageError::InvalidHeader`] |
+/// | `Transfer-Encoding: chunked` alone | no length: the connection chunks (or closes, to HTTP/1.0) |
+/// | `Transfer-Encoding` with any other coding, or with `Content-Length` | [`UsageError::ReservedHeader`] |
+/// | `Connection: close` | [`Response::close`] |
+/// | `Connection: keep-alive` | nothing: persistence is the connection's decision, which it writes |
+/// | `Connection: upgrade` on a 101 | nothing: the connection writes it on every 101 |
+/// | any other `Connection` option | [`UsageError::ReservedHeader`] |
+/// | `Keep-Alive` | [`UsageError::ReservedHeader`]: the parameters come from [`Config`](crate::Config) |
+/// | `Date` | kept: a response's own `Date` replaces the one set with `set_date` |
+///
+/// The version of the `http` head is not used: the connection answers in HTTP/1.1 syntax
+/// (RFC 9112 §2.3 — a server sends its own highest conformant version).
+#[derive(Debug, Clone)]
+pub struct HttpResponseHead<'a> {
+    status: u16,
+    fields: Vec<(&'a str, &'a [u8])>,
+    length: Option<u64>,
+    close: bool,
+}
+
+impl<'a> HttpResponseHead<'a> {
+    /// Reads an `http` response head. See the [type's documentation](Self) for what
+    /// each connection-owned field becomes; a field that cannot be honoured is a [`UsageError`].
+    pub fn new(parts: &'a http::response::Parts) -> Result<Self, UsageError> {
+        Self::from_status_and_headers(parts.status, &parts.headers)
+    }
+
+    /// The same from a whole [`http::Response`] (the body is not looked at).
+    pub fn from_response<B>(resp: &'a http::Response<B>) -> Result<Self, UsageError> {
+        Self::from_status_and_headers(resp.status(), resp.headers())
+    }
+
+    fn from_status_and_headers(
+        status: http::StatusCode,
+        headers: &'a http::HeaderMap,
+    ) -> Result<Self, UsageError> {
+        let status = status.as_u16();
+        let mut head = HttpResponseHead {
+            status,
+            fields: Vec::with_capacity(headers.len()),
+            length: None,
+            close: false,
+        };
+        let mut chunked = false;
+        for (name, value) in headers {
+            let v = value.as_bytes();
+            if name == http::header::CONTENT_LENGTH {
+                // RFC 9110 §8.6: one decimal number; a list of equal values is the same length.
+                let n = content_length(v).ok_or(UsageError::InvalidHeader)?;
+                if head.length.is_some_and(|m| m != n) {
+                    return Err(UsageError::InvalidHeader);
+                }
+                head.length = Some(n);
+            } else if name == http::header::TRANSFER_ENCODING {
+                // RFC 9112 §6.1: the connection applies chunked itself; any other coding would
+                // have to be applied by it too, which it does not do.
+                let mut codings = list_members(v).filter(|m| !m.is_empty());
+                let only_chunked = codings.next().is_some_and(|c| c.eq_ignore_ascii_case(b"chunked"))
+                    && codings.next().is_none();
+                if !only_chunked {
+                    return Err(UsageError::ReservedHeader);
+                }
+                chunked = true;
+            } else if name == http::header::CONNECTION {
+                // RFC 9110 §7.6.1 / RFC 9112 §9.6.
+                for opt in list_members(v).filter(|m| !m.is_empty()) {
+                    if opt.eq_ignore_ascii_case(b"close") {
+                        head.close = true;
+                    } else if opt.eq_ignore_ascii_case(b"keep-alive")
+                        || (status == 101 && opt.eq_ignore_ascii_case(b"upgrade"))
+                    {
+                        // Written by the connection itself.
+                    } else {
+                        return Err(UsageError::ReservedHeader);
+                    }
+                }
+            } else if name.as_str() == "keep-alive" {
+                return Err(UsageError::ReservedHeader);
+            } else {
+                head.fields.push((name.as_str(), v));
+            }
+        }
+        // RFC 9112 §6.2: a sender must not send Content-Length with Transfer-Encoding.
+        if chunked && head.length.is_some() {
+            return Err(UsageError::ReservedHeader);
+        }
+        Ok(head)
+    }
+
+    /// The response settings, borrowing the fields.
+    pub fn response(&self) -> Response<'_> {
+        Response {
+            status: self.status,
+            reason: None,
+            headers: &self.fields,
+            length: self.length,
+            close: self.close,
+        }
+    }
+
+    /// The length the head announced with Content-Length, if any.
+    pub fn length(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// Sets the body length, as when the body's exact size is known from elsewhere (an
+    /// `http_body::Body` size hint). Refused when the head announced a different one.
+    pub fn set_length(&mut self, n: u64) -> Result<(), UsageError> {
+        match self.length {
+            Some(m) if m != n => Err(UsageError::LengthMismatch),
+            _ => {
+                self.length = Some(n);
+                Ok(())
+            }
+        }
+    }
+
+    /// Closes the connection after this response (as `Connection: close` in the head does).
+    pub fn set_close(&mut self) {
+        self.close = true;
+    }
+
+    /// Whether the connection closes after this response.
+    pub fn closes(&self) -> bool {
+        self.close
+    }
+}
+
+/// A Content-Length value: digits, or a comma-separated list of one repeated number.
+fn content_length(v: &[u8]) -> Option<u64> {
+    let mut out: Option<u64> = None;
+    for part in v.split(|&b| b == b',') {
+        let part = part.trim_ascii();
+        if part.is_empty() || part.len() > 19 || !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let n = part.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0'));
+        if out.is_some_and(|m| m != n) {
+            return None;
+        }
+        out = Some(n);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Connection, Event};
+    use core::time::Duration;
+
+    fn head(raw: &[u8]) -> RequestHead {
+        let mut c = Connection::new(Config::default(), Duration::ZERO);
+        assert_eq!(c.handle_input(raw, Duration::ZERO), raw.len());
+        match c.poll_event() {
+            Some(Event::Request(r)) => r.head,
+            other => panic!("no request: {other:?}"),
+        }
+    }
+
+    fn resp(b: http::response::Builder) -> http::response::Parts {
+        b.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn rfc9112_3_request_line_and_fields_become_parts() {
+        let h = head(b"GET /a/b?x=1 HTTP/1.1\r\nHost: example.com\r\nAccept: a\r\naccept: b\r\n\r\n");
+        let p = h.to_http_parts().unwrap();
+        assert_eq!(p.method, http::Method::GET);
+        assert_eq!(p.uri.path(), "/a/b");
+        assert_eq!(p.uri.query(), Some("x=1"));
+        assert_eq!(p.version, http::Version::HTTP_11);
+        assert_eq!(p.headers["host"], "example.com");
+        // RFC 9110 §5.3: repeated field lines keep their order.
+        let all: Vec<_> = p.headers.get_all("accept").iter().collect();
+        assert_eq!(all, ["a", "b"]);
+    }
+
+    #[test]
+    fn rfc9110_9_1_extension_method_and_http10() {
+        let p = head(b"PURGE /x HTTP/1.0\r\n\r\n").to_http_parts().unwrap();
+        assert_eq!(p.method.as_str(), "PURGE");
+        assert_eq!(p.version, http::Version::HTTP_10);
+    }
+
+    #[test]
+    fn rfc9112_3_2_target_forms_become_uris() {
+        let p = head(b"GET http://example.com:8080/p?q HTTP/1.1\r\nHost: x\r\n\r\n")
+            .to_http_parts()
+            .unwrap();
+        assert_eq!(p.uri.authority().unwrap().as_str(), "example.com:8080");
+        assert_eq!(p.uri.path(), "/p");
+        let p = head(b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+            .to_http_parts()
+            .unwrap();
+        assert_eq!(p.uri.authority().unwrap().as_str(), "example.com:443");
+        let p = head(b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")
+            .to_http_parts()
+            .unwrap();
+        assert_eq!(p.uri, "*");
+    }
+
+    #[test]
+    fn request_values_share_the_head_buffer() {
+        let h = head(b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
+        let p = h.to_http_parts().unwrap();
+        let v = p.headers["host"].as_bytes().as_ptr() as usize;
+        let buf = h.as_bytes().as_ptr() as usize;
+        assert!((buf..buf + h.as_bytes().len()).contains(&v));
+    }
+
+    #[test]
+    fn rfc9110_8_6_content_length_becomes_the_length() {
+        let p = resp(
+            http::Response::builder()
+                .status(200)
+                .header("content-length", "5"),
+        );
+        let h = HttpResponseHead::new(&p).unwrap();
+        assert_eq!(h.response().length, Some(5));
+        assert!(h.response().headers.is_empty());
+        let p = resp(http::Response::builder().header("content-length", "5, 5"));
+        assert_eq!(HttpResponseHead::new(&p).unwrap().length(), Some(5));
+        for bad in ["x", "5, 6", "-1", ""] {
+            let p = resp(http::Response::builder().header("content-length", bad));
+            assert_eq!(
+                HttpResponseHead::new(&p).unwrap_err(),
+                UsageError::InvalidHeader,
+                "{bad}"
+            );
+        }
+        let p = resp(
+            http::Response::builder()
+                .header("content-length", "5")
+                .header("content-length", "6"),
+        );
+        assert_eq!(HttpResponseHead::new(&p).unwrap_err(), UsageError::InvalidHeader);
+    }
+
+    #[test]
+    fn rfc9112_6_1_transfer_encoding_chunked_means_no_length() {
+        let p = resp(http::Response::builder().header("transfer-encoding", "chunked"));
+        let h = HttpResponseHead::new(&p).unwrap();
+        assert_eq!(h.length(), None);
+        assert!(h.response().headers.is_empty());
+        let p = resp(http::Response::builder().header("transfer-encoding", "gzip, chunked"));
+        assert_eq!(HttpResponseHead::new(&p).unwrap_err(), UsageError::ReservedHeader);
+    }
+
+    #[test]
+    fn rfc9112_6_2_content_length_with_transfer_encoding_is_refused() {
+        let p = resp(
+            http::Response::builder()
+                .header("transfer-encoding", "chunked")
+                .header("content-length", "3"),
+        );
+        assert_eq!(HttpResponseHead::new(&p).unwrap_err(), UsageError::ReservedHeader);
+    }
+
+    #[test]
+    fn rfc9112_9_6_connection_close_becomes_close() {
+        let p = resp(http::Response::builder().header("connection", "close"));
+        let h = HttpResponseHead::new(&p).unwrap();
+        assert!(h.response().close);
+        assert!(h.response().headers.is_empty());
+        let p = resp(http::Response::builder().header("connection", "keep-alive"));
+        assert!(!HttpResponseHead::new(&p).unwrap().closes());
+        let p = resp(http::Response::builder().header("connection", "x-private"));
+        assert_eq!(HttpResponseHead::new(&p).unwrap_err(), UsageError::ReservedHeader);
+        let p = resp(
+            http::Response::builder()
+                .status(101)
+                .header("connection", "upgrade"),
+        );
+        assert!(HttpResponseHead::new(&p).is_ok());
+    }
+
+    #[test]
+    fn keep_alive_field_is_refused_not_dropped() {
+        let p = resp(http::Response::builder().header("keep-alive", "timeout=5"));
+        assert_eq!(HttpResponseHead::new(&p).unwrap_err(), UsageError::ReservedHeader);
+    }
+
+    #[test]
+    fn rfc9110_6_6_1_date_is_kept_and_replaces_the_connections() {
+        let p = resp(
+            http::Response::builder()
+                .header("date", "Sun, 06 Nov 1994 08:49:37 GMT")
+                .header("x-a", "1"),
+        );
+        let h = HttpResponseHead::new(&p).unwrap();
+        let r = h.response();
+        assert_eq!(r.headers.len(), 2);
+
+        let mut c = Connection::new(Config::default(), Duration::ZERO);
+        c.set_date(*b"Mon, 07 Nov 1994 08:49:37 GMT");
+        c.handle_input(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", Duration::ZERO);
+        while c.poll_event().is_some() {}
+        c.send_full(&r, b"hi", Duration::ZERO).unwrap();
+        let out = core::str::from_utf8(c.transmit()).unwrap();
+        assert!(out.contains("date: Sun, 06 Nov 1994"), "{out}");
+        assert!(!out.contains("Mon, 07"), "{out}");
+    }
+
+    #[test]
+    fn set_length_agrees_with_the_head() {
+        let p = resp(http::Response::builder().header("content-length", "5"));
+        let mut h = HttpResponseHead::new(&p).unwrap();
+        assert_eq!(h.set_length(6), Err(UsageError::LengthMismatch));
+        assert_eq!(h.set_length(5), Ok(()));
+        let whole = http::Response::new(());
+        let mut h = HttpResponseHead::from_response(&whole).unwrap();
+        h.set_length(3).unwrap();
+        h.set_close();
+        assert_eq!((h.length(), h.closes()), (Some(3), true));
+    }
+}
