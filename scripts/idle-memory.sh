@@ -98,38 +98,6 @@ launch hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads 1
 measure hyper "$PID" "$ADDR"
 
 if [ "$WITH_NGINX" = 1 ]; then
-  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  mkdir -p "$WORK/nginx"
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections $((CONNS + 100)); }
-worker_rlimit_nofile $((CONNS * 2 + 100));
-http {
-    access_log off;
-    keepalive_timeout 600;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$port;
-        location / { default_type text/plain; return 200 "hello"; }
-    }
-}
-EOF
-  "$(command -v nginx || echo /usr/sbin/nginx)" -e "$WORK/nginx/error.log" -p "$WORK/nginx" \
-    -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.out" 2>&1 &
-  PIDS+=("$!")
-  master=$!
-  for _ in $(seq 1 50); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    sleep 0.1
-  done
-  worker="$(pgrep -P "$master" | head -1)"
-  measure nginx "$worker" "127.0.0.1:$port"
+  start_nginx 5 $((CONNS + 100)) 600
+  measure nginx "$(pgrep -P "$NGINX_PID" | head -1)" "$ADDR_nginx"
 fi

@@ -37,7 +37,6 @@ need "apt-get install -y wrk apache2-utils python3" wrk ab python3
 if [ "$WITH_NGINX" = auto ]; then
   if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then WITH_NGINX=1; else WITH_NGINX=0; fi
 fi
-NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
 echo "== build"
 build_servers
@@ -50,45 +49,6 @@ start() {
   echo "$1 listening on $ADDR"
 }
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-start_nginx() {
-  local port body
-  port="$(free_port)"
-  body="$(head -c "$1" /dev/zero | tr '\0' x)"
-  mkdir -p "$WORK/nginx"
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$port;
-        location / { default_type text/plain; return 200 "$body"; }
-    }
-}
-EOF
-  "$NGINX_BIN" -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
-    >"$WORK/nginx.out" 2>&1 &
-  PIDS+=("$!")
-  for _ in $(seq 1 50); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    sleep 0.1
-  done
-  ADDR_nginx="127.0.0.1:$port"
-  echo "nginx listening on $ADDR_nginx (one worker, return 200)"
-}
 
 # check ADDR: one GET $LOAD_PATH over a raw socket; prints the status line and the response
 # fields, sets BODY_BYTES from Content-Length.

@@ -56,3 +56,49 @@ launch() {
   cat "$WORK/$name.err"
   exit 1
 }
+
+# free_port: prints a free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_nginx BODY_BYTES [CONNECTIONS] [KEEPALIVE_SECS]: nginx with one worker answering every
+# request with 200 and a body of BODY_BYTES; sets ADDR_nginx and NGINX_PID (the master's pid).
+start_nginx() {
+  local port body conns="${2:-1024}" keepalive="${3:-75}"
+  port="$(free_port)"
+  body="$(head -c "$1" /dev/zero | tr '\0' x)"
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections $conns; }
+worker_rlimit_nofile $((conns * 2 + 100));
+http {
+    access_log off;
+    keepalive_timeout $keepalive;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        location / { default_type text/plain; return 200 "$body"; }
+    }
+}
+EOF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
+    >"$WORK/nginx.out" 2>&1 &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+  for _ in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  ADDR_nginx="127.0.0.1:$port"
+  echo "nginx listening on $ADDR_nginx (one worker, return 200)"
+}
