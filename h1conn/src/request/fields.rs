@@ -77,7 +77,7 @@ pub(crate) fn list_members(v: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Byte classes, one table lookup each.
-const TCHAR: u8 = 1;
+pub(crate) const TCHAR: u8 = 1;
 /// RFC 3986 unreserved / sub-delims.
 const HOST: u8 = 2;
 /// What stands for itself in the path and query of a request target (RFC 3986 §3.3, §3.4): pchar
@@ -165,10 +165,10 @@ pub(crate) fn in_class(b: u8, classes: u8) -> bool {
 /// eight bytes per step while the run lasts (their class bits ANDed), then byte by byte.
 #[inline]
 pub(crate) fn run_of(v: &[u8], class: u8) -> usize {
-    let mut chunks = v.chunks_exact(8);
+    let t = |b: u8| CLASS[b as usize];
     let mut n = 0;
-    for c in &mut chunks {
-        let all = c.iter().fold(class, |acc, &b| acc & CLASS[b as usize]);
+    while let Some(c) = v.get(n..n + 8) {
+        let all = class & t(c[0]) & t(c[1]) & t(c[2]) & t(c[3]) & t(c[4]) & t(c[5]) & t(c[6]) & t(c[7]);
         if all == 0 {
             break;
         }

@@ -3,7 +3,7 @@
 //! written by the connection's writer.
 
 use crate::error::UsageError;
-use crate::request::fields::is_tchar;
+use crate::request::fields::{run_of, TCHAR};
 
 pub(crate) mod date;
 pub(crate) mod framing;
@@ -163,7 +163,7 @@ pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<FieldsInfo, Us
     let mut info = FieldsInfo::default();
     for (name, value) in fields {
         let name = name.as_bytes();
-        if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) || !safe_value(value) {
+        if name.is_empty() || run_of(name, TCHAR) != name.len() || !safe_value(value) {
             return Err(UsageError::InvalidHeader);
         }
         match name.len() {
