@@ -43,6 +43,9 @@ pub struct App {
     shared: Arc<Shared>,
     id: u64,
     job: Job,
+    /// The current request is HEAD: whole responses announce their length and send no body
+    /// (RFC 9110 §9.3.2), since the connection refuses body bytes for a response that has none.
+    head: bool,
     scratch: Vec<u8>,
 }
 
@@ -54,6 +57,7 @@ impl App {
             shared,
             id,
             job: Job::Idle,
+            head: false,
             scratch: Vec::new(),
         }
     }
@@ -143,6 +147,7 @@ impl App {
     fn on_request(&mut self, conn: &mut Connection, req: &Request, date: &[u8; 29]) {
         let head = &req.head;
         let method = head.method();
+        self.head = method == Method::Head;
         let path = head.path();
         let get = matches!(method, Method::Get | Method::Head);
         match path {
@@ -284,12 +289,11 @@ impl App {
             ("Content-Type", b"text/plain; charset=utf-8"),
             ("Allow", allow),
         ];
-        let r = conn.send_full(
+        self.send_whole(
+            conn,
             &Response::new(405).headers(&headers),
             b"method not allowed\n",
-            self.now(),
         );
-        check(conn, r);
     }
 
     fn send_file(&mut self, conn: &mut Connection, path: &Path, date: &[u8; 29]) {
@@ -399,7 +403,16 @@ impl App {
             ("Server", SERVER),
             ("Content-Type", ct.as_bytes()),
         ];
-        let r = conn.send_full(&Response::new(status).headers(&headers), body, self.now());
+        self.send_whole(conn, &Response::new(status).headers(&headers), body);
+    }
+
+    /// A whole response; to HEAD, its length and no body.
+    fn send_whole(&mut self, conn: &mut Connection, resp: &Response<'_>, body: &[u8]) {
+        let r = if self.head {
+            conn.send_full(&resp.length(body.len() as u64), b"", self.now())
+        } else {
+            conn.send_full(resp, body, self.now())
+        };
         check(conn, r);
     }
 }
