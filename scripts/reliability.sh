@@ -48,7 +48,7 @@ else
 fi
 
 echo "== build"
-build_servers
+if [ $QUICK = 1 ]; then build_servers serve-only; else build_servers; fi
 work_dir h1conn-reliability
 head -c $((1024 * 1024)) /dev/zero | tr '\0' x >"$WORK/big.bin"
 

@@ -14,13 +14,14 @@ need() {
   done
 }
 
-# build_servers: builds `serve` (unless SERVE_BIN names one) and the hyper hello world; sets
-# SERVE_BIN and HYPER_BIN.
+# build_servers [serve-only]: builds `serve` (unless SERVE_BIN names one) and the hyper hello
+# world; sets SERVE_BIN and HYPER_BIN.
 build_servers() {
   if [ -z "${SERVE_BIN:-}" ]; then
     cargo build -q --release -p h1conn-tokio --bin serve
     SERVE_BIN="$CARGO_TARGET_DIR/release/serve"
   fi
+  [ "${1:-}" = serve-only ] && return
   (cd benches/hyper-hello && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/hyper-hello" cargo build -q --release)
   HYPER_BIN="$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello"
 }
