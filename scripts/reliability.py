@@ -17,6 +17,8 @@ Scenarios (each bounded in time, printing one JSON object on the last line):
   faults      resets in the middle of a head, a body and a response; half-close after a request;
               garbage after a valid request: the server answers every healthy request afterwards,
               and its descriptors return to where they were.
+  fdlimit     against a server started with few descriptors (the wrapper uses prlimit): CONNS
+              connections, more than it can hold, then all closed: it must survive and serve again.
   soak        CONNS connections of mixed traffic (GET, POST echo with Content-Length and chunked,
               pipelined GETs, HTTP/1.0 keep-alive) for DURATION seconds: every response byte-exact,
               zero errors, RSS sampled (drift reported).
@@ -382,6 +384,45 @@ async def faults(a):
     }
 
 
+async def fdlimit(a):
+    """Run against a server started with a low descriptor limit: more connections than it has
+    descriptors, then all closed; it must survive and serve again."""
+    host, port = a.host, a.port
+    conns = []
+    for _ in range(a.conns):
+        try:
+            r, w = await open_conn(host, port, timeout=2)
+            w.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            conns.append((r, w))
+        except Exception:
+            pass
+
+    async def answered(r):
+        try:
+            await read_response(r, timeout=5)
+            return True
+        except Exception:
+            return False
+
+    got = await asyncio.gather(*(answered(r) for r, _ in conns))
+    for _, w in conns:
+        w.transport.abort()
+    await asyncio.sleep(3)
+    healthy = []
+    for _ in range(20):
+        try:
+            healthy.append(await healthy_get(host, port))
+        except Exception as e:
+            healthy.append(repr(e))
+    return {
+        "connections_tried": a.conns,
+        "answered_while_over_limit": sum(got),
+        "healthy_after": sum(1 for s in healthy if s == 200),
+        "server_alive": alive(a.pid),
+        "ok": alive(a.pid) and all(s == 200 for s in healthy),
+    }
+
+
 async def soak(a):
     host, port = a.host, a.port
     r0, w0 = await open_conn(host, port)
@@ -472,6 +513,7 @@ SCENARIOS = {
     "idle": idle,
     "flood": flood,
     "faults": faults,
+    "fdlimit": fdlimit,
     "soak": soak,
 }
 
