@@ -39,14 +39,14 @@ impl h1conn_tokio::Listener for TlsListener {
     async fn accept(&mut self) -> io::Result<(TlsIo, SocketAddr)> {
         let (sock, addr) = self.tcp.accept().await?;
         let _ = sock.set_nodelay(true);
-        Ok((TlsIo::Handshaking(self.acceptor.accept(sock)), addr))
+        Ok((TlsIo::Handshaking(Box::new(self.acceptor.accept(sock))), addr))
     }
 }
 
 /// A TLS connection whose handshake completes on first use.
 pub enum TlsIo {
     /// The handshake is under way.
-    Handshaking(Accept<TcpStream>),
+    Handshaking(Box<Accept<TcpStream>>),
     /// Ready for application data.
     Ready(Box<TlsStream<TcpStream>>),
     /// The handshake failed: every call fails.
@@ -56,7 +56,7 @@ pub enum TlsIo {
 impl TlsIo {
     fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<&mut TlsStream<TcpStream>>> {
         if let TlsIo::Handshaking(accept) = self {
-            match ready!(Pin::new(accept).poll(cx)) {
+            match ready!(Pin::new(&mut **accept).poll(cx)) {
                 Ok(stream) => *self = TlsIo::Ready(Box::new(stream)),
                 Err(e) => {
                     *self = TlsIo::Failed;
