@@ -438,20 +438,19 @@ async fn request_trailers_reach_the_service_as_a_trailers_frame() {
     task.await.unwrap().unwrap();
 }
 
-#[tokio::test]
+/// Idle memory: after its first response a keep-alive connection gives its buffers back at once
+/// (default configuration), holding only its timer on the heap; after later responses it keeps
+/// them for `release_idle_after`, so back-to-back requests reuse them.
+#[tokio::test(start_paused = true)]
 async fn idle_keep_alive_connection_holds_only_its_timer_on_the_heap() {
-    let cfg = h1conn::Config {
-        release_idle_after: Duration::ZERO,
-        ..Default::default()
-    };
     let (server_end, mut client) = tokio::io::duplex(64 * 1024);
     let svc = Raw {
         read_body: true,
         trailers: false,
         read: Arc::new(AtomicU64::new(0)),
     };
-    let mut conn = Builder::new().with_config(cfg).serve_connection(server_end, svc);
-    let exchange = async {
+    let mut conn = Builder::new().serve_connection(server_end, svc);
+    let exchange = async |client: &mut DuplexStream| {
         client
             .write_all(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello")
             .await
@@ -464,18 +463,43 @@ async fn idle_keep_alive_connection_holds_only_its_timer_on_the_heap() {
             got.extend_from_slice(&buf[..n]);
         }
     };
-    tokio::select! {
-        r = &mut conn => panic!("closed early: {r:?}"),
-        () = exchange => {}
+    // Lets the connection see its output acknowledged and settle.
+    async fn settle<F: std::future::Future + Unpin>(conn: &mut F) {
+        for _ in 0..3 {
+            tokio::select! {
+                biased;
+                _ = &mut *conn => panic!("closed early"),
+                () = tokio::task::yield_now() => {}
+            }
+        }
     }
-    // Let the connection see its output acknowledged.
     tokio::select! {
-        biased;
-        r = &mut conn => panic!("closed early: {r:?}"),
-        () = tokio::task::yield_now() => {}
+        _ = &mut conn => panic!("closed early"),
+        () = exchange(&mut client) => {}
     }
-    assert_eq!(conn.connection().heap_bytes(), 0, "h1conn released its buffers");
+    settle(&mut conn).await;
+    assert_eq!(
+        conn.connection().heap_bytes(),
+        0,
+        "released after the first response"
+    );
     assert!(conn.heap_bytes() <= 256, "idle heap {} bytes", conn.heap_bytes());
+
+    tokio::select! {
+        _ = &mut conn => panic!("closed early"),
+        () = exchange(&mut client) => {}
+    }
+    settle(&mut conn).await;
+    assert!(
+        conn.connection().heap_bytes() > 0,
+        "kept after the second, for the next one"
+    );
+    // Until Config::release_idle_after (1 s) passes.
+    tokio::select! {
+        _ = &mut conn => panic!("closed early"),
+        () = tokio::time::sleep(Duration::from_millis(1100)) => {}
+    }
+    assert_eq!(conn.connection().heap_bytes(), 0);
     eprintln!(
         "idle connection: {} bytes in the task + {} on the heap",
         std::mem::size_of_val(&conn),
