@@ -21,8 +21,10 @@ pub(crate) const QUEUE_HIGH_WATER: usize = 64 * 1024;
 ///
 /// Body bytes are read from the transport only as this body is polled (plus a bounded amount
 /// buffered ahead), so a slow consumer slows the client down instead of filling memory. A request
-/// with `Expect: 100-continue` gets its `100 Continue` when the body is first polled; a service
-/// that answers without polling the body never asks the client for it (RFC 9110 §10.1.1).
+/// with `Expect: 100-continue` gets its `100 Continue` when the body is first polled before the
+/// response head is sent (poll it once before answering to stream it back, as an echo does); a
+/// service that answers without polling the body never asks the client for it, and the connection
+/// closes after that response (RFC 9110 §10.1.1).
 ///
 /// Trailer fields of a chunked body come as a final trailers frame (RFC 9112 §7.1.2).
 pub struct Incoming {

@@ -86,6 +86,8 @@ where
     error: Option<io::Error>,
     /// The time of the current turn.
     now: Duration,
+    /// The memory after the first response was given back (see `release_after_first`).
+    first_released: bool,
 }
 
 // No field is ever pinned in place: the service future and the response body are boxed, and the
@@ -128,6 +130,7 @@ where
             continue_pending: false,
             error: None,
             now: Duration::ZERO,
+            first_released: false,
         }
     }
 
@@ -535,6 +538,25 @@ where
         Poll::Pending
     }
 
+    /// Gives the connection's buffers back as soon as its first response is written, instead of
+    /// `Config::release_idle_after` later. A connection that made one request most often stays
+    /// idle (a browser's spare connections, a client that keeps one open), and released at once
+    /// its buffers go back to the allocator before the next connection's task is allocated after
+    /// them: released a second later, they leave holes between younger connections that keep the
+    /// memory resident (about 7.7 KB per idle connection with glibc, against about 2.3 KB). Later
+    /// responses keep the delay, so back-to-back requests reuse their buffers.
+    fn release_after_first(&mut self) {
+        if !self.first_released
+            && self.conn.requests_served() > 0
+            && self.conn.transmit().is_empty()
+            && matches!(self.exchange, Exchange::Idle)
+            && self.body.is_none()
+        {
+            self.first_released = true;
+            self.conn.release_memory();
+        }
+    }
+
     /// Nothing can happen any more: no input, output, deadline or work.
     fn stuck(&self) -> bool {
         !self.input_open
@@ -572,6 +594,7 @@ where
             if this.stuck() && this.conn.poll_close().is_none() {
                 return Poll::Ready(Ok(()));
             }
+            this.release_after_first();
             return Poll::Pending;
         }
     }

@@ -438,20 +438,19 @@ async fn request_trailers_reach_the_service_as_a_trailers_frame() {
     task.await.unwrap().unwrap();
 }
 
-#[tokio::test]
+/// Idle memory: after its first response a keep-alive connection gives its buffers back at once
+/// (default configuration), holding only its timer on the heap; after later responses it keeps
+/// them for `release_idle_after`, so back-to-back requests reuse them.
+#[tokio::test(start_paused = true)]
 async fn idle_keep_alive_connection_holds_only_its_timer_on_the_heap() {
-    let cfg = h1conn::Config {
-        release_idle_after: Duration::ZERO,
-        ..Default::default()
-    };
     let (server_end, mut client) = tokio::io::duplex(64 * 1024);
     let svc = Raw {
         read_body: true,
         trailers: false,
         read: Arc::new(AtomicU64::new(0)),
     };
-    let mut conn = Builder::new().with_config(cfg).serve_connection(server_end, svc);
-    let exchange = async {
+    let mut conn = Builder::new().serve_connection(server_end, svc);
+    let exchange = async |client: &mut DuplexStream| {
         client
             .write_all(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello")
             .await
@@ -464,18 +463,43 @@ async fn idle_keep_alive_connection_holds_only_its_timer_on_the_heap() {
             got.extend_from_slice(&buf[..n]);
         }
     };
-    tokio::select! {
-        r = &mut conn => panic!("closed early: {r:?}"),
-        () = exchange => {}
+    // Lets the connection see its output acknowledged and settle.
+    async fn settle<F: std::future::Future + Unpin>(conn: &mut F) {
+        for _ in 0..3 {
+            tokio::select! {
+                biased;
+                _ = &mut *conn => panic!("closed early"),
+                () = tokio::task::yield_now() => {}
+            }
+        }
     }
-    // Let the connection see its output acknowledged.
     tokio::select! {
-        biased;
-        r = &mut conn => panic!("closed early: {r:?}"),
-        () = tokio::task::yield_now() => {}
+        _ = &mut conn => panic!("closed early"),
+        () = exchange(&mut client) => {}
     }
-    assert_eq!(conn.connection().heap_bytes(), 0, "h1conn released its buffers");
+    settle(&mut conn).await;
+    assert_eq!(
+        conn.connection().heap_bytes(),
+        0,
+        "released after the first response"
+    );
     assert!(conn.heap_bytes() <= 256, "idle heap {} bytes", conn.heap_bytes());
+
+    tokio::select! {
+        _ = &mut conn => panic!("closed early"),
+        () = exchange(&mut client) => {}
+    }
+    settle(&mut conn).await;
+    assert!(
+        conn.connection().heap_bytes() > 0,
+        "kept after the second, for the next one"
+    );
+    // Until Config::release_idle_after (1 s) passes.
+    tokio::select! {
+        _ = &mut conn => panic!("closed early"),
+        () = tokio::time::sleep(Duration::from_millis(1100)) => {}
+    }
+    assert_eq!(conn.connection().heap_bytes(), 0);
     eprintln!(
         "idle connection: {} bytes in the task + {} on the heap",
         std::mem::size_of_val(&conn),
@@ -542,4 +566,139 @@ async fn rfc9110_15_5_9_header_timeout_answers_408_on_the_tokio_clock() {
         "{took:?}"
     );
     task.await.unwrap().unwrap();
+}
+
+/// A response body of `frames` pieces of 64 KiB that counts how often it was polled for one.
+struct Counted {
+    left: usize,
+    polled: Arc<AtomicU64>,
+}
+
+impl Body for Counted {
+    type Data = Bytes;
+    type Error = Infallible;
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.polled.fetch_add(1, Ordering::SeqCst);
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        self.left -= 1;
+        Poll::Ready(Some(Ok(Frame::data(Bytes::from(vec![b'z'; 64 * 1024])))))
+    }
+}
+
+#[tokio::test]
+async fn response_body_back_pressure_a_client_that_does_not_read_stops_the_body() {
+    let polled = Arc::new(AtomicU64::new(0));
+    let p = Arc::clone(&polled);
+    let svc = tower_service_fn(move |_req| {
+        http::Response::new(Counted {
+            left: 100,
+            polled: Arc::clone(&p),
+        })
+    });
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        tokio::task::yield_now().await;
+    }
+    // The transport holds 64 KiB and the connection stops taking frames at its
+    // output_high_water (64 KiB): a handful of frames, not the 100.
+    let n = polled.load(Ordering::SeqCst);
+    assert!(
+        (1..=4).contains(&n),
+        "{n} frames taken while the client read nothing"
+    );
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    let at = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let body_bytes = out[at..].iter().filter(|&&b| b == b'z').count();
+    assert_eq!(body_bytes, 100 * 64 * 1024);
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_failing_service_gets_500_and_the_connection_closes() {
+    #[derive(Clone)]
+    struct Fails;
+    impl tower_service::Service<http::Request<Incoming>> for Fails {
+        type Response = http::Response<String>;
+        type Error = std::io::Error;
+        type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, _: http::Request<Incoming>) -> Self::Future {
+            std::future::ready(Err(io::Error::other("broken")))
+        }
+    }
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, Fails));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 500 "), "{out}");
+    assert!(out.contains("Connection: close\r\n"), "{out}");
+    assert_eq!(out.matches("HTTP/1.1").count(), 1, "no second response: {out}");
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_response_head_the_connection_cannot_honour_gets_500_never_a_silent_drop() {
+    // A Keep-Alive field is the connection's own (h1conn's HttpResponseHead refuses it).
+    let svc = tower_service_fn(|_req| {
+        let mut r = http::Response::new(String::from("x"));
+        r.headers_mut()
+            .insert("keep-alive", "timeout=99".parse().unwrap());
+        r
+    });
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 500 "), "{out}");
+    assert!(!out.contains("timeout=99"), "{out}");
+    task.await.unwrap().unwrap();
+}
+
+/// A service from a closure answering every request at once.
+fn tower_service_fn<F, B>(f: F) -> FnService<F>
+where
+    F: FnMut(http::Request<Incoming>) -> http::Response<B>,
+{
+    FnService(f)
+}
+
+#[derive(Clone)]
+struct FnService<F>(F);
+
+impl<F, B> tower_service::Service<http::Request<Incoming>> for FnService<F>
+where
+    F: FnMut(http::Request<Incoming>) -> http::Response<B>,
+{
+    type Response = http::Response<B>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<http::Response<B>, Infallible>>;
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+    fn call(&mut self, req: http::Request<Incoming>) -> Self::Future {
+        std::future::ready(Ok((self.0)(req)))
+    }
 }

@@ -80,9 +80,52 @@ fn slice_or_copy(buf: &Bytes, part: &[u8]) -> Bytes {
 #[derive(Debug, Clone)]
 pub struct HttpResponseHead<'a> {
     status: u16,
-    fields: Vec<(&'a str, &'a [u8])>,
+    fields: FieldList<'a>,
     length: Option<u64>,
     close: bool,
+}
+
+/// Most fields kept without an allocation.
+const INLINE_FIELDS: usize = 8;
+
+/// The fields kept: inline up to [`INLINE_FIELDS`] (no allocation per response), then all of
+/// them on the heap.
+#[derive(Debug, Clone)]
+struct FieldList<'a> {
+    inline: [(&'a str, &'a [u8]); INLINE_FIELDS],
+    len: usize,
+    heap: Vec<(&'a str, &'a [u8])>,
+}
+
+impl<'a> FieldList<'a> {
+    fn new() -> Self {
+        FieldList {
+            inline: [("", &[]); INLINE_FIELDS],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, f: (&'a str, &'a [u8])) {
+        if self.heap.is_empty() && self.len < INLINE_FIELDS {
+            self.inline[self.len] = f;
+            self.len += 1;
+            return;
+        }
+        if self.heap.is_empty() {
+            self.heap.reserve(2 * INLINE_FIELDS);
+            self.heap.extend_from_slice(&self.inline[..self.len]);
+        }
+        self.heap.push(f);
+    }
+
+    fn as_slice(&self) -> &[(&'a str, &'a [u8])] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
 }
 
 impl<'a> HttpResponseHead<'a> {
@@ -104,7 +147,7 @@ impl<'a> HttpResponseHead<'a> {
         let status = status.as_u16();
         let mut head = HttpResponseHead {
             status,
-            fields: Vec::with_capacity(headers.len()),
+            fields: FieldList::new(),
             length: None,
             close: false,
         };
@@ -159,7 +202,7 @@ impl<'a> HttpResponseHead<'a> {
         Response {
             status: self.status,
             reason: None,
-            headers: &self.fields,
+            headers: self.fields.as_slice(),
             length: self.length,
             close: self.close,
         }
@@ -367,6 +410,22 @@ mod tests {
         let out = core::str::from_utf8(c.transmit()).unwrap();
         assert!(out.contains("date: Sun, 06 Nov 1994"), "{out}");
         assert!(!out.contains("Mon, 07"), "{out}");
+    }
+
+    #[test]
+    fn many_fields_are_all_kept_in_order() {
+        let mut b = http::Response::builder();
+        for i in 0..20 {
+            b = b.header(alloc::format!("x-f{i}"), alloc::format!("{i}"));
+        }
+        let p = resp(b);
+        let h = HttpResponseHead::new(&p).unwrap();
+        let r = h.response();
+        assert_eq!(r.headers.len(), 20);
+        for (i, (n, v)) in r.headers.iter().enumerate() {
+            assert_eq!(*n, alloc::format!("x-f{i}"));
+            assert_eq!(*v, alloc::format!("{i}").as_bytes());
+        }
     }
 
     #[test]

@@ -116,6 +116,17 @@ impl Connection {
         }
     }
 
+    /// Gives back the buffers and the in-flight state now, as the `Release` timer does once the
+    /// connection has been idle for [`Config::release_idle_after`](crate::Config::release_idle_after):
+    /// for an adapter that expects the connection to stay idle. What is still in use (a request in
+    /// flight, input not yet processed, output not yet written) is kept. Does nothing when
+    /// [`Config::release_idle_memory`](crate::Config::release_idle_memory) is off.
+    pub fn release_memory(&mut self) {
+        if self.cfg.release_idle_memory {
+            self.release_now();
+        }
+    }
+
     /// True when nothing is in flight: no request, no buffered input, no pending event.
     pub(super) fn nothing_in_flight(&self) -> bool {
         self.rbuf.is_empty()

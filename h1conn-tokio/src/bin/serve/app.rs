@@ -30,7 +30,7 @@ use http_body::{Body, Frame, SizeHint};
 
 use crate::files::{content_type, resolve};
 use crate::page::{DEMO_HTML, DEMO_RESOURCES};
-use crate::stats::Stats;
+use crate::stats::{ConnectionStats, Stats};
 use crate::Opts;
 
 /// The `Server` field value of every response.
@@ -57,39 +57,72 @@ pub struct Shared {
 #[derive(Debug, Clone)]
 pub struct App {
     shared: Arc<Shared>,
-    id: u64,
+    counter: ConnectionStats,
 }
 
 impl App {
     /// The service for a newly accepted connection.
     pub fn new(shared: Arc<Shared>) -> App {
-        let id = shared.stats.connection();
-        App { shared, id }
+        let counter = shared.stats.connection();
+        App { shared, counter }
     }
 }
 
 impl tower_service::Service<Request<Incoming>> for App {
     type Response = Response<AppBody>;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<AppBody>, Infallible>> + Send>>;
+    type Future = AppFuture;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, req: Request<Incoming>) -> Self::Future {
-        self.shared.stats.request(self.id);
-        let shared = Arc::clone(&self.shared);
-        Box::pin(async move { Ok(route(&shared, req).await) })
+    fn call(&mut self, req: Request<Incoming>) -> AppFuture {
+        self.shared.stats.request(&self.counter);
+        route(&self.shared, req)
     }
 }
 
-async fn route(shared: &Shared, req: Request<Incoming>) -> Response<AppBody> {
+/// The response to a request: at once for most routes; `POST /` and `/echo` read the body first.
+pub enum AppFuture {
+    /// Answered.
+    Ready(Option<Response<AppBody>>),
+    /// Reading the request body.
+    Reading(Pin<Box<dyn Future<Output = Response<AppBody>> + Send>>),
+}
+
+impl Future for AppFuture {
+    type Output = Result<Response<AppBody>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            AppFuture::Ready(r) => Poll::Ready(Ok(r.take().expect("polled after completion"))),
+            AppFuture::Reading(f) => f.as_mut().poll(cx).map(Ok),
+        }
+    }
+}
+
+fn route(shared: &Shared, req: Request<Incoming>) -> AppFuture {
+    let reading = |f: Pin<Box<dyn Future<Output = Response<AppBody>> + Send>>| AppFuture::Reading(f);
+    AppFuture::Ready(Some(match route_now(shared, req) {
+        Ok(r) => r,
+        Err(Later::Discard(body)) => return reading(Box::pin(discard(body))),
+        Err(Later::Echo(req)) => return reading(Box::pin(echo(*req))),
+    }))
+}
+
+/// A route that reads the request body before it answers.
+enum Later {
+    Discard(Incoming),
+    Echo(Box<Request<Incoming>>),
+}
+
+fn route_now(shared: &Shared, req: Request<Incoming>) -> Result<Response<AppBody>, Later> {
     let method = req.method().clone();
     let path = if req.uri() == "*" { "*" } else { req.uri().path() };
     let get = method == Method::GET || method == Method::HEAD;
     let allow = allowed(shared, path);
-    match path {
+    Ok(match path {
         "*" if method == Method::OPTIONS => {
             let mut r = Response::new(AppBody::Full(Some(Bytes::new())));
             r.headers_mut()
@@ -102,7 +135,7 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> Response<AppBody> {
             Some(a) => not_allowed(a),
             None => text(StatusCode::NOT_FOUND, "not found\n"),
         },
-        "/" if method == Method::POST => discard(req.into_body()).await,
+        "/" if method == Method::POST => return Err(Later::Discard(req.into_body())),
         "/" => match &shared.opts.root {
             None => fixed(StatusCode::OK, "text/html; charset=utf-8", DEMO_HTML),
             Some(root) => match resolve(root, b"/") {
@@ -110,7 +143,7 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> Response<AppBody> {
                 Err(_) => text(StatusCode::OK, "h1conn example server\n"),
             },
         },
-        "/echo" => echo(req).await,
+        "/echo" => return Err(Later::Echo(Box::new(req))),
         "/stream" => stream(req.uri().query().unwrap_or_default()),
         "/stats" => full(StatusCode::OK, "application/json", shared.stats.json().as_bytes()),
         p if p.starts_with("/status/") => status(&p[8..]),
@@ -124,7 +157,7 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> Response<AppBody> {
                 Err(code) => text(status_code(code), "not found\n"),
             },
         },
-    }
+    })
 }
 
 /// Whether the `Allow` value `allow` lists `method`.
