@@ -187,6 +187,11 @@ pub struct Timeouts {
     pub body_min_rate: u32,
     /// Longest time pending output may go unacknowledged (default 60 s). Beyond: abort.
     pub send: Duration,
+    /// Output must also be taken at this average rate after a `send` grace period, counted from
+    /// when output started waiting (default 240 B/s, as IIS's `minBytesPerSecond`; 0 = off).
+    /// Beyond: abort. Catches a peer that reads just often enough to keep the `send` timer from
+    /// firing (a slow-read attack holds a large response, and the memory behind it, open).
+    pub send_min_rate: u32,
     /// After a close decision, the longest time to keep reading and discarding input so the
     /// responses already written are not destroyed by a reset (RFC 9112 §9.6; default 30 s, as
     /// nginx's `lingering_time` and Apache's 30 s cap). Bounded by time, never by a byte count: a
@@ -206,6 +211,7 @@ impl Default for Timeouts {
             body: Duration::from_secs(20),
             body_min_rate: 500,
             send: Duration::from_secs(60),
+            send_min_rate: 240,
             linger: Duration::from_secs(30),
             linger_idle: Duration::from_secs(2),
         }

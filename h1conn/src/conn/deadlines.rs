@@ -9,7 +9,7 @@
 //! | `Idle` | connection open; end of each response with nothing buffered | first byte of the next request | close, no response |
 //! | `Header` | first byte of a request head | head complete | 408, close |
 //! | `Body` | the body is wanted and the buffer is empty | body complete | 408 (or abort if a response started), close |
-//! | `Send` | output pending | output drained | abort |
+//! | `Send` | output pending; no progress for `send`, or below `send_min_rate` after `send` | output drained | abort |
 //! | `Linger` | output drained after a lingering-close decision; `linger` after it began or `linger_idle` after the last input | end of input | done |
 //! | `Lifetime` | connection open (if configured) | never | no new request; close when idle |
 //! | `Release` | idle with buffers held | the next request's first byte | buffers and in-flight state freed |
@@ -147,6 +147,9 @@ pub(crate) struct Snapshot {
     pub quiet_since: u64,
     /// When output last made progress.
     pub send_progress: u64,
+    /// When the output now pending started waiting, and the bytes written since.
+    pub send_start: u64,
+    pub sent: u64,
     /// While lingering: when it began, and when input last arrived.
     pub linger: Option<(u64, u64)>,
     /// When the connection was opened.
@@ -204,10 +207,20 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
         _ => None,
     };
     arm(Timer::Body, body);
-    arm(
-        Timer::Send,
-        s.output_pending.then(|| at(s.send_progress, to.send)),
-    );
+    let send = s.output_pending.then(|| {
+        let stall = at(s.send_progress, to.send);
+        match to.send_min_rate {
+            0 => stall,
+            rate => stall.min(to_nanos(rate_deadline(
+                dur(s.send_start),
+                to.send,
+                None,
+                rate,
+                s.sent,
+            ))),
+        }
+    });
+    arm(Timer::Send, send);
     arm(
         Timer::Linger,
         s.linger
@@ -255,6 +268,8 @@ impl super::Connection {
             },
             quiet_since: self.clock.idle_since.max(self.clock.send_progress),
             send_progress: self.clock.send_progress,
+            send_start: self.clock.send_start,
+            sent: self.clock.sent,
             linger: (self.write == Write::Lingering).then_some((self.linger_since, self.linger_input)),
             opened: self.clock.opened,
             lifetime_over: self.latch.reasons().contains(crate::CloseReason::Lifetime),

@@ -170,6 +170,9 @@ struct Clock {
     now: u64,
     opened: u64,
     send_progress: u64,
+    /// When the output now pending started waiting, and the bytes written since (the send rate).
+    send_start: u64,
+    sent: u64,
     idle_since: u64,
 }
 
@@ -245,6 +248,8 @@ impl Connection {
                 now,
                 opened: now,
                 send_progress: now,
+                send_start: now,
+                sent: 0,
                 idle_since: now,
             },
             parsed: 0,
@@ -340,6 +345,7 @@ impl Connection {
         if n > 0 {
             self.wbuf.written(n);
             self.clock.send_progress = self.clock.now;
+            self.clock.sent += n as u64;
             if self.wbuf.is_empty() && !self.write.in_exchange() {
                 self.clock.idle_since = self.clock.now;
             }
@@ -542,6 +548,8 @@ impl Connection {
     fn out(&mut self) -> &mut alloc::vec::Vec<u8> {
         if self.wbuf.is_empty() {
             self.clock.send_progress = self.clock.now;
+            self.clock.send_start = self.clock.now;
+            self.clock.sent = 0;
         }
         self.wbuf.append()
     }

@@ -2,7 +2,9 @@
 //! (§9.3.2), Expect (RFC 9110 §10.1.1), Upgrade (RFC 9110 §7.8) and every named timer.
 
 use core::time::Duration;
-use h1conn::{CloseHow, CloseReason, Config, KeepAliveHeader, Response, ResponseFraming, Timer, UsageError};
+use h1conn::{
+    CloseHow, CloseReason, Config, Connection, KeepAliveHeader, Response, ResponseFraming, Timer, UsageError,
+};
 use h1conn_testkit::driver::{get, req, Driver, MS, SEC};
 
 pub(crate) fn cfg() -> Config {

@@ -161,6 +161,51 @@ fn timer_send_stall_aborts() {
     assert!(c.reasons.contains(CloseReason::Timeout));
 }
 
+/// A slow-read attack: a peer that takes its response just often enough to keep the send timer's
+/// stall limit from firing is aborted once it falls below `send_min_rate` after the `send` grace
+/// period; a peer reading above the rate never is.
+#[test]
+fn timer_send_min_rate_aborts_a_slow_reader() {
+    let cfg = |rate| {
+        let mut c = Config::default();
+        c.timeouts.send = 10 * SEC;
+        c.timeouts.send_min_rate = rate;
+        c
+    };
+    let body = vec![b'x'; 1 << 20];
+    // Reads 100 B/s against a minimum of 1 000 B/s: the deadline is start + 10 s + sent / 1 000.
+    let mut c = Connection::new(cfg(1000), Duration::ZERO);
+    c.handle_input(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", Duration::ZERO);
+    while c.poll_event().is_some() {}
+    c.send_full(&Response::new(200), &body, Duration::ZERO).unwrap();
+    let mut t = Duration::ZERO;
+    while c.poll_close().is_none() {
+        t += SEC;
+        c.handle_timeout(t);
+        if c.poll_close().is_none() {
+            c.handle_written(100, t).unwrap();
+        }
+        assert!(t < 20 * SEC, "still open at {t:?}");
+    }
+    let close = c.poll_close().unwrap();
+    assert_eq!(close.how, CloseHow::Abort);
+    assert!(close.reasons.contains(CloseReason::Timeout));
+    // At 11 s, 1 000 bytes were taken (100 a second): the deadline is 10 s + 1 000 / 1 000 s.
+    assert_eq!(t, 11 * SEC);
+
+    // Reads 2 000 B/s: kept for as long as it reads.
+    let mut c = Connection::new(cfg(1000), Duration::ZERO);
+    c.handle_input(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", Duration::ZERO);
+    while c.poll_event().is_some() {}
+    c.send_full(&Response::new(200), &body, Duration::ZERO).unwrap();
+    for s in 1..=120 {
+        let t = s * SEC;
+        c.handle_timeout(t);
+        assert!(c.poll_close().is_none(), "closed at {t:?}");
+        c.handle_written(2000, t).unwrap();
+    }
+}
+
 #[test]
 fn timer_linger_after_error_reads_and_discards_then_ends() {
     let mut s = sent(b"GET / HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n");

@@ -4,7 +4,8 @@
 //! ```text
 //! cargo run --release -p h1conn-tokio --bin serve -- [--listen ADDR] [--root DIR]
 //!     [--keep-alive on|off] [--max-requests N] [--keep-alive-timeout SECS]
-//!     [--header-timeout SECS] [--body-timeout SECS] [--threads N]
+//!     [--header-timeout SECS] [--body-timeout SECS] [--send-timeout SECS] [--send-min-rate BYTES]
+//!     [--threads N]
 //! ```
 //!
 //! The first line on stdout is `listening on ADDR`. Ctrl-C shuts down gracefully.

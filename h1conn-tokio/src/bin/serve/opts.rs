@@ -17,6 +17,9 @@ usage: serve|blocking [options]
   --keep-alive-timeout SECS   idle time before a persistent connection closes (default 5)
   --header-timeout SECS       time allowed to receive a request head (default 20)
   --body-timeout SECS         longest silence while a request body is read (default 20)
+  --send-timeout SECS         longest time output may go untaken (default 60)
+  --send-min-rate BYTES       after --send-timeout, output must be taken at this rate per second
+                              (default 240; 0 = off)
   --threads N                 serve: tokio worker threads; blocking: most connection threads at
                               once (default: serve, one per core; blocking, 256)
 
@@ -39,6 +42,10 @@ pub struct Opts {
     pub header_timeout: Duration,
     /// `--body-timeout SECS`.
     pub body_timeout: Duration,
+    /// `--send-timeout SECS`.
+    pub send_timeout: Duration,
+    /// `--send-min-rate BYTES`.
+    pub send_min_rate: u32,
     /// `--threads N`; 0 = the example's default.
     pub threads: usize,
 }
@@ -70,6 +77,8 @@ impl Opts {
             keep_alive_timeout: defaults.keep_alive.timeout,
             header_timeout: defaults.timeouts.header,
             body_timeout: defaults.timeouts.body,
+            send_timeout: defaults.timeouts.send,
+            send_min_rate: defaults.timeouts.send_min_rate,
             threads: 0,
         };
         let mut args = args.into_iter();
@@ -108,6 +117,8 @@ impl Opts {
                 "--keep-alive-timeout" => o.keep_alive_timeout = seconds(&flag, &value()?)?,
                 "--header-timeout" => o.header_timeout = seconds(&flag, &value()?)?,
                 "--body-timeout" => o.body_timeout = seconds(&flag, &value()?)?,
+                "--send-timeout" => o.send_timeout = seconds(&flag, &value()?)?,
+                "--send-min-rate" => o.send_min_rate = number(&flag, &value()?)?,
                 "--threads" => o.threads = number(&flag, &value()?)?,
                 _ => return Err(format!("unknown flag {flag:?}")),
             }
@@ -127,6 +138,8 @@ impl Opts {
         c.timeouts.header = self.header_timeout;
         c.timeouts.header_max = self.header_timeout;
         c.timeouts.body = self.body_timeout;
+        c.timeouts.send = self.send_timeout;
+        c.timeouts.send_min_rate = self.send_min_rate;
         c.output_high_water = crate::HIGH_WATER;
         c
     }
