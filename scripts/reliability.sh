@@ -24,6 +24,12 @@ if [ "$WITH_NGINX" = auto ]; then
 fi
 HEADER_TIMEOUT=5
 KEEP_ALIVE=5
+# For the slow readers: serve's send timer with a minimum rate (nginx: send_timeout 10s, a stall
+# timer only; hyper-hello has none).
+SEND_TIMEOUT=10
+SEND_MIN_RATE=16384
+# For fdlimit: the descriptors the server may open.
+FD_LIMIT=128
 
 if [ $QUICK = 1 ]; then
   SCENARIOS="${SCENARIOS:-slowloris flood faults}"
@@ -34,15 +40,16 @@ if [ $QUICK = 1 ]; then
     [faults]="--fault-repeats 50"
   )
 else
-  SCENARIOS="${SCENARIOS:-slowloris slowread idle flood faults soak}"
+  SCENARIOS="${SCENARIOS:-slowloris slowread idle flood faults fdlimit soak}"
   SERVERS=(serve hyper)
   [ "$WITH_NGINX" = 1 ] && SERVERS+=(nginx)
   declare -A ARGS=(
     [slowloris]="--conns 1000 --load-seconds 10"
-    [slowread]="--conns 500 --send-timeout 60"
+    [slowread]="--conns 500 --send-timeout 45"
     [idle]="--conns 10000"
     [flood]="--clients 20 --flood-seconds 10"
     [faults]="--fault-repeats 200"
+    [fdlimit]="--conns 400"
     [soak]="--conns 1000 --duration 60"
   )
 fi
@@ -54,20 +61,23 @@ head -c $((1024 * 1024)) /dev/zero | tr '\0' x >"$WORK/big.bin"
 
 # start_server NAME SCENARIO: a fresh instance; sets SPID and SADDR.
 start_server() {
+  local limit=()
+  [ "$2" = fdlimit ] && limit=(prlimit "--nofile=$FD_LIMIT:$FD_LIMIT")
   case "$1" in
     serve)
-      launch serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0 \
-        --header-timeout "$HEADER_TIMEOUT" --keep-alive-timeout "$KEEP_ALIVE"
+      launch serve "${limit[@]}" "$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0 \
+        --header-timeout "$HEADER_TIMEOUT" --keep-alive-timeout "$KEEP_ALIVE" \
+        --send-timeout "$SEND_TIMEOUT" --send-min-rate "$SEND_MIN_RATE"
       SPID=$PID SADDR=$ADDR ;;
     hyper)
       local body=6
       [ "$2" = slowread ] && body=$((1024 * 1024))
-      launch hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$body"
+      launch hyper "${limit[@]}" "$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$body"
       SPID=$PID SADDR=$ADDR ;;
     nginx)
       start_nginx 1322 20000 "$KEEP_ALIVE"
       # The reference timeouts, and a 1 MiB file for the slow readers.
-      sed -i "s|^http {|http {\n    client_header_timeout ${HEADER_TIMEOUT}s;\n    send_timeout 60s;|; s|location / {|location /big { alias $WORK/big.bin; }\n        location / {|" \
+      sed -i "s|^http {|http {\n    client_header_timeout ${HEADER_TIMEOUT}s;\n    send_timeout ${SEND_TIMEOUT}s;|; s|location / {|location /big { alias $WORK/big.bin; }\n        location / {|" \
         "$WORK/nginx/nginx.conf"
       kill -HUP "$NGINX_PID"
       sleep 1
@@ -84,6 +94,8 @@ fail=0
 results="$WORK/results.txt"
 for sc in $SCENARIOS; do
   for srv in "${SERVERS[@]}"; do
+    # nginx sets its own descriptor limit (worker_rlimit_nofile).
+    [ "$sc" = fdlimit ] && [ "$srv" = nginx ] && continue
     start_server "$srv" "$sc"
     big=/stream?chunks=1024\&size=1024
     [ "$srv" = nginx ] && big=/big

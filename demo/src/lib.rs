@@ -36,7 +36,7 @@ pub use shared::{date_now, Shared, Stats};
 /// Output buffered in the connection above which streamed bodies pause and the connection stops
 /// asking for input (`Config::output_high_water`), so a client that sends without reading cannot
 /// make the server buffer without bound.
-pub const HIGH_WATER: usize = 256 * 1024;
+pub const HIGH_WATER: usize = 64 * 1024;
 
 /// Most pieces `/stream` sends.
 pub const MAX_STREAM_CHUNKS: u64 = 1000;

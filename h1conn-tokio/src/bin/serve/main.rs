@@ -25,8 +25,9 @@ use h1conn_tokio::Builder;
 use opts::{announce, Opts};
 
 /// Output buffered in a connection above which streamed bodies pause and the connection stops
-/// asking for input (`Config::output_high_water`).
-pub(crate) const HIGH_WATER: usize = 256 * 1024;
+/// asking for input (`Config::output_high_water`, its default): with the output buffer's
+/// compaction, what a connection whose peer reads slowly holds is at most about twice this.
+pub(crate) const HIGH_WATER: usize = 64 * 1024;
 
 fn main() -> io::Result<()> {
     let opts = Opts::from_env();
