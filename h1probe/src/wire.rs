@@ -536,7 +536,7 @@ mod tests {
         let (body, used) = parse_chunked(b"3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\nnext")
             .unwrap()
             .unwrap();
-        assert_eq!((body.as_slice(), used), (&b"abc"[..], 24));
+        assert_eq!((body.as_slice(), used), (&b"abc"[..], 23));
         assert_eq!(parse_chunked(b"3\r\nab").unwrap(), None);
         assert!(parse_head(b"<html>").is_err());
         assert_eq!(parse_head(b"HTT").unwrap(), None);
