@@ -306,7 +306,12 @@ pub fn judge(
             }
         }
         Expect::LimitOrWait(codes) => {
-            if codes.contains(&status) {
+            if status == 408 {
+                (
+                    Verdict::Skip,
+                    "the server waited for the body until its read timeout (408): no limit to check".into(),
+                )
+            } else if codes.contains(&status) {
                 (Verdict::Pass, format!("{status}"))
             } else if refused {
                 (
