@@ -42,8 +42,8 @@ LoadModule reqtimeout_module $mods/mod_reqtimeout.so
 LoadModule deflate_module $mods/mod_deflate.so
 StartServers 1
 ServerLimit 1
-ThreadsPerChild 32
-MaxRequestWorkers 32
+ThreadsPerChild 64
+MaxRequestWorkers 64
 KeepAlive On
 KeepAliveTimeout 2
 MaxKeepAliveRequests 100

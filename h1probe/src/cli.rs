@@ -171,7 +171,7 @@ pub fn main(args: Vec<String>) -> i32 {
         if o.lenient {
             cfg.profile = Profile::lenient();
         }
-        let sum = crate::diff::run(&t, &cfg, o.seed, n, o.case, 5);
+        let sum = crate::diff::run(&t, &cfg, o.seed, n, o.case, crate::diff::REDUCE_MAX);
         let text = crate::diff::text(&o.target, o.seed, n, &sum);
         if let Err(e) = emit(&o, &text) {
             eprintln!("error: {e}");

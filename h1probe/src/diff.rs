@@ -9,6 +9,9 @@ use h1conn::{BodyFraming, Config};
 
 use crate::wire::{escape, is_rejection, ReadEnd, Target};
 
+/// How many disagreements of one run are reduced.
+pub const REDUCE_MAX: usize = 20;
+
 /// What h1conn said, as a class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rules {
@@ -80,8 +83,22 @@ pub fn ask(t: &Target, bytes: &[u8]) -> Server {
         return Server::Closed;
     };
     c.write(bytes);
-    match c.response(bytes.starts_with(b"HEAD "), t.ms(600)) {
+    let head = bytes
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .is_some_and(|i| bytes[i..].starts_with(b"HEAD"));
+    match c.response(head, t.ms(600)) {
         Ok(r) => Server::Status(r.status),
+        // A status line followed by less body than announced (e.g. an error answering a request
+        // that might be HEAD): the status is what counts here.
+        Err(ReadEnd::Malformed(_)) if c.received.starts_with(b"HTTP/1.") && c.received.len() >= 12 => {
+            Server::Status(
+                std::str::from_utf8(&c.received[9..12])
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0),
+            )
+        }
         Err(ReadEnd::Closed | ReadEnd::Reset) => Server::Closed,
         Err(ReadEnd::Timeout) => Server::Waiting,
         Err(ReadEnd::Malformed(_)) => Server::Status(0),
@@ -171,8 +188,8 @@ pub struct Disagreement {
     pub server: Server,
     /// The generated request.
     pub bytes: Vec<u8>,
-    /// The reduced request (same classes on both sides).
-    pub minimal: Vec<u8>,
+    /// The reduced request (same classes on both sides); `None` past the reduction limit.
+    pub minimal: Option<Vec<u8>>,
     /// h1conn's class and the server's answer on the reduced request.
     pub minimal_answers: (Rules, Server),
 }
@@ -222,9 +239,9 @@ pub fn run(t: &Target, cfg: &Config, seed: u64, n: u64, only: Option<u64>, reduc
                 server_class(s2) == sc && !agree(r2, s2)
             });
             let answers = (rules(&m, cfg), ask(t, &m));
-            (m, answers)
+            (Some(m), answers)
         } else {
-            (bytes.clone(), (r, s))
+            (None, (r, s))
         };
         sum.disagreements.push(Disagreement {
             index: i,
@@ -256,13 +273,23 @@ pub fn text(target: &str, seed: u64, n: u64, sum: &Summary) -> String {
             d.index, d.rules, d.server
         );
         let _ = writeln!(s, "  request: {}", escape(&d.bytes));
-        let _ = writeln!(
-            s,
-            "  minimal: {}   (h1conn: {:?}, server: {:?})",
-            escape(&d.minimal),
-            d.minimal_answers.0,
-            d.minimal_answers.1
-        );
+        match &d.minimal {
+            Some(m) => {
+                let _ = writeln!(
+                    s,
+                    "  minimal: {}   (h1conn: {:?}, server: {:?})",
+                    escape(m),
+                    d.minimal_answers.0,
+                    d.minimal_answers.1
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  minimal: not reduced (past the first {REDUCE_MAX}); the replay reduces it"
+                );
+            }
+        }
         let _ = writeln!(
             s,
             "  replay:  h1probe {target} --differential {n} --seed {seed} --case {}",
