@@ -128,3 +128,74 @@ fn quick_run_against_serve_has_no_unexpected_fail() {
     );
     assert!(took < Duration::from_secs(30), "--quick took {took:?}");
 }
+
+fn probe(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_h1probe"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn output_formats_and_expected_failures_end_to_end() {
+    let serve = Serve::start(&["--keep-alive-timeout", "2", "--header-timeout", "2"]);
+    let only = "CL-00,PIPE-001";
+    let (code, junit) = probe(&[&serve.addr, "--quick", "--only", only, "--format", "junit"]);
+    assert_eq!(code, 0, "{junit}");
+    assert!(junit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"h1probe "));
+    assert!(
+        junit.contains("<testsuite name=\"CL\" tests=\"9\" failures=\"0\" skipped=\"0\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<testcase classname=\"h1probe.PIPE\" name=\"PIPE-001 "),
+        "{junit}"
+    );
+    assert_eq!(
+        junit.matches("<testcase ").count(),
+        junit.matches("</testcase>").count()
+    );
+
+    let (_, json) = probe(&[&serve.addr, "--quick", "--only", "CL-002", "--format", "json"]);
+    assert!(json.contains("\"id\": \"CL-002\""), "{json}");
+    assert!(json.contains("\"verdict\": \"PASS\""), "{json}");
+    assert!(
+        json.contains("\"request\": \"POST / HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: +5\\r\\n"),
+        "{json}"
+    );
+    assert!(
+        json.contains("\"response\": \"HTTP/1.1 400 Bad Request\\r\\n"),
+        "{json}"
+    );
+
+    // --expect-fail: a listed check that passes is a mismatch; an empty list matches a clean run.
+    let dir = std::env::temp_dir().join(format!("h1probe-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let listed = dir.join("listed.txt");
+    std::fs::write(&listed, "CL-002 # passes against serve\n").unwrap();
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let (code, _) = probe(&[
+        &serve.addr,
+        "--quick",
+        "--only",
+        "CL-002",
+        "--expect-fail",
+        listed.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let (code, _) = probe(&[
+        &serve.addr,
+        "--quick",
+        "--only",
+        "CL-002",
+        "--expect-fail",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
