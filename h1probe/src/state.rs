@@ -39,6 +39,8 @@ pub struct Caps {
     pub missing_status: u16,
     /// Status of `POST /` with a 5-byte body.
     pub post_status: u16,
+    /// Status of `HEAD /`.
+    pub head_status: u16,
 }
 
 impl Caps {
@@ -246,6 +248,12 @@ pub fn detect(t: &Target) -> Result<Caps, String> {
         c.write(&two);
         caps.pipelining = c.response(false, t.ms(2000)).is_ok() && c.response(false, t.ms(2000)).is_ok();
     }
+    caps.head_status = one(
+        t,
+        b"HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .map(|x| x.1.status)
+    .unwrap_or(0);
     caps.post_status = one(t, &post("/", "Connection: close\r\n", "hello"))
         .map(|x| x.1.status)
         .unwrap_or(0);
@@ -662,7 +670,8 @@ impl K {
 
     fn status(self, caps: &Caps) -> Option<u16> {
         match self {
-            K::Root | K::Head | K::Root10 => Some(caps.root_status),
+            K::Root | K::Root10 => Some(caps.root_status),
+            K::Head => Some(caps.head_status),
             K::Missing | K::Close => Some(caps.missing_status),
             K::Post | K::Chunked => Some(caps.post_status),
             K::Bad => None,
