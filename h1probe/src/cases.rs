@@ -52,6 +52,7 @@ const VERSION: Expect = Reject(&[505, 400]);
 const FRAMING: Expect = RejectElseClose(&[400]);
 
 /// Every request check, in report order.
+#[rustfmt::skip]
 pub static CASES: &[Case] = &[
     // ---- request line (RFC 9112 §2-§3, RFC 9110 §6.2) ------------------------------------------
     c("RL-001", "RFC 9112 §3", Must, Medium, "plain GET in origin-form", b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", Accept),

@@ -29,6 +29,8 @@ usage: h1probe HOST:PORT [options]
   --seed S                seed of the differential run (default 1)
   --case I                differential: replay case I only
   --lenient               differential: judge by h1conn's lenient profile
+  --drain-cmd CMD         a shell command that starts a graceful drain of the server (e.g.
+                          `kill -INT PID`); the DRAIN checks run it last, after every other check
   --list                  print the check table and exit
 
 exit status: 0 no Fail (or exactly the expected ones), 1 otherwise, 2 usage error";
@@ -64,6 +66,8 @@ pub struct Opts {
     pub lenient: bool,
     /// `--list`.
     pub list: bool,
+    /// `--drain-cmd`.
+    pub drain_cmd: Option<String>,
 }
 
 /// Parses arguments; `Err("")` means `--help`.
@@ -83,6 +87,7 @@ pub fn parse(args: Vec<String>) -> Result<Opts, String> {
         case: None,
         lenient: false,
         list: false,
+        drain_cmd: None,
     };
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
@@ -101,6 +106,7 @@ pub fn parse(args: Vec<String>) -> Result<Opts, String> {
             }
             "--output" => o.output = Some(val("--output")?),
             "--only" => o.only = Some(val("--only")?),
+            "--drain-cmd" => o.drain_cmd = Some(val("--drain-cmd")?),
             "--expect-fail" => o.expect_fail = Some(val("--expect-fail")?),
             "--timeout-scale" => {
                 o.scale = val("--timeout-scale")?
@@ -193,7 +199,20 @@ pub fn main(args: Vec<String>) -> i32 {
         quick: o.quick,
     };
     let jobs = run::plan(o.quick, o.only.as_deref());
-    let outcomes = run::run(&ctx, &jobs, o.threads, 24);
+    let mut outcomes = run::run(&ctx, &jobs, o.threads, 24);
+    if let Some(cmd) = &o.drain_cmd {
+        let table: Vec<&'static state::Dyn> = crate::drain::IDS
+            .iter()
+            .filter_map(|id| state::DYNS.iter().find(|d| d.id == *id))
+            .collect();
+        if outcomes.iter().any(|x| x.id.starts_with("DRAIN-")) {
+            for d in crate::drain::run(&ctx, cmd, &table) {
+                if let Some(slot) = outcomes.iter_mut().find(|x| x.id == d.id) {
+                    *slot = d;
+                }
+            }
+        }
+    }
     let info = RunInfo {
         target: o.target.clone(),
         quick: o.quick,

@@ -17,6 +17,7 @@ pub mod cases;
 pub mod cli;
 pub mod diff;
 pub mod docs;
+pub mod drain;
 pub mod judge;
 pub mod model;
 pub mod report;
