@@ -104,7 +104,7 @@ fn quick_run_against_serve_has_no_unexpected_fail() {
     let expected = concat!(env!("CARGO_MANIFEST_DIR"), "/expected/serve.txt");
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_h1probe"))
-        .args([&serve.addr, "--quick", "--format", "json"])
+        .args([&serve.addr, "--quick", "--format", "json", "--timeout-scale", "2"])
         .output()
         .unwrap();
     let took = start.elapsed();
