@@ -178,7 +178,11 @@ pub fn main(args: Vec<String>) -> i32 {
             cfg.profile = Profile::lenient();
         }
         let sum = crate::diff::run(&t, &cfg, o.seed, n, o.case, crate::diff::REDUCE_MAX);
-        let text = crate::diff::text(&o.target, o.seed, n, &sum);
+        let text = match o.format.as_str() {
+            "json" => crate::diff::json(&o.target, o.seed, n, &sum),
+            "junit" => crate::diff::junit(&o.target, o.seed, n, &sum),
+            _ => crate::diff::text(&o.target, o.seed, n, &sum),
+        };
         if let Err(e) = emit(&o, &text) {
             eprintln!("error: {e}");
             return 2;

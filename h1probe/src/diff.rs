@@ -299,6 +299,64 @@ pub fn text(target: &str, seed: u64, n: u64, sum: &Summary) -> String {
     s
 }
 
+/// The differential report as JSON (requests as strings of one code point per byte, as in the
+/// check report).
+pub fn json(target: &str, seed: u64, n: u64, sum: &Summary) -> String {
+    use crate::report::{json_bytes, json_str};
+    let mut s = String::from("{\n");
+    let _ = writeln!(s, "  \"target\": {},", json_str(target));
+    let _ = writeln!(s, "  \"seed\": {seed},");
+    let _ = writeln!(s, "  \"cases\": {},", sum.cases);
+    let _ = writeln!(s, "  \"agreed\": {},", sum.agreed);
+    let _ = writeln!(s, "  \"incomplete\": {},", sum.incomplete);
+    s.push_str("  \"disagreements\": [");
+    for (i, d) in sum.disagreements.iter().enumerate() {
+        let minimal = d.minimal.as_deref().map_or("null".to_string(), json_bytes);
+        let _ = write!(
+            s,
+            "{}\n    {{\"case\": {}, \"h1conn\": {}, \"server\": {}, \"request\": {}, \"minimal\": {}, \"replay\": {}}}",
+            if i == 0 { "" } else { "," },
+            d.index,
+            json_str(&format!("{:?}", d.rules)),
+            json_str(&format!("{:?}", d.server)),
+            json_bytes(&d.bytes),
+            minimal,
+            json_str(&format!("h1probe {target} --differential {n} --seed {seed} --case {}", d.index))
+        );
+    }
+    s.push_str("\n  ]\n}\n");
+    s
+}
+
+/// The differential report as JUnit XML: one testcase per disagreement, failing.
+pub fn junit(target: &str, seed: u64, n: u64, sum: &Summary) -> String {
+    use crate::report::xml;
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        s,
+        "<testsuite name=\"h1probe differential {} seed {seed}\" tests=\"{}\" failures=\"{}\">",
+        xml(target),
+        sum.cases - sum.incomplete,
+        sum.disagreements.len()
+    );
+    for d in &sum.disagreements {
+        let minimal = d.minimal.as_deref().map_or("(not reduced)".to_string(), escape);
+        let _ = writeln!(
+            s,
+            "  <testcase classname=\"h1probe.differential\" name=\"case {}\"><failure message=\"h1conn {:?}, server {:?}\">request: {}\nminimal: {}\nreplay: h1probe {} --differential {n} --seed {seed} --case {}</failure></testcase>",
+            d.index,
+            d.rules,
+            d.server,
+            xml(&escape(&d.bytes)),
+            xml(&minimal),
+            xml(target),
+            d.index
+        );
+    }
+    s.push_str("</testsuite>\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +394,32 @@ mod tests {
             .map(|i| rules_class(rules(&generate(1, i), &cfg)))
             .collect();
         assert!(classes.contains(&0) && classes.contains(&1), "{classes:?}");
+    }
+
+    #[test]
+    fn json_and_junit_reports() {
+        let sum = Summary {
+            cases: 3,
+            incomplete: 1,
+            agreed: 1,
+            disagreements: vec![Disagreement {
+                index: 2,
+                rules: Rules::Reject(400),
+                server: Server::Status(200),
+                bytes: b"GET /\x00 HTTP/1.1\r\n\r\n".to_vec(),
+                minimal: Some(b"\x00".to_vec()),
+                minimal_answers: (Rules::Reject(400), Server::Status(200)),
+            }],
+        };
+        let j = json("h:1", 9, 3, &sum);
+        assert!(j.contains("\"minimal\": \"\\u0000\""), "{j}");
+        assert!(
+            j.contains("\"replay\": \"h1probe h:1 --differential 3 --seed 9 --case 2\""),
+            "{j}"
+        );
+        let x = junit("h:1", 9, 3, &sum);
+        assert!(x.contains("tests=\"2\" failures=\"1\""), "{x}");
+        assert!(x.contains("minimal: \\x00"), "{x}");
     }
 
     #[test]
