@@ -25,18 +25,18 @@ impl RequestHead {
     /// connection already checked (for instance some obs-text in a target); a server answers 400.
     pub fn to_http_parts(&self) -> Result<http::request::Parts, http::Error> {
         let (mut parts, ()) = http::Request::new(()).into_parts();
-        parts.method = http::Method::from_bytes(self.method_str().as_bytes())?;
         let buf = self.as_bytes();
+        // Raw bytes: the method and the names were checked as tokens, no UTF-8 check is needed.
+        parts.method = http::Method::from_bytes(&buf[..self.method_len as usize])?;
         parts.uri = http::Uri::from_maybe_shared(buf.slice_ref(self.target()))?;
         parts.version = match self.version() {
             Version::Http10 => http::Version::HTTP_10,
             Version::Http11 => http::Version::HTTP_11,
         };
-        let fields = self.headers();
-        parts.headers.reserve(fields.len());
-        for f in fields.iter() {
-            let name = http::HeaderName::from_bytes(f.name.as_bytes())?;
-            let value = http::HeaderValue::from_maybe_shared(slice_or_copy(buf, f.value))?;
+        parts.headers.reserve(self.fields.len());
+        for p in self.fields.iter() {
+            let name = http::HeaderName::from_bytes(p.name_in(buf))?;
+            let value = http::HeaderValue::from_maybe_shared(slice_or_copy(buf, p.value_in(buf)))?;
             parts.headers.append(name, value);
         }
         Ok(parts)
