@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use h1conn::Config;
 
@@ -105,23 +105,7 @@ impl Stats {
     }
 }
 
-/// The current `Date` value (IMF-fixdate of the system clock).
+/// The current `Date` value (IMF-fixdate of the system clock, formatted once a second).
 pub fn date_now() -> [u8; 29] {
-    thread_local! {
-        // The formatted Date changes once a second: format it once per second per thread.
-        static CACHE: std::cell::Cell<(u64, [u8; 29])> =
-            const { std::cell::Cell::new((u64::MAX, [0; 29])) };
-    }
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    CACHE.with(|c| {
-        let (at, date) = c.get();
-        if at == secs {
-            return date;
-        }
-        let date = h1conn::http_date(secs);
-        c.set((secs, date));
-        date
-    })
+    h1conn::http_date_now()
 }

@@ -509,7 +509,7 @@ where
         // tokio says the armed instant passed: never let a coarser clock reading keep it armed.
         if armed == deadline {
             self.now = self.clock.now().max(armed);
-            self.conn.set_date(crate::date::now());
+            self.conn.set_date(h1conn::http_date_now());
             self.conn.handle_timeout(self.now);
         }
         true
@@ -580,7 +580,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         // Date is refreshed once per wake-up (it changes once a second).
-        this.conn.set_date(crate::date::now());
+        this.conn.set_date(h1conn::http_date_now());
         loop {
             let mut progress = this.turn(cx);
             if let Poll::Ready(r) = this.close(cx) {

@@ -51,7 +51,6 @@
 
 mod body;
 mod conn;
-mod date;
 mod server;
 
 use std::sync::Arc;

@@ -18,7 +18,7 @@ pub use driver::{Blocking, Step, Transport};
 mod driver {
     use core::time::Duration;
     use std::io::{self, ErrorKind, Read, Write};
-    use std::time::{Instant, SystemTime, UNIX_EPOCH};
+    use std::time::Instant;
     use std::vec::Vec;
 
     use crate::{CloseHow, Connection};
@@ -123,7 +123,6 @@ mod driver {
         pending: Vec<u8>,
         input_open: bool,
         write_shut: bool,
-        date_secs: u64,
     }
 
     impl<T: Transport> Blocking<T> {
@@ -141,7 +140,6 @@ mod driver {
                 pending: Vec::new(),
                 input_open: true,
                 write_shut: false,
-                date_secs: u64::MAX,
             }
         }
 
@@ -173,17 +171,10 @@ mod driver {
         }
 
         fn refresh_date(&mut self, conn: &mut Connection) {
-            let secs = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            if secs != self.date_secs {
-                self.date_secs = secs;
-                conn.set_date(crate::http_date(secs));
-            }
+            conn.set_date(crate::http_date_now());
         }
 
         fn timeout(&mut self, conn: &mut Connection) -> Step {
-            self.date_secs = u64::MAX;
             self.refresh_date(conn);
             conn.handle_timeout(self.now());
             Step::Timeout

@@ -163,6 +163,8 @@ pub use request::fields::{ConnectionOptions, Expect};
 pub use request::framing::BodyFraming;
 pub use request::head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};
 pub use response::date::http_date;
+#[cfg(feature = "std")]
+pub use response::date::http_date_now;
 pub use response::framing::ResponseFraming;
 pub use response::{reason_phrase, Response};
 

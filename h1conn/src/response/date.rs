@@ -1,5 +1,29 @@
 //! The IMF-fixdate formatter for the `Date` field (RFC 9110 §5.6.7).
 
+/// The `Date` value of the system clock now, as [`Connection::set_date`](crate::Connection::set_date)
+/// takes it (feature `std`). The value changes once a second, so it is formatted once a second per
+/// thread and cached.
+#[cfg(feature = "std")]
+pub fn http_date_now() -> [u8; 29] {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    std::thread_local! {
+        static CACHE: core::cell::Cell<(u64, [u8; 29])> =
+            const { core::cell::Cell::new((u64::MAX, [0; 29])) };
+    }
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    CACHE.with(|c| {
+        let (at, date) = c.get();
+        if at == secs {
+            return date;
+        }
+        let date = http_date(secs);
+        c.set((secs, date));
+        date
+    })
+}
+
 /// Formats a Unix time (seconds since 1970-01-01T00:00:00Z) as an IMF-fixdate for the `Date`
 /// field (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
 pub fn http_date(unix_secs: u64) -> [u8; 29] {
