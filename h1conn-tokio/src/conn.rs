@@ -322,7 +322,7 @@ where
                 let _ = head.set_length(n);
             }
         }
-        match self.conn.send_response(&head.response(), now) {
+        match self.conn.send_http_response(&head, now) {
             Ok(ResponseFraming::NoBody { .. }) => {
                 let _ = self.conn.finish(now);
             }

@@ -11,10 +11,13 @@ use alloc::vec::Vec;
 
 use bytes::Bytes;
 
+use crate::conn::Connection;
 use crate::error::UsageError;
 use crate::request::fields::list_members;
 use crate::request::head::{RequestHead, Version};
-use crate::response::Response;
+use crate::response::{FieldsInfo, Response};
+use crate::ResponseFraming;
+use core::time::Duration;
 
 impl RequestHead {
     /// The head as [`http::request::Parts`]: method, target as the URI (origin-form `/p?q`,
@@ -83,6 +86,7 @@ pub struct HttpResponseHead<'a> {
     fields: FieldList<'a>,
     length: Option<u64>,
     close: bool,
+    info: FieldsInfo,
 }
 
 /// Most fields kept without an allocation.
@@ -150,6 +154,7 @@ impl<'a> HttpResponseHead<'a> {
             fields: FieldList::new(),
             length: None,
             close: false,
+            info: FieldsInfo::default(),
         };
         let mut chunked = false;
         for (name, value) in headers {
@@ -187,6 +192,10 @@ impl<'a> HttpResponseHead<'a> {
             } else if name.as_str() == "keep-alive" {
                 return Err(UsageError::ReservedHeader);
             } else {
+                // What `Response` validation would find, noted here: the `http` types already
+                // hold only tokens as names and no CR, LF or NUL in values.
+                head.info.bytes += name.as_str().len() + v.len() + 4;
+                head.info.has_date |= name == http::header::DATE;
                 head.fields.push((name.as_str(), v));
             }
         }
@@ -233,6 +242,19 @@ impl<'a> HttpResponseHead<'a> {
     /// Whether the connection closes after this response.
     pub fn closes(&self) -> bool {
         self.close
+    }
+}
+
+impl Connection {
+    /// [`send_response`](Connection::send_response) with an `http` response head: the same, except
+    /// that its fields are not checked again (the `http` types hold only tokens as names and no
+    /// CR, LF or NUL in values, and [`HttpResponseHead`] took out the fields the connection owns).
+    pub fn send_http_response(
+        &mut self,
+        head: &HttpResponseHead<'_>,
+        now: Duration,
+    ) -> Result<ResponseFraming, UsageError> {
+        self.send_checked(&head.response(), head.info, now)
     }
 }
 
@@ -410,6 +432,47 @@ mod tests {
         let out = core::str::from_utf8(c.transmit()).unwrap();
         assert!(out.contains("date: Sun, 06 Nov 1994"), "{out}");
         assert!(!out.contains("Mon, 07"), "{out}");
+    }
+
+    /// `send_http_response` writes exactly what `send_response` writes for the same head, the
+    /// `Date` rule (RFC 9110 §6.6.1) included; only the second look at the fields is skipped.
+    #[test]
+    fn send_http_response_writes_what_send_response_writes() {
+        for with_date in [false, true] {
+            let mut b = http::Response::builder()
+                .status(404)
+                .header("content-type", "text/plain")
+                .header("content-length", "2")
+                .header("x-b", "a\tb");
+            if with_date {
+                b = b.header("date", "Sun, 06 Nov 1994 08:49:37 GMT");
+            }
+            let p = resp(b);
+            let h = HttpResponseHead::new(&p).unwrap();
+            let wire = |http_path: bool| {
+                let mut c = Connection::new(Config::default(), Duration::ZERO);
+                c.set_date(*b"Mon, 07 Nov 1994 08:49:37 GMT");
+                c.handle_input(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", Duration::ZERO);
+                while c.poll_event().is_some() {}
+                let f = if http_path {
+                    c.send_http_response(&h, Duration::ZERO)
+                } else {
+                    c.send_response(&h.response(), Duration::ZERO)
+                };
+                assert_eq!(f, Ok(ResponseFraming::Length(2)));
+                c.send_body(b"no", Duration::ZERO).unwrap();
+                c.finish(Duration::ZERO).unwrap();
+                c.transmit().to_vec()
+            };
+            assert_eq!(wire(true), wire(false));
+            let out = wire(true);
+            assert_eq!(
+                out.windows(6)
+                    .filter(|w| w.eq_ignore_ascii_case(b"date: "))
+                    .count(),
+                1
+            );
+        }
     }
 
     #[test]

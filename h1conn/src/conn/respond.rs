@@ -50,6 +50,20 @@ impl Connection {
         r
     }
 
+    /// [`send_response`](Self::send_response) for a head whose fields are known to be valid.
+    #[cfg(feature = "http")]
+    pub(crate) fn send_checked(
+        &mut self,
+        resp: &Response<'_>,
+        info: response::FieldsInfo,
+        now: Duration,
+    ) -> Result<ResponseFraming, UsageError> {
+        self.tick(now);
+        let r = self.start_checked(resp, info, false, now);
+        self.settle();
+        r
+    }
+
     /// [`send_response`](Self::send_response) after the clock moved and before `settle`; with
     /// `with_body`, a response that can carry no body is refused before anything is written.
     fn start_response(
@@ -62,6 +76,21 @@ impl Connection {
             return Err(UsageError::Closed);
         }
         let info = response::validate(resp)?;
+        self.start_checked(resp, info, with_body, now)
+    }
+
+    /// [`start_response`](Self::start_response) for a head whose fields are known to be valid
+    /// (`info` says what validation would have found).
+    pub(crate) fn start_checked(
+        &mut self,
+        resp: &Response<'_>,
+        info: response::FieldsInfo,
+        with_body: bool,
+        now: Duration,
+    ) -> Result<ResponseFraming, UsageError> {
+        if matches!(self.write, Write::Closed | Write::Upgraded | Write::Lingering) {
+            return Err(UsageError::Closed);
+        }
         let cur = self.cur_ref().ok_or(UsageError::NoRequestPending)?;
         if self.write != Write::Respond {
             return Err(UsageError::ResponseAlreadyStarted);
