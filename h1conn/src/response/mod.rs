@@ -204,3 +204,26 @@ fn is_reserved(name: &[u8]) -> bool {
     };
     reserved.iter().any(|r| name.eq_ignore_ascii_case(r.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 9112 §11.1: CR, LF or NUL anywhere in a value is refused, whichever eight-byte word it
+    /// falls in; every other byte (HTAB, obs-text, the bytes next to them in value) is kept.
+    #[test]
+    fn rfc9112_11_1_cr_lf_nul_refused_at_every_position() {
+        for len in 1..40 {
+            for at in 0..len {
+                for bad in [b'\r', b'\n', 0] {
+                    let mut v = alloc::vec![b'a'; len];
+                    v[at] = bad;
+                    assert!(!safe_value(&v), "{bad} at {at} of {len}");
+                }
+                let mut v = alloc::vec![b'a'; len];
+                v[at] = [b'\t', 0x0b, 0x0e, 0x7f, 0x80, 0xff][at % 6];
+                assert!(safe_value(&v), "{:?}", v);
+            }
+        }
+    }
+}
