@@ -7,43 +7,19 @@ use std::process::Command;
 use std::thread;
 use std::time::Instant;
 
-use crate::model::{family, Outcome, Verdict};
+use crate::model::{Outcome, Verdict};
 use crate::state::{Ctx, Dyn};
 use crate::wire::AfterState;
 
 /// IDs of the drain checks (in DYNS, where they are skipped unless `--drain-cmd` is given).
 pub const IDS: [&str; 4] = ["DRAIN-001", "DRAIN-002", "DRAIN-003", "DRAIN-004"];
 
-fn outcome(
-    d: &Dyn,
-    verdict: Verdict,
-    detail: String,
-    sent: Vec<u8>,
-    received: Vec<u8>,
-    start: Instant,
-) -> Outcome {
-    Outcome {
-        id: d.id.to_string(),
-        family: family(d.id).to_string(),
-        section: d.section,
-        level: d.level,
-        severity: d.severity,
-        title: d.title,
-        verdict,
-        detail,
-        sent,
-        received,
-        millis: start.elapsed().as_millis(),
-        timing: true,
-    }
-}
-
 /// Runs the drain checks with `cmd` (through `sh -c`); returns their outcomes in `IDS` order.
 pub fn run(ctx: &Ctx, cmd: &str, table: &[&'static Dyn]) -> Vec<Outcome> {
     let start = Instant::now();
     let t = &ctx.t;
     let fail =
-        |d: &Dyn, why: String| outcome(d, Verdict::violation(d.level), why, Vec::new(), Vec::new(), start);
+        |d: &Dyn, why: String| d.outcome(Verdict::violation(d.level), why, Vec::new(), Vec::new(), start);
     let [d1, d2, d3, d4] = [table[0], table[1], table[2], table[3]];
     // An idle keep-alive connection, and a request whose body is half sent.
     let idle = t.connect().ok().and_then(|mut c| {
@@ -89,29 +65,26 @@ pub fn run(ctx: &Ctx, cmd: &str, table: &[&'static Dyn]) -> Vec<Outcome> {
             if r.is_ok() {
                 busy_after = Some(c.after(t.ms(2000)));
             }
-            outcome(d1, v, why, c.sent.clone(), c.received.clone(), start)
+            d1.outcome(v, why, c.sent.clone(), c.received.clone(), start)
         }
     });
     // DRAIN-002: the connection of the request in flight then closes.
     out.push(match busy_after {
-        Some(AfterState::Closed | AfterState::Reset) => outcome(
-            d2,
+        Some(AfterState::Closed | AfterState::Reset) => d2.outcome(
             Verdict::Pass,
             "closed after its last response".into(),
             Vec::new(),
             Vec::new(),
             start,
         ),
-        Some(s) => outcome(
-            d2,
+        Some(s) => d2.outcome(
             Verdict::violation(d2.level),
             format!("after its last response: {s:?}"),
             Vec::new(),
             Vec::new(),
             start,
         ),
-        None => outcome(
-            d2,
+        None => d2.outcome(
             Verdict::Skip,
             "no response to the request in flight".into(),
             Vec::new(),
@@ -125,16 +98,14 @@ pub fn run(ctx: &Ctx, cmd: &str, table: &[&'static Dyn]) -> Vec<Outcome> {
         Some(mut c) => {
             let left = t.ms(3000).saturating_sub(began.elapsed());
             match c.wait_end(left) {
-                Some((_, AfterState::Reset)) => outcome(
-                    d3,
+                Some((_, AfterState::Reset)) => d3.outcome(
                     Verdict::Warn,
                     "idle connection reset, not closed".into(),
                     c.sent.clone(),
                     c.received.clone(),
                     start,
                 ),
-                Some(_) => outcome(
-                    d3,
+                Some(_) => d3.outcome(
                     Verdict::Pass,
                     format!(
                         "idle connection closed {:.2} s after the drain began",
@@ -144,8 +115,7 @@ pub fn run(ctx: &Ctx, cmd: &str, table: &[&'static Dyn]) -> Vec<Outcome> {
                     c.received.clone(),
                     start,
                 ),
-                None => outcome(
-                    d3,
+                None => d3.outcome(
                     Verdict::violation(d3.level),
                     "idle connection still open 3 s into the drain".into(),
                     c.sent.clone(),
@@ -158,8 +128,7 @@ pub fn run(ctx: &Ctx, cmd: &str, table: &[&'static Dyn]) -> Vec<Outcome> {
     // DRAIN-004: no new request is started once draining.
     thread::sleep(t.ms(300));
     out.push(match t.connect() {
-        Err(e) => outcome(
-            d4,
+        Err(e) => d4.outcome(
             Verdict::Pass,
             format!("new connection refused: {e}"),
             Vec::new(),
@@ -169,8 +138,7 @@ pub fn run(ctx: &Ctx, cmd: &str, table: &[&'static Dyn]) -> Vec<Outcome> {
         Ok(mut c) => {
             c.write(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
             match c.response(false, t.ms(2000)) {
-                Ok(r) if r.closes() => outcome(
-                    d4,
+                Ok(r) if r.closes() => d4.outcome(
                     Verdict::Warn,
                     format!(
                         "a new connection was served ({}, with Connection: close)",
@@ -180,16 +148,14 @@ pub fn run(ctx: &Ctx, cmd: &str, table: &[&'static Dyn]) -> Vec<Outcome> {
                     c.received.clone(),
                     start,
                 ),
-                Ok(r) => outcome(
-                    d4,
+                Ok(r) => d4.outcome(
                     Verdict::violation(d4.level),
                     format!("a new connection was served ({}) and kept", r.status),
                     c.sent.clone(),
                     c.received.clone(),
                     start,
                 ),
-                Err(_) => outcome(
-                    d4,
+                Err(_) => d4.outcome(
                     Verdict::Pass,
                     "a new connection got no response".into(),
                     c.sent.clone(),

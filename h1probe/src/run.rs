@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::cases::CASES;
 use crate::judge::run_case;
-use crate::model::{family, Case, Outcome, Req};
+use crate::model::{Case, Outcome, Req};
 use crate::state::{Ctx, Dyn, DYNS};
 use crate::wire::Delivery;
 
@@ -81,20 +81,7 @@ pub fn run_job(ctx: &Ctx, job: Job) -> Outcome {
                     Vec::new(),
                 ),
             };
-            Outcome {
-                id: d.id.to_string(),
-                family: family(d.id).to_string(),
-                section: d.section,
-                level: d.level,
-                severity: d.severity,
-                title: d.title,
-                verdict,
-                detail,
-                sent,
-                received,
-                millis: start.elapsed().as_millis(),
-                timing: true,
-            }
+            d.outcome(verdict, detail, sent, received, start)
         }
     }
 }

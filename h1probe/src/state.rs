@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::model::Level::*;
 use crate::model::Severity::*;
-use crate::model::{Level, Severity, Verdict};
+use crate::model::{family, Level, Outcome, Severity, Verdict};
 use crate::wire::{escape_short, is_rejection, AfterState, Conn, ReadEnd, Response, Target};
 
 /// What the server offers, detected before the checks run. A check that needs a capability the
@@ -130,6 +130,33 @@ pub struct Dyn {
     pub title: &'static str,
     /// Runs it.
     pub run: fn(&Ctx, Level) -> R,
+}
+
+impl Dyn {
+    /// This check's result: `verdict` with its detail and the bytes exchanged, timed from `start`.
+    pub fn outcome(
+        &self,
+        verdict: Verdict,
+        detail: String,
+        sent: Vec<u8>,
+        received: Vec<u8>,
+        start: Instant,
+    ) -> Outcome {
+        Outcome {
+            id: self.id.to_string(),
+            family: family(self.id).to_string(),
+            section: self.section,
+            level: self.level,
+            severity: self.severity,
+            title: self.title,
+            verdict,
+            detail,
+            sent,
+            received,
+            millis: start.elapsed().as_millis(),
+            timing: true,
+        }
+    }
 }
 
 const fn d(
