@@ -178,7 +178,7 @@ async def slowloris(a):
         "clean_rps": round(clean),
         "loaded_rps": round(loaded),
         "throughput_ratio": round(loaded / clean, 2) if clean else None,
-        "ok": len(closed) == a.conns and clean > 0 and loaded / clean >= 0.9,
+        "ok": len(closed) == a.conns and clean > 0 and loaded / clean >= a.min_throughput_ratio,
     }
 
 
@@ -539,6 +539,9 @@ def main():
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--duration", type=float, default=60)
     p.add_argument("--load-seconds", type=int, default=10)
+    # The target is 0.9; the two-minute CI gate asks 0.5 (a stalled server), since wrk runs of a
+    # few seconds on a shared machine vary by more than 10 %.
+    p.add_argument("--min-throughput-ratio", type=float, default=0.9)
     p.add_argument("--flood-seconds", type=float, default=10)
     p.add_argument("--fault-repeats", type=int, default=200)
     p.add_argument("--header-timeout", type=float, default=5)

@@ -35,7 +35,7 @@ if [ $QUICK = 1 ]; then
   SCENARIOS="${SCENARIOS:-slowloris flood faults}"
   SERVERS=(serve)
   declare -A ARGS=(
-    [slowloris]="--conns 200 --load-seconds 3"
+    [slowloris]="--conns 200 --load-seconds 3 --min-throughput-ratio 0.5"
     [flood]="--clients 10 --flood-seconds 3"
     [faults]="--fault-repeats 50"
   )
