@@ -1,11 +1,15 @@
-//! Checkers that panic when an invariant breaks: the bodies of the fuzz targets that need no
-//! reference model, also run by the regression tests.
+//! Checkers that panic when an invariant breaks: the bodies of the fuzz targets, also run by the
+//! regression tests and by the replay of the stored fuzz corpus.
 //!
 //! - [`stream`]: raw bytes in seeded pieces with clock ticks, every request answered;
-//! - [`ops`]: arbitrary operation sequences on one connection, responses read back from the wire.
+//! - [`ops`]: arbitrary operation sequences on one connection, responses read back from the wire;
+//! - [`verdicts`]: the targets that compare h1conn with the reference model;
+//! - [`limits`]: the small limits and timers those targets choose from their input.
 
+pub mod limits;
 pub mod ops;
 pub mod stream;
+pub mod verdicts;
 
 use crate::driver::{check_grammar, Out, Transcript};
 

@@ -24,6 +24,11 @@ pub struct ConfigSpec {
     pub max_pipelined: u8,
     /// `Config::discard_budget` in bytes (0..=255).
     pub discard_budget: u8,
+    /// `Config::output_high_water`: 16 bytes per unit, 0 keeping the default (64 KiB).
+    pub output_high_water: u8,
+    /// Bit 0: `release_idle_memory` off; bit 1: `release_idle_after` zero (memory released as
+    /// soon as the connection is idle).
+    pub release_idle: u8,
 }
 
 impl ConfigSpec {
@@ -39,6 +44,13 @@ impl ConfigSpec {
         c.keep_alive.enabled = !self.keep_alive_off;
         c.max_pipelined = usize::from(self.max_pipelined % 4) + 1;
         c.discard_budget = u64::from(self.discard_budget);
+        if self.output_high_water != 0 {
+            c.output_high_water = usize::from(self.output_high_water) * 16;
+        }
+        c.release_idle_memory = self.release_idle & 1 == 0;
+        if self.release_idle & 2 != 0 {
+            c.release_idle_after = Duration::ZERO;
+        }
         c
     }
 }

@@ -33,6 +33,9 @@ pub struct StreamReport {
     pub error: Option<u16>,
     /// Everything the connection transmitted.
     pub wire: Vec<u8>,
+    /// Bytes of the stream the connection took before it stopped taking input (all of them unless
+    /// it closed early, after a timeout or an error).
+    pub taken: usize,
 }
 
 const PEER_STATUSES: [u16; 8] = [400, 408, 413, 414, 417, 431, 501, 505];
@@ -50,7 +53,7 @@ impl Rng {
 }
 
 /// `data[0]` seeds how the rest is cut into pieces and how far the clock moves between them
-/// (always below every timeout); the rest is the byte stream, followed by the end of input. Every
+/// (below every default timeout); the rest is the byte stream, followed by the end of input. Every
 /// request is answered with a `200`. Panics when an invariant breaks:
 ///
 /// * every request surfaced is HTTP/1.0 or 1.1 with a token method and a target of visible bytes,
@@ -60,6 +63,13 @@ impl Rng {
 /// * a peer error carries one of 400/408/413/414/417/431/501/505, and nothing is surfaced after it;
 /// * the output starts with `HTTP/1.1 ` and every response head on it parses.
 pub fn request_stream(data: &[u8]) -> StreamReport {
+    request_stream_with(data, Config::default())
+}
+
+/// [`request_stream`] on a connection configured with `cfg`. With timers smaller than the
+/// ticks (see [`small_head_limits`](super::limits::small_head_limits)), a 408 may end the
+/// stream early.
+pub fn request_stream_with(data: &[u8], cfg: Config) -> StreamReport {
     let mut report = StreamReport::default();
     let Some((&seed, stream)) = data.split_first() else {
         return report;
@@ -71,12 +81,19 @@ pub fn request_stream(data: &[u8]) -> StreamReport {
     while off < stream.len() {
         let end = (off + 1 + (rng.next() as usize % max_piece)).min(stream.len());
         pieces.push(&stream[off..end]);
-        // Ticks stay far below every timeout (idle 5 s, header 20 s, body 20 s).
+        // Ticks stay far below every default timeout (idle 5 s, header 20 s, body 20 s).
         ticks.push(Duration::from_micros(rng.next() % 2_000));
         off = end;
     }
-    let mut d = Driver::new(Config::default()).answer(Answer::with(|_| (200, Some(b"ok".to_vec()))));
-    d.feed_pieces(&pieces, &ticks);
+    let mut d = Driver::new(cfg).answer(Answer::with(|_| (200, Some(b"ok".to_vec()))));
+    for (piece, tick) in pieces.iter().zip(&ticks) {
+        d.advance(*tick);
+        let took = d.feed(piece);
+        report.taken += took;
+        if took < piece.len() {
+            break;
+        }
+    }
     d.eof();
     event_order(&d.rec);
     let mut heads = d.rec.requests.iter();

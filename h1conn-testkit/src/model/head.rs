@@ -12,6 +12,38 @@ use super::{
     v, Accepted, Body, Verdict, Violation, MAX_FIELDS, MAX_FIELD_LINE, MAX_HEAD, MAX_METHOD, MAX_REQUEST_LINE,
 };
 
+/// The limits a server puts on a request head and on a body whose length the head announces:
+/// configuration, not RFC text (RFC 9112 §3, RFC 9110 §5.4, §15.5.14). `Default` mirrors
+/// `Limits::default()`; a fuzz target makes them small so each is reached within short inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadLimits {
+    /// Longest request line, CRLF excluded (`max_request_line`; 414 beyond).
+    pub request_line: usize,
+    /// Longest method (`max_method`; 501 beyond).
+    pub method: usize,
+    /// Most field lines (`max_fields`; 431 beyond).
+    pub fields: usize,
+    /// Longest field line, CRLF excluded (`max_field_line`; 431 beyond).
+    pub field_line: usize,
+    /// Largest head from the request line through the final CRLF (`max_head`; 431 beyond).
+    pub head: usize,
+    /// Largest Content-Length (`max_body`; 413 beyond).
+    pub body: Option<u64>,
+}
+
+impl Default for HeadLimits {
+    fn default() -> Self {
+        HeadLimits {
+            request_line: MAX_REQUEST_LINE,
+            method: MAX_METHOD,
+            fields: MAX_FIELDS,
+            field_line: MAX_FIELD_LINE,
+            head: MAX_HEAD,
+            body: None,
+        }
+    }
+}
+
 // ---- lines (RFC 9112 §2.2) -------------------------------------------------------------------------
 
 /// One line of input.
@@ -68,15 +100,15 @@ fn request_line_grammar(s: &[u8], at: usize) -> Ends {
 }
 
 /// The limits on a request line, whole or begun.
-fn request_line_limits(line: &[u8]) -> Vec<Violation> {
+fn request_line_limits(line: &[u8], limits: &HeadLimits) -> Vec<Violation> {
     let mut found = Vec::new();
     // The method is what comes before the first SP.
-    if line.iter().take_while(|&&b| b != b' ').count() > MAX_METHOD {
+    if line.iter().take_while(|&&b| b != b' ').count() > limits.method {
         // RFC 9112 §3: "A server that receives a method longer than any that it implements
         // SHOULD respond with a 501 (Not Implemented) status code."
         found.push(v(501, "RFC 9112 §3 method longer than any implemented"));
     }
-    if line.len() > MAX_REQUEST_LINE {
+    if line.len() > limits.request_line {
         // RFC 9112 §3: "A server that receives a request-target longer than any URI it wishes to
         // parse MUST respond with a 414 (URI Too Long) status code."
         found.push(v(414, "RFC 9112 §3 request line too long"));
@@ -85,8 +117,8 @@ fn request_line_limits(line: &[u8]) -> Vec<Violation> {
 }
 
 /// A request-line whose end has not arrived: what already rules out every continuation.
-fn request_line_begun(partial: &[u8]) -> Vec<Violation> {
-    let mut found = request_line_limits(partial);
+fn request_line_begun(partial: &[u8], limits: &HeadLimits) -> Vec<Violation> {
+    let mut found = request_line_limits(partial, limits);
     found.extend(bare_cr(partial));
     if !could_begin(request_line_grammar, partial) {
         found.push(v(400, "RFC 9112 §3 request-line grammar"));
@@ -99,8 +131,8 @@ type RequestLine = (Vec<u8>, Vec<u8>, u8);
 
 /// A request-line: its parts when it has three and a version this server speaks, and every rule it
 /// breaks.
-fn request_line(line: &[u8]) -> (Option<RequestLine>, Vec<Violation>) {
-    let mut found = request_line_limits(line);
+fn request_line(line: &[u8], limits: &HeadLimits) -> (Option<RequestLine>, Vec<Violation>) {
+    let mut found = request_line_limits(line, limits);
     found.extend(bare_cr(line));
     // None of method, request-target and HTTP-version holds an SP, so the three are what single
     // SPs separate. CHOICE: RFC 9112 §3 "recipients MAY instead parse on whitespace-delimited
@@ -205,9 +237,14 @@ fn folded(first: bool) -> Violation {
 /// A field line, whole or cut short (`whole` false: its end has not arrived). `Ok`: a whole, valid
 /// line's field. `Err`: every rule it breaks; for a line cut short, what already rules out every
 /// continuation (possibly nothing).
-fn judge_field_line(line: &[u8], first: bool, whole: bool) -> Result<(Vec<u8>, Vec<u8>), Vec<Violation>> {
+fn judge_field_line(
+    line: &[u8],
+    first: bool,
+    whole: bool,
+    limits: &HeadLimits,
+) -> Result<(Vec<u8>, Vec<u8>), Vec<Violation>> {
     let mut found = Vec::new();
-    if line.len() > MAX_FIELD_LINE {
+    if line.len() > limits.field_line {
         // RFC 9110 §5.4: "A server that receives a request header field line, field value, or set
         // of fields larger than it wishes to process MUST respond with an appropriate 4xx (Client
         // Error) status code." 431: RFC 6585 §5.
@@ -241,19 +278,25 @@ fn so_far(found: Vec<Violation>) -> Verdict {
 }
 
 /// The limits on the head as a whole: bytes from the request-line on, and field lines.
-fn head_limits(head_bytes: usize, field_lines: usize) -> Vec<Violation> {
+fn head_limits(head_bytes: usize, field_lines: usize, limits: &HeadLimits) -> Vec<Violation> {
     let mut found = Vec::new();
-    if head_bytes > MAX_HEAD {
+    if head_bytes > limits.head {
         found.push(v(431, "RFC 9110 §5.4 header section too large"));
     }
-    if field_lines > MAX_FIELDS {
+    if field_lines > limits.fields {
         found.push(v(431, "RFC 9110 §5.4 too many field lines"));
     }
     found
 }
 
-/// The model's verdict on the request head at the start of `input` (which may go on past it).
+/// The model's verdict on the request head at the start of `input` (which may go on past it),
+/// under the default limits.
 pub fn head_verdict(input: &[u8]) -> Verdict {
+    head_verdict_with(input, &HeadLimits::default())
+}
+
+/// The model's verdict on the request head at the start of `input` under `limits`.
+pub fn head_verdict_with(input: &[u8], limits: &HeadLimits) -> Verdict {
     // RFC 9112 §2.2: "a server that is expecting to receive and parse a request-line SHOULD ignore
     // at least one empty line (CRLF) received prior to the request-line." Any number is ignored.
     let mut at = 0;
@@ -267,13 +310,13 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
             }
             (Line::BareLf(line), _) => {
                 let mut found = vec![bare_lf()];
-                found.extend(request_line_begun(line));
+                found.extend(request_line_begun(line, limits));
                 return Verdict::Reject(found);
             }
-            (Line::Open(line), _) => return so_far(request_line_begun(line)),
+            (Line::Open(line), _) => return so_far(request_line_begun(line, limits)),
         }
     };
-    let (request, mut found) = request_line(line);
+    let (request, mut found) = request_line(line, limits);
 
     let mut fields = Vec::new();
     let mut field_lines = 0;
@@ -285,26 +328,34 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
                 at = next;
                 break;
             }
-            Line::Crlf(line) => match judge_field_line(line, first, true) {
+            Line::Crlf(line) => match judge_field_line(line, first, true, limits) {
                 Ok(field) => fields.push(field),
                 Err(broken) => found.extend(broken),
             },
             Line::BareLf(line) => {
                 found.push(bare_lf());
-                found.extend(judge_field_line(line, first, false).err().unwrap_or_default());
-                found.extend(head_limits(next - head_start, field_lines));
+                found.extend(
+                    judge_field_line(line, first, false, limits)
+                        .err()
+                        .unwrap_or_default(),
+                );
+                found.extend(head_limits(next - head_start, field_lines, limits));
                 return Verdict::Reject(found);
             }
             Line::Open(line) => {
-                found.extend(judge_field_line(line, first, false).err().unwrap_or_default());
-                found.extend(head_limits(next - head_start, field_lines));
+                found.extend(
+                    judge_field_line(line, first, false, limits)
+                        .err()
+                        .unwrap_or_default(),
+                );
+                found.extend(head_limits(next - head_start, field_lines, limits));
                 return so_far(found);
             }
         }
         field_lines += 1;
         at = next;
     }
-    found.extend(head_limits(at - head_start, field_lines));
+    found.extend(head_limits(at - head_start, field_lines, limits));
 
     let Some((method, target, minor)) = request else {
         return Verdict::Reject(found);
@@ -320,6 +371,13 @@ pub fn head_verdict(input: &[u8]) -> Verdict {
         found.push(broken);
         false
     });
+    if let (Body::Length(n), Some(max)) = (body, limits.body) {
+        if n > max {
+            // RFC 9110 §15.5.14: 413 "the request content is larger than the server is willing
+            // or able to process".
+            found.push(v(413, "RFC 9110 §15.5.14 content larger than the server accepts"));
+        }
+    }
     let has_content = matches!(body, Body::Chunked) || matches!(body, Body::Length(n) if n > 0);
     // CHOICE: RFC 9110 §9.3.6 "A CONNECT request message does not have content"; what follows the
     // head is tunnel data, so a head that frames content is refused (no field accepts it).

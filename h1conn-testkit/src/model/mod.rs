@@ -28,7 +28,7 @@ pub mod uri;
 
 pub use chunked::{chunked_body, ChunkLimits, ChunkedBody, ChunkedEnd, ExtGrammar, Limit};
 pub use fields::{client_persists, connection_options, content_length_rule, transfer_encoding_rule};
-pub use head::head_verdict;
+pub use head::{head_verdict, head_verdict_with, HeadLimits};
 pub use response::{persists_after, response_framing, Policy, RespBody};
 pub use uri::{is_valid_host, TARGET_RULE};
 
