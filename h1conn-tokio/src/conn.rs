@@ -28,6 +28,9 @@ use crate::BoxError;
 /// buffer of its own between reads).
 const READ_CHUNK: usize = 16 * 1024;
 
+/// How old the `Date` a response carries may be.
+const DATE_REFRESH: Duration = Duration::from_millis(250);
+
 /// The clock h1conn runs on: `now` is the time since `origin`, on tokio's clock (so tests may
 /// pause it).
 #[derive(Debug, Clone, Copy)]
@@ -45,15 +48,42 @@ impl Clock {
 }
 
 /// Where the current request's service call stands.
-enum Exchange<F, B> {
+enum Exchange {
     /// No request waiting for the service.
     Idle,
     /// A request waiting for the service to be ready.
     Ready(Request<Incoming>),
-    /// The service is producing the response.
-    Calling(Pin<Box<F>>),
-    /// The response head is sent; its body is being moved into the connection.
-    Body(Pin<Box<B>>, Option<HeaderMap>),
+    /// The service is producing the response (the future is in `ServeConnection::call`).
+    Calling,
+    /// The response head is sent; its body (in `ServeConnection::resp_body`) is being moved into
+    /// the connection, with the trailers it gave so far.
+    Body(Option<HeaderMap>),
+}
+
+/// A pinned place for one value at a time, allocated once and reused (`Pin::set`): a service
+/// future or a response body, neither of which may move once polled.
+type Slot<T> = Option<Pin<Box<Option<T>>>>;
+
+/// Puts `value` in `slot`, allocating the place the first time.
+fn fill<T>(slot: &mut Slot<T>, value: T) -> Pin<&mut T> {
+    let place = slot.get_or_insert_with(|| Box::pin(None));
+    place.set(Some(value));
+    place
+        .as_mut()
+        .as_pin_mut()
+        .expect("a slot just filled holds its value")
+}
+
+/// The value in `slot`, if any.
+fn held<T>(slot: &mut Slot<T>) -> Option<Pin<&mut T>> {
+    slot.as_mut().and_then(|p| p.as_mut().as_pin_mut())
+}
+
+/// Drops the value in `slot`, keeping the place.
+fn empty<T>(slot: &mut Slot<T>) {
+    if let Some(p) = slot {
+        p.set(None);
+    }
 }
 
 /// A future serving HTTP/1.x on one transport until the connection closes.
@@ -80,12 +110,22 @@ where
     flush_needed: bool,
     sleep: Pin<Box<Sleep>>,
     armed: Option<Duration>,
-    exchange: Exchange<S::Future, B>,
+    exchange: Exchange,
+    /// The service future of the current request. The place is reused from request to request,
+    /// so a request allocates no box for it; it is given back with the idle memory.
+    call: Slot<S::Future>,
+    /// The response body being sent; reused like `call`.
+    resp_body: Slot<B>,
     body: Option<BodySender>,
     continue_pending: bool,
     error: Option<io::Error>,
-    /// The time of the current turn.
+    /// The time of the current wake-up (read once per `poll`: a wake-up takes microseconds).
     now: Duration,
+    /// When `Date` was last refreshed, on the connection's clock.
+    date_at: Option<Duration>,
+    /// The transport answered `Pending` to a read in this wake-up: the waker is registered, and
+    /// asking again before the next wake-up would only find it not ready again.
+    read_blocked: bool,
     /// The memory after the first response was given back (see `release_after_first`).
     first_released: bool,
 }
@@ -126,10 +166,14 @@ where
             sleep: Box::pin(tokio::time::sleep_until(clock.origin)),
             armed: None,
             exchange: Exchange::Idle,
+            call: None,
+            resp_body: None,
             body: None,
             continue_pending: false,
             error: None,
             now: Duration::ZERO,
+            date_at: None,
+            read_blocked: false,
             first_released: false,
         }
     }
@@ -147,22 +191,44 @@ where
     }
 
     /// Heap bytes this connection holds beyond its own size: the h1conn connection's (see
-    /// [`Connection::heap_bytes`]), input read but not taken yet, and the timer. Between requests
-    /// only the timer remains once the connection released its buffers
+    /// [`Connection::heap_bytes`]), input read but not taken yet, the timer, and the places of
+    /// the service future and the response body (kept from one request to the next). Between
+    /// requests only the timer remains once the connection released its buffers
     /// (`Config::release_idle_after`).
     pub fn heap_bytes(&self) -> usize {
-        self.conn.heap_bytes() + self.pending.capacity() + std::mem::size_of::<Sleep>()
+        fn place<T>(slot: &Slot<T>) -> usize {
+            slot.as_ref().map_or(0, |_| std::mem::size_of::<Option<T>>())
+        }
+        self.conn.heap_bytes()
+            + self.pending.capacity()
+            + std::mem::size_of::<Sleep>()
+            + place(&self.call)
+            + place(&self.resp_body)
     }
 
-    /// The time of the current turn (read once per turn: a turn takes microseconds).
+    /// The time of the current wake-up.
     fn now(&self) -> Duration {
         self.now
+    }
+
+    /// Starts a wake-up: reads the clock once, and refreshes `Date` when a quarter of a second
+    /// passed since it was last read (RFC 9110 §6.6.1: the best available approximation; the
+    /// wall clock is read then, not on every wake-up).
+    fn wake_up(&mut self) {
+        self.now = self.clock.now();
+        self.read_blocked = false;
+        if self
+            .date_at
+            .is_none_or(|at| self.now.saturating_sub(at) >= DATE_REFRESH)
+        {
+            self.date_at = Some(self.now);
+            self.conn.set_date(h1conn::http_date_now());
+        }
     }
 
     /// One turn: true when something moved.
     fn turn(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
-        self.now = self.clock.now();
         progress |= self.offer_pending();
         progress |= self.events(cx);
         progress |= self.service(cx);
@@ -249,15 +315,23 @@ where
                 if let Exchange::Body(..) = self.exchange {
                     let _ = self.conn.abort_response(self.now());
                 }
-                self.exchange = Exchange::Idle;
+                self.set_idle();
             }
             // This server never switches protocols: a 101 or a 2xx to CONNECT from the service
             // hands the connection over, and it closes.
             Event::Upgrade(_) => {
-                self.exchange = Exchange::Idle;
+                self.set_idle();
                 self.conn.handle_write_failed();
             }
         }
+    }
+
+    /// Ends the current exchange: the service future and the response body are dropped, their
+    /// places kept for the next request.
+    fn set_idle(&mut self) {
+        self.exchange = Exchange::Idle;
+        empty(&mut self.call);
+        empty(&mut self.resp_body);
     }
 
     fn body_channel(&mut self, length: Option<u64>) -> Incoming {
@@ -280,13 +354,21 @@ where
                     let Exchange::Ready(req) = std::mem::replace(&mut self.exchange, Exchange::Idle) else {
                         unreachable!()
                     };
-                    self.exchange = Exchange::Calling(Box::pin(self.svc.call(req)));
+                    fill(&mut self.call, self.svc.call(req));
+                    self.exchange = Exchange::Calling;
                     progress = true;
                 }
             }
         }
-        if let Exchange::Calling(fut) = &mut self.exchange {
-            match fut.as_mut().poll(cx) {
+        if let Exchange::Calling = self.exchange {
+            let Some(fut) = held(&mut self.call) else {
+                unreachable!("a call under way has its future")
+            };
+            let answer = fut.poll(cx);
+            if answer.is_ready() {
+                empty(&mut self.call);
+            }
+            match answer {
                 Poll::Pending => {}
                 Poll::Ready(Err(_)) => {
                     self.fail_exchange(500, b"internal server error\n");
@@ -302,7 +384,7 @@ where
     }
 
     fn start_response(&mut self, resp: Response<B>) {
-        self.exchange = Exchange::Idle;
+        self.set_idle();
         let now = self.now();
         // A body polled while the response was being made is wanted: `100 Continue` goes first
         // (after the head it could not, and the body would never come, RFC 9110 §10.1.1).
@@ -329,7 +411,10 @@ where
             Ok(_) if body.is_end_stream() => {
                 let _ = self.conn.finish(now);
             }
-            Ok(_) => self.exchange = Exchange::Body(Box::pin(body), None),
+            Ok(_) => {
+                fill(&mut self.resp_body, body);
+                self.exchange = Exchange::Body(None);
+            }
             Err(h1conn::UsageError::InvalidHeader | h1conn::UsageError::InvalidStatus) => {
                 self.fail_exchange(500, b"internal server error\n")
             }
@@ -340,7 +425,7 @@ where
 
     /// Answers the current request with a short error of the server's own, and closes after it.
     fn fail_exchange(&mut self, status: u16, text: &[u8]) {
-        self.exchange = Exchange::Idle;
+        self.set_idle();
         let resp = h1conn::Response::new(status)
             .headers(&[("content-type", b"text/plain")])
             .close();
@@ -357,12 +442,15 @@ where
     fn response_body(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
         let high_water = self.conn.config().output_high_water;
-        while let Exchange::Body(body, trailers) = &mut self.exchange {
+        while let Exchange::Body(trailers) = &mut self.exchange {
+            let Some(body) = held(&mut self.resp_body) else {
+                unreachable!("a body under way is in its place")
+            };
             if self.conn.transmit().len() >= high_water || self.conn.poll_close().is_some() {
                 return progress;
             }
             let now = self.now;
-            match body.as_mut().poll_frame(cx) {
+            match body.poll_frame(cx) {
                 Poll::Pending => return progress,
                 Poll::Ready(Some(Ok(frame))) => {
                     progress = true;
@@ -374,7 +462,7 @@ where
                                 if self.conn.send_body(chunk, now).is_err() {
                                     // More than the announced length: cut the response short.
                                     let _ = self.conn.abort_response(now);
-                                    self.exchange = Exchange::Idle;
+                                    self.set_idle();
                                     return true;
                                 }
                                 data.advance(n);
@@ -389,7 +477,7 @@ where
                 }
                 Poll::Ready(Some(Err(_))) => {
                     let _ = self.conn.abort_response(now);
-                    self.exchange = Exchange::Idle;
+                    self.set_idle();
                     return true;
                 }
                 Poll::Ready(None) => {
@@ -403,7 +491,7 @@ where
                     if fields.is_empty() || self.conn.finish_with_trailers(&fields, now).is_err() {
                         let _ = self.conn.finish(now);
                     }
-                    self.exchange = Exchange::Idle;
+                    self.set_idle();
                     return true;
                 }
             }
@@ -453,14 +541,17 @@ where
     /// Reads once when the connection asks for input. True when something was read (or the input
     /// ended).
     fn read(&mut self, cx: &mut Context<'_>) -> bool {
-        if !self.input_open || !self.pending.is_empty() || !self.conn.wants_read() {
+        if self.read_blocked || !self.input_open || !self.pending.is_empty() || !self.conn.wants_read() {
             return false;
         }
         // Uninitialized: the transport fills what it reads, nothing is zeroed first.
         let mut stack = [const { MaybeUninit::<u8>::uninit() }; READ_CHUNK];
         let mut buf = ReadBuf::uninit(&mut stack);
         match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
-            Poll::Pending => false,
+            Poll::Pending => {
+                self.read_blocked = true;
+                false
+            }
             Poll::Ready(Ok(())) if buf.filled().is_empty() => {
                 self.input_open = false;
                 self.conn.handle_eof(self.now);
@@ -509,8 +600,10 @@ where
         // tokio says the armed instant passed: never let a coarser clock reading keep it armed.
         if armed == deadline {
             self.now = self.clock.now().max(armed);
+            self.date_at = Some(self.now);
             self.conn.set_date(h1conn::http_date_now());
             self.conn.handle_timeout(self.now);
+            self.release_slots();
         }
         true
     }
@@ -554,6 +647,16 @@ where
         {
             self.first_released = true;
             self.conn.release_memory();
+            self.release_slots();
+        }
+    }
+
+    /// Gives back the places of the service future and the response body once the connection
+    /// released its own idle memory: an idle connection keeps neither.
+    fn release_slots(&mut self) {
+        if matches!(self.exchange, Exchange::Idle) && self.conn.heap_bytes() == 0 {
+            self.call = None;
+            self.resp_body = None;
         }
     }
 
@@ -579,8 +682,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        // Date is refreshed once per wake-up (it changes once a second).
-        this.conn.set_date(h1conn::http_date_now());
+        this.wake_up();
         loop {
             let mut progress = this.turn(cx);
             if let Poll::Ready(r) = this.close(cx) {

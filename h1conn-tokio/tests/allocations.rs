@@ -1,0 +1,106 @@
+//! Allocations per request on a kept-alive connection, counted by a global allocator: the
+//! server allocates only what the `http` types it hands over need, never a box of its own per
+//! request (the service future and the response body live in places kept from one request to the
+//! next).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use h1conn_tokio::{Builder, Incoming};
+use http::{HeaderValue, Request, Response};
+use http_body_util::Full;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Counting;
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: the caller's contract is passed on as it is.
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: as above.
+        unsafe { System.realloc(p, l, n) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+/// A service whose future is a plain `Ready` and whose body is a `Full`, adding one header.
+#[derive(Clone)]
+struct Hello;
+
+impl tower_service::Service<Request<Incoming>> for Hello {
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _req: Request<Incoming>) -> Self::Future {
+        let mut resp = Response::new(Full::new(Bytes::from_static(b"hello\n")));
+        resp.headers_mut()
+            .insert("content-type", HeaderValue::from_static("text/plain"));
+        std::future::ready(Ok(resp))
+    }
+}
+
+/// Scenario: steady keep-alive (RFC 9112 §9.3), one request after another on one connection. Per
+/// request the server allocates the request's `HeaderMap` (its index table and entries, 2) and the
+/// service's response `HeaderMap` (2): nothing of its own.
+#[test]
+fn keep_alive_request_allocates_only_the_http_types() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    rt.block_on(async {
+        let (mut client, server) = tokio::io::duplex(64 * 1024);
+        let mut config = h1conn::Config::default();
+        // More requests than the default `max_requests` (100).
+        config.keep_alive.max_requests = 0;
+        let conn = tokio::spawn(Builder::new().with_config(config).serve_connection(server, Hello));
+        let request = b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\nAccept: */*\r\n\r\n";
+        let mut buf = [0u8; 4096];
+        let mut exchange = async |client: &mut tokio::io::DuplexStream| {
+            client.write_all(request).await.expect("write");
+            let mut got = 0;
+            while !buf[..got].ends_with(b"hello\n") {
+                let n = client.read(&mut buf[got..]).await.expect("read");
+                assert!(n > 0, "the server closed");
+                got += n;
+            }
+            assert!(buf.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        };
+        // Warm up: buffers and places reach their steady size.
+        for _ in 0..20 {
+            exchange(&mut client).await;
+        }
+        const N: usize = 200;
+        let before = ALLOCS.load(Ordering::SeqCst);
+        for _ in 0..N {
+            exchange(&mut client).await;
+        }
+        let per_request = (ALLOCS.load(Ordering::SeqCst) - before) as f64 / N as f64;
+        drop(client);
+        let _ = conn.await;
+        assert!(
+            per_request <= 4.0,
+            "{per_request} allocations per request (the request's and the response's HeaderMap take 4)"
+        );
+    });
+}
