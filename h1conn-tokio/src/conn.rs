@@ -60,6 +60,9 @@ enum Exchange {
     Body(Option<HeaderMap>),
 }
 
+/// What polling a response body for its next frame gives.
+type Polled<B> = Poll<Option<Result<http_body::Frame<<B as Body>::Data>, <B as Body>::Error>>>;
+
 /// A pinned place for one value at a time, allocated once and reused (`Pin::set`): a service
 /// future or a response body, neither of which may move once polled.
 type Slot<T> = Option<Pin<Box<Option<T>>>>;
@@ -375,7 +378,7 @@ where
                     progress = true;
                 }
                 Poll::Ready(Ok(resp)) => {
-                    self.start_response(resp);
+                    self.start_response(resp, cx);
                     progress = true;
                 }
             }
@@ -383,7 +386,7 @@ where
         progress
     }
 
-    fn start_response(&mut self, resp: Response<B>) {
+    fn start_response(&mut self, resp: Response<B>, cx: &mut Context<'_>) {
         self.set_idle();
         let now = self.now();
         // A body polled while the response was being made is wanted: `100 Continue` goes first
@@ -399,27 +402,60 @@ where
             // bug in the service, answered as one.
             Err(_) => return self.fail_exchange(500, b"internal server error\n"),
         };
+        let exact = body.size_hint().exact();
         if head.length().is_none() {
-            if let Some(n) = body.size_hint().exact() {
+            if let Some(n) = exact {
                 let _ = head.set_length(n);
             }
         }
+        let mut body = fill(&mut self.resp_body, body);
+        // A body of known size that comes whole in its first frame goes out with the head in one
+        // call. Any other first frame is handed on after the head.
+        let mut first = None;
+        if exact.is_some_and(|n| n > 0) {
+            let polled = body.as_mut().poll_frame(cx);
+            if let Poll::Ready(Some(Ok(frame))) = &polled {
+                let whole = frame
+                    .data_ref()
+                    .filter(|d| Some(d.chunk().len() as u64) == exact && body.is_end_stream());
+                if let Some(data) = whole {
+                    match self.conn.send_http_full(&head, data.chunk(), now) {
+                        Ok(()) => return self.set_idle(),
+                        // A response without content (to HEAD, a 204, a 304), or a length of
+                        // the service's own that the body does not have: the general way below
+                        // (the head alone, or the response cut short where the length is wrong).
+                        Err(h1conn::UsageError::BodyNotAllowed | h1conn::UsageError::LengthMismatch) => {}
+                        Err(h1conn::UsageError::InvalidHeader | h1conn::UsageError::InvalidStatus) => {
+                            return self.fail_exchange(500, b"internal server error\n")
+                        }
+                        // The connection is closing or closed: nothing to send.
+                        Err(_) => return self.set_idle(),
+                    }
+                }
+            }
+            first = Some(polled);
+        }
+        let ended = body.is_end_stream();
         match self.conn.send_http_response(&head, now) {
             Ok(ResponseFraming::NoBody { .. }) => {
                 let _ = self.conn.finish(now);
+                self.set_idle();
             }
-            Ok(_) if body.is_end_stream() => {
+            Ok(_) if ended && first.is_none() => {
                 let _ = self.conn.finish(now);
+                self.set_idle();
             }
             Ok(_) => {
-                fill(&mut self.resp_body, body);
                 self.exchange = Exchange::Body(None);
+                if let Some(polled) = first.filter(Poll::is_ready) {
+                    self.body_polled(polled);
+                }
             }
             Err(h1conn::UsageError::InvalidHeader | h1conn::UsageError::InvalidStatus) => {
                 self.fail_exchange(500, b"internal server error\n")
             }
             // The connection is closing or closed (a timer, the peer's error): nothing to send.
-            Err(_) => {}
+            Err(_) => self.set_idle(),
         }
     }
 
@@ -442,61 +478,69 @@ where
     fn response_body(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
         let high_water = self.conn.config().output_high_water;
-        while let Exchange::Body(trailers) = &mut self.exchange {
-            let Some(body) = held(&mut self.resp_body) else {
-                unreachable!("a body under way is in its place")
-            };
+        while let Exchange::Body(_) = self.exchange {
             if self.conn.transmit().len() >= high_water || self.conn.poll_close().is_some() {
                 return progress;
             }
-            let now = self.now;
-            match body.poll_frame(cx) {
-                Poll::Pending => return progress,
-                Poll::Ready(Some(Ok(frame))) => {
-                    progress = true;
-                    match frame.into_data() {
-                        Ok(mut data) => {
-                            while data.has_remaining() {
-                                let chunk = data.chunk();
-                                let n = chunk.len();
-                                if self.conn.send_body(chunk, now).is_err() {
-                                    // More than the announced length: cut the response short.
-                                    let _ = self.conn.abort_response(now);
-                                    self.set_idle();
-                                    return true;
-                                }
-                                data.advance(n);
-                            }
-                        }
-                        Err(frame) => {
-                            if let Ok(t) = frame.into_trailers() {
-                                trailers.get_or_insert_with(HeaderMap::new).extend(t);
-                            }
-                        }
-                    }
-                }
-                Poll::Ready(Some(Err(_))) => {
-                    let _ = self.conn.abort_response(now);
-                    self.set_idle();
-                    return true;
-                }
-                Poll::Ready(None) => {
-                    let fields: Vec<(&str, &[u8])> = trailers
-                        .iter()
-                        .flat_map(|t| t.iter())
-                        .map(|(n, v)| (n.as_str(), v.as_bytes()))
-                        .collect();
-                    // Trailers go out only on a chunked response (an HTTP/1.0 client or a
-                    // Content-Length response cannot carry them, RFC 9112 §7.1.2).
-                    if fields.is_empty() || self.conn.finish_with_trailers(&fields, now).is_err() {
-                        let _ = self.conn.finish(now);
-                    }
-                    self.set_idle();
-                    return true;
-                }
+            let Some(body) = held(&mut self.resp_body) else {
+                unreachable!("a body under way is in its place")
+            };
+            let polled = body.poll_frame(cx);
+            if polled.is_pending() {
+                return progress;
             }
+            progress = true;
+            self.body_polled(polled);
         }
         progress
+    }
+
+    /// Acts on what the response body gave: data into the connection, trailers kept for the end,
+    /// the end (with the trailers), or an error (the response is cut short).
+    fn body_polled(&mut self, polled: Polled<B>) {
+        let now = self.now;
+        let Exchange::Body(trailers) = &mut self.exchange else {
+            return;
+        };
+        match polled {
+            Poll::Pending => {}
+            Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                Ok(mut data) => {
+                    while data.has_remaining() {
+                        let chunk = data.chunk();
+                        let n = chunk.len();
+                        if self.conn.send_body(chunk, now).is_err() {
+                            // More than the announced length: cut the response short.
+                            let _ = self.conn.abort_response(now);
+                            return self.set_idle();
+                        }
+                        data.advance(n);
+                    }
+                }
+                Err(frame) => {
+                    if let Ok(t) = frame.into_trailers() {
+                        trailers.get_or_insert_with(HeaderMap::new).extend(t);
+                    }
+                }
+            },
+            Poll::Ready(Some(Err(_))) => {
+                let _ = self.conn.abort_response(now);
+                self.set_idle();
+            }
+            Poll::Ready(None) => {
+                let fields: Vec<(&str, &[u8])> = trailers
+                    .iter()
+                    .flat_map(|t| t.iter())
+                    .map(|(n, v)| (n.as_str(), v.as_bytes()))
+                    .collect();
+                // Trailers go out only on a chunked response (an HTTP/1.0 client or a
+                // Content-Length response cannot carry them, RFC 9112 §7.1.2).
+                if fields.is_empty() || self.conn.finish_with_trailers(&fields, now).is_err() {
+                    let _ = self.conn.finish(now);
+                }
+                self.set_idle();
+            }
+        }
     }
 
     /// Writes `transmit()`, then flushes.

@@ -702,3 +702,55 @@ where
         std::future::ready(Ok((self.0)(req)))
     }
 }
+
+/// RFC 9110 §9.3.2: a HEAD request answered by a service that gives the whole body at once (as a
+/// GET would be) gets the head with the body's length and no content; the next request on the
+/// connection gets its body.
+#[tokio::test]
+async fn rfc9110_9_3_2_head_to_a_whole_body_gets_its_length_without_content() {
+    let svc = tower_service_fn(|_req| http::Response::new(String::from("hello")));
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    client
+        .write_all(
+            b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(WAIT, client.read_to_end(&mut out))
+        .await
+        .unwrap()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(out.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{out}");
+    assert_eq!(out.matches("Content-Length: 5\r\n").count(), 2, "{out}");
+    assert_eq!(out.matches("hello").count(), 1, "{out}");
+    assert!(out.ends_with("\r\n\r\nhello"), "{out}");
+    task.await.unwrap().unwrap();
+}
+
+/// A service that announces a Content-Length its body does not have: the response is cut short
+/// (the client sees a truncated message, never a wrong one), never silently rewritten.
+#[tokio::test]
+async fn a_body_longer_than_its_announced_length_is_cut_short() {
+    let svc = tower_service_fn(|_req| {
+        let mut r = http::Response::new(String::from("hello"));
+        r.headers_mut().insert("content-length", "3".parse().unwrap());
+        r
+    });
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(WAIT, client.read_to_end(&mut out))
+        .await
+        .unwrap()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(!out.contains("hello"), "{out}");
+    let _ = task.await.unwrap();
+}

@@ -9,8 +9,6 @@
 
 use alloc::vec::Vec;
 
-use bytes::Bytes;
-
 use crate::conn::Connection;
 use crate::error::UsageError;
 use crate::request::fields::list_members;
@@ -31,7 +29,7 @@ impl RequestHead {
         let buf = self.as_bytes();
         // Raw bytes: the method and the names were checked as tokens, no UTF-8 check is needed.
         parts.method = http::Method::from_bytes(&buf[..self.method_len as usize])?;
-        parts.uri = http::Uri::from_maybe_shared(buf.slice_ref(self.target()))?;
+        parts.uri = http::Uri::from_maybe_shared(buf.slice(self.target.0 as usize..self.target.1 as usize))?;
         parts.version = match self.version() {
             Version::Http10 => http::Version::HTTP_10,
             Version::Http11 => http::Version::HTTP_11,
@@ -39,21 +37,12 @@ impl RequestHead {
         parts.headers.reserve(self.fields.len());
         for p in self.fields.iter() {
             let name = http::HeaderName::from_bytes(p.name_in(buf))?;
-            let value = http::HeaderValue::from_maybe_shared(slice_or_copy(buf, p.value_in(buf)))?;
+            let at = p.value as usize;
+            let value = http::HeaderValue::from_maybe_shared(buf.slice(at..at + p.value_len as usize))?;
             parts.headers.append(name, value);
         }
         Ok(parts)
     }
-}
-
-/// A slice of `buf` when `part` lies in it, else a copy (never the case for a head's own fields).
-fn slice_or_copy(buf: &Bytes, part: &[u8]) -> Bytes {
-    let range = buf.as_ptr() as usize..buf.as_ptr() as usize + buf.len();
-    let p = part.as_ptr() as usize;
-    if part.is_empty() || !(range.contains(&p) && p + part.len() <= range.end) {
-        return Bytes::copy_from_slice(part);
-    }
-    buf.slice_ref(part)
 }
 
 /// An `http` response head ready to send: its fields (those the connection writes itself taken
@@ -255,6 +244,21 @@ impl Connection {
         now: Duration,
     ) -> Result<ResponseFraming, UsageError> {
         self.send_checked(&head.response(), head.info, now)
+    }
+
+    /// [`send_full`](Connection::send_full) with an `http` response head: the head and the whole
+    /// body in one call, the fields not checked again (as
+    /// [`send_http_response`](Connection::send_http_response)). The same errors as `send_full`:
+    /// a body for a response that has none (HEAD, 1xx, 204, 304, 2xx to CONNECT) is
+    /// [`UsageError::BodyNotAllowed`], a body whose size differs from the head's length
+    /// [`UsageError::LengthMismatch`]; nothing is sent on an error.
+    pub fn send_http_full(
+        &mut self,
+        head: &HttpResponseHead<'_>,
+        body: &[u8],
+        now: Duration,
+    ) -> Result<(), UsageError> {
+        self.full(&head.response(), Some(head.info), body, now)
     }
 }
 
@@ -473,6 +477,48 @@ mod tests {
                 1
             );
         }
+    }
+
+    /// `send_http_full` writes exactly what head, body and finish write in three calls; a body
+    /// for a HEAD request (RFC 9110 §9.3.2) or of the wrong length is refused with nothing sent.
+    #[test]
+    fn send_http_full_writes_what_three_calls_write() {
+        let p = resp(
+            http::Response::builder()
+                .status(200)
+                .header("content-type", "text/plain"),
+        );
+        let mut h = HttpResponseHead::new(&p).unwrap();
+        h.set_length(5).unwrap();
+        let conn = |method: &str| {
+            let mut c = Connection::new(Config::default(), Duration::ZERO);
+            c.set_date(*b"Mon, 07 Nov 1994 08:49:37 GMT");
+            let req = alloc::format!("{method} / HTTP/1.1\r\nHost: a\r\n\r\n");
+            c.handle_input(req.as_bytes(), Duration::ZERO);
+            while c.poll_event().is_some() {}
+            c
+        };
+        let mut one = conn("GET");
+        one.send_http_full(&h, b"hello", Duration::ZERO).unwrap();
+        let mut three = conn("GET");
+        three.send_http_response(&h, Duration::ZERO).unwrap();
+        three.send_body(b"hello", Duration::ZERO).unwrap();
+        three.finish(Duration::ZERO).unwrap();
+        assert_eq!(one.transmit(), three.transmit());
+        assert!(one.transmit().ends_with(b"\r\n\r\nhello"));
+
+        let mut head = conn("HEAD");
+        assert_eq!(
+            head.send_http_full(&h, b"hello", Duration::ZERO),
+            Err(UsageError::BodyNotAllowed)
+        );
+        assert!(head.transmit().is_empty());
+        let mut short = conn("GET");
+        assert_eq!(
+            short.send_http_full(&h, b"hell", Duration::ZERO),
+            Err(UsageError::LengthMismatch)
+        );
+        assert!(short.transmit().is_empty());
     }
 
     #[test]

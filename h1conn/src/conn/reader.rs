@@ -3,7 +3,6 @@
 //! Every change of the reader's state goes through the table in [`super::state`].
 
 use alloc::boxed::Box;
-use alloc::sync::Arc;
 
 use bytes::Buf;
 
@@ -73,7 +72,6 @@ impl Connection {
     /// Parses the next head (as [`parse_one`](Self::parse_one)) and returns it instead of queueing
     /// it: for when nothing is queued and it becomes current at once.
     pub(super) fn parse_next(&mut self) -> Option<Queued> {
-        let cfg = Arc::clone(&self.cfg);
         let b = self.busy.get_or_insert_with(Box::default);
         if b.scanner.seen_all(self.rbuf.len()) {
             // A partial head and no byte since it was last scanned.
@@ -81,7 +79,7 @@ impl Connection {
         }
         let held = !b.queue.is_empty() || !b.events.is_empty();
         let parsed = if b.scanner.is_fresh() {
-            let fields = &mut b.fields;
+            let (fields, cfg) = (&mut b.fields, &*self.cfg);
             let quick = parse_quick(&self.rbuf, &cfg.limits, &cfg.profile, |n| {
                 fields.reserve_fields(n, held)
             });
@@ -100,6 +98,7 @@ impl Connection {
             None => self.scan_head(held)?,
         };
         self.parsed += 1;
+        let cfg = &*self.cfg;
         let (q, event) = match parsed.and_then(|h| {
             let to_head = h.method() == Method::Head;
             match request_framing(&h, &cfg.profile, &cfg.limits) {
@@ -143,7 +142,7 @@ impl Connection {
     /// The scanner's way to a head: `None` while it is incomplete; the canonical parse once it is.
     /// An error says whether it answers a HEAD request.
     fn scan_head(&mut self, held: bool) -> Option<Result<RequestHead, (PeerError, bool)>> {
-        let cfg = Arc::clone(&self.cfg);
+        let cfg = &*self.cfg;
         let b = self.busy.get_or_insert_with(Box::default);
         let scanned = b.scanner.scan(&mut self.rbuf, &cfg.limits, &cfg.profile);
         let skipped = b.scanner.skipped();

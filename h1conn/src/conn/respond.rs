@@ -256,6 +256,18 @@ impl Connection {
     /// 101, 204, 304, 2xx to CONNECT) is [`UsageError::BodyNotAllowed`]; a body whose size differs
     /// from the announced length is [`UsageError::LengthMismatch`]. Nothing is sent on an error.
     pub fn send_full(&mut self, resp: &Response<'_>, body: &[u8], now: Duration) -> Result<(), UsageError> {
+        self.full(resp, None, body, now)
+    }
+
+    /// [`send_full`](Self::send_full); with `info`, the fields are known to be valid and are not
+    /// checked again.
+    pub(crate) fn full(
+        &mut self,
+        resp: &Response<'_>,
+        info: Option<response::FieldsInfo>,
+        body: &[u8],
+        now: Duration,
+    ) -> Result<(), UsageError> {
         let given = body.len() as u64;
         let length = match resp.length {
             Some(n) if !body.is_empty() && n != given => return Err(UsageError::LengthMismatch),
@@ -267,17 +279,19 @@ impl Connection {
             ..*resp
         };
         self.tick(now);
-        let done = self
-            .start_response(&r, !body.is_empty(), now)
-            .and_then(|framing| {
-                if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
-                    return Ok(());
-                }
-                if !matches!(framing, ResponseFraming::NoBody { .. }) {
-                    self.put_body(body)?;
-                }
-                self.end_body(&[])
-            });
+        let started = match info {
+            Some(info) => self.start_checked(&r, info, !body.is_empty(), now),
+            None => self.start_response(&r, !body.is_empty(), now),
+        };
+        let done = started.and_then(|framing| {
+            if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
+                return Ok(());
+            }
+            if !matches!(framing, ResponseFraming::NoBody { .. }) {
+                self.put_body(body)?;
+            }
+            self.end_body(&[])
+        });
         self.settle();
         done
     }
