@@ -2,7 +2,8 @@
 //! after the rule it breaks. A case marked `#[ignore = "bug: ..."]` documents a bug not yet fixed:
 //! fix the code, then remove the `ignore`.
 
-use h1conn::Config;
+use core::time::Duration;
+use h1conn::{Config, Connection, Event, PeerErrorKind};
 use h1conn_testkit::driver::{feed_then_eof, Answer, Driver, Out};
 use h1conn_testkit::wire::statuses;
 
@@ -92,6 +93,31 @@ fn rfc9112_3_method_length_excludes_trailing_cr() {
     let (_, whole) = run(input);
     assert_eq!(status(&whole), Some(400));
     split_invariant_with_eof(input);
+}
+
+/// RFC 9112 §3 with `max_request_line` smaller than the line: `POST` then a CR whose LF has not
+/// come yet is a request line over the limit (414), not a method over `max_method` = 4 (501). The
+/// length check of a partial line counted the CR, the first half of the line's end, into the
+/// method. Found by the `request_stream` fuzz target under small limits.
+#[test]
+fn rfc9112_3_partial_line_over_the_limit_excludes_trailing_cr() {
+    let mut cfg = Config::default();
+    cfg.limits.max_request_line = 0;
+    cfg.limits.max_method = 4;
+    for input in [&b"POST\r"[..], b"POST", b"POST\r\n"] {
+        let mut c = Connection::new(cfg.clone(), Duration::ZERO);
+        c.handle_input(input, Duration::ZERO);
+        let kind = std::iter::from_fn(|| c.poll_event()).find_map(|e| match e {
+            Event::Error(e) => Some(e.kind()),
+            _ => None,
+        });
+        assert_eq!(
+            kind,
+            Some(PeerErrorKind::UriTooLong),
+            "{:?}",
+            input.escape_ascii().to_string()
+        );
+    }
 }
 
 /// `connection_ops` fuzz finding: output voided by the send-stall abort was taken for a truncated

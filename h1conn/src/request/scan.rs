@@ -186,7 +186,7 @@ impl HeadScanner {
         if self.line_no == 0 {
             check_request_line_prefix(&line[..len], limits)?;
             if len > limits.max_request_line {
-                check_request_line_len(line, limits)?;
+                check_request_line_len(&line[..len], limits)?;
             }
         } else if len > limits.max_field_line {
             return Err(K::FieldTooLarge.into());
