@@ -35,8 +35,13 @@ impl RequestHead {
             Version::Http11 => http::Version::HTTP_11,
         };
         parts.headers.reserve(self.fields.len());
-        for p in self.fields.iter() {
-            let name = http::HeaderName::from_bytes(p.name_in(buf))?;
+        // The parse found the Host field already: its name needs no lookup.
+        let host = (self.special.host_count == 1).then_some(usize::from(self.special.host_idx));
+        for (i, p) in self.fields.iter().enumerate() {
+            let name = match Some(i) == host {
+                true => http::header::HOST,
+                false => http::HeaderName::from_bytes(p.name_in(buf))?,
+            };
             let at = p.value as usize;
             let value = http::HeaderValue::from_maybe_shared(buf.slice(at..at + p.value_len as usize))?;
             parts.headers.append(name, value);
@@ -310,6 +315,44 @@ mod tests {
         // RFC 9110 §5.3: repeated field lines keep their order.
         let all: Vec<_> = p.headers.get_all("accept").iter().collect();
         assert_eq!(all, ["a", "b"]);
+    }
+
+    /// Every field keeps its own name, wherever Host stands, whether the head came whole (one
+    /// pass) or byte by byte (the scanner's way).
+    #[test]
+    fn rfc9110_5_field_names_kept_wherever_host_stands() {
+        let heads: [&[u8]; 3] = [
+            b"GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n",
+            b"GET / HTTP/1.1\r\nA: 1\r\nHost: h\r\nB: 2\r\n\r\n",
+            b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nhOsT: h\r\n\r\n",
+        ];
+        for raw in heads {
+            let mut bytewise = Connection::new(Config::default(), Duration::ZERO);
+            for b in raw.chunks(1) {
+                assert_eq!(bytewise.handle_input(b, Duration::ZERO), 1);
+            }
+            let Some(Event::Request(r)) = bytewise.poll_event() else {
+                panic!("no request")
+            };
+            for h in [head(raw), r.head] {
+                use alloc::string::{String, ToString};
+                let p = h.to_http_parts().unwrap();
+                // HeaderMap iterates by name: compare as sorted (name, value) lists.
+                let mut got: Vec<(String, &[u8])> = p
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.as_bytes()))
+                    .collect();
+                let mut want: Vec<(String, &[u8])> = h
+                    .headers()
+                    .iter()
+                    .map(|f| (f.name.to_ascii_lowercase(), f.value))
+                    .collect();
+                got.sort();
+                want.sort();
+                assert_eq!(got, want, "{raw:?}");
+            }
+        }
     }
 
     #[test]
