@@ -29,6 +29,8 @@ pub struct ConfigSpec {
     /// Bit 0: `release_idle_memory` off; bit 1: `release_idle_after` zero (memory released as
     /// soon as the connection is idle).
     pub release_idle: u8,
+    /// `KeepAlive::max_lifetime` in seconds, 0 for none (the default).
+    pub max_lifetime: u8,
 }
 
 impl ConfigSpec {
@@ -50,6 +52,9 @@ impl ConfigSpec {
         c.release_idle_memory = self.release_idle & 1 == 0;
         if self.release_idle & 2 != 0 {
             c.release_idle_after = Duration::ZERO;
+        }
+        if self.max_lifetime != 0 {
+            c.keep_alive.max_lifetime = Some(Duration::from_secs(u64::from(self.max_lifetime)));
         }
         c
     }
