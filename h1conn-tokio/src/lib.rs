@@ -14,7 +14,7 @@
 //!   is below `Config::output_high_water`; trailers go out on chunked responses.
 //! - **Every timer of [`h1conn::Config`]** (keep-alive idle, header, body, send, linger) on
 //!   `tokio::time`, the keep-alive policy (`max_requests`, `Keep-Alive: timeout, max`), and an
-//!   automatic `Date`, formatted once a second.
+//!   automatic `Date`, formatted once a second and at most a quarter of a second old.
 //! - **Graceful shutdown** on a future ([`Serve::with_graceful_shutdown`]), a **connection
 //!   limit** ([`Builder::max_connections`]) and **accept errors** (out of file descriptors)
 //!   survived with back-off.
