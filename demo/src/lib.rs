@@ -1,7 +1,7 @@
 //! The application of the `blocking` (std::net) example: command-line flags, the mapping onto
 //! [`h1conn::Config`], the routes, the demo page, the statistics and the per-connection [`App`]
-//! that turns [`Event`]s into responses, driving a [`Connection`] directly. The example file only
-//! moves bytes between a socket and a [`Connection`]; everything here is free of I/O on sockets.
+//! that turns [`Event`](h1conn::Event)s into responses, driving a [`Connection`](h1conn::Connection) directly. The example file only
+//! moves bytes between a socket and a [`Connection`](h1conn::Connection); everything here is free of I/O on sockets.
 //! The tokio `serve` binary (h1conn-tokio) serves the same routes as a tower service, and shares
 //! the flags, the page and the file rules with this crate.
 //!
