@@ -6,6 +6,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use http::{Request, Response};
@@ -216,7 +217,7 @@ async fn phase(rx: &mut watch::Receiver<Phase>, f: impl FnMut(&Phase) -> bool) {
 /// One connection task: serve, shut down gracefully when the server drains, stop when it aborts.
 async fn drive<IO, S, B>(
     mut conn: ServeConnection<IO, S, B>,
-    mut rx: watch::Receiver<Phase>,
+    rx: watch::Receiver<Phase>,
     permit: OwnedSemaphorePermit,
 ) where
     IO: AsyncRead + AsyncWrite + Unpin,
@@ -226,17 +227,41 @@ async fn drive<IO, S, B>(
     B::Error: Into<BoxError>,
 {
     let _permit = permit;
-    // The phase first: once the server drains, no response started after that point goes out
-    // without `Connection: close`.
-    tokio::select! {
-        biased;
-        () = phase(&mut rx, |p| *p != Phase::Running) => {}
-        _ = &mut conn => return,
+    if until_phase(&mut conn, rx.clone(), |p| *p != Phase::Running).await {
+        conn.graceful_shutdown();
+        until_phase(&mut conn, rx, |p| *p == Phase::Abort).await;
     }
-    conn.graceful_shutdown();
-    tokio::select! {
-        biased;
-        () = phase(&mut rx, |p| *p == Phase::Abort) => {}
-        _ = &mut conn => {}
-    }
+}
+
+/// Serves `conn` until it ends (false) or the server's phase satisfies `f` (true).
+///
+/// The phase is looked at first on every wake-up, so once the server drains no response started
+/// after that point goes out without `Connection: close`. Its wait is polled once to register the
+/// task's waker and after that only when the phase changed (a version check): the registration
+/// stays while the wait is pending, and this task is the only one that polls it.
+async fn until_phase<IO, S, B>(
+    conn: &mut ServeConnection<IO, S, B>,
+    mut rx: watch::Receiver<Phase>,
+    f: impl FnMut(&Phase) -> bool,
+) -> bool
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    S: Service<Request<Incoming>, Response = Response<B>>,
+    S::Error: Into<BoxError>,
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let seen = rx.clone();
+    let mut wait = std::pin::pin!(phase(&mut rx, f));
+    let mut registered = false;
+    std::future::poll_fn(|cx| {
+        if !registered || seen.has_changed().unwrap_or(true) {
+            registered = true;
+            if wait.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(true);
+            }
+        }
+        Pin::new(&mut *conn).poll(cx).map(|_| false)
+    })
+    .await
 }
