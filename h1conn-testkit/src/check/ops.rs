@@ -5,7 +5,7 @@ use core::time::Duration;
 
 use arbitrary::Arbitrary;
 use h1conn::gen::{HostileRequest, ValidRequest};
-use h1conn::{CloseHow, CloseReason, Config, KeepAliveHeader, Method, Request, Response, Version};
+use h1conn::{CloseHow, CloseReason, Config, KeepAliveHeader, Method, Profile, Request, Response, Version};
 
 use super::event_order;
 use crate::driver::{Answer, Driver, Out};
@@ -31,6 +31,9 @@ pub struct ConfigSpec {
     pub release_idle: u8,
     /// `KeepAlive::max_lifetime` in seconds, 0 for none (the default).
     pub max_lifetime: u8,
+    /// The relaxations of `Profile::lenient()` turned on, one bit each in the order of its
+    /// fields (0: the strict profile).
+    pub relaxations: u16,
 }
 
 impl ConfigSpec {
@@ -53,6 +56,19 @@ impl ConfigSpec {
         if self.release_idle & 2 != 0 {
             c.release_idle_after = Duration::ZERO;
         }
+        let on = |bit: u16| self.relaxations & (1 << bit) != 0;
+        c.profile = Profile {
+            allow_lf_line_endings: on(0),
+            replace_bare_cr: on(1),
+            allow_obs_fold: on(2),
+            allow_ctl_in_values: on(3),
+            collapse_identical_content_length: on(4),
+            allow_content_length_with_transfer_encoding: on(5),
+            allow_transfer_encoding_in_http10: on(6),
+            allow_obs_text_in_target: on(7),
+            allow_unencoded_ascii_in_target: on(8),
+            allow_malformed_chunk_extensions: on(9),
+        };
         if self.max_lifetime != 0 {
             c.keep_alive.max_lifetime = Some(Duration::from_secs(u64::from(self.max_lifetime)));
         }
