@@ -10,7 +10,7 @@ use std::future::Future;
 use std::io;
 use std::mem::MaybeUninit;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Buf, Bytes};
@@ -113,6 +113,9 @@ where
     flush_needed: bool,
     sleep: Pin<Box<Sleep>>,
     armed: Option<Duration>,
+    /// The waker the armed sleep was last polled with. While the same task polls and the armed
+    /// instant is still ahead, the sleep keeps that waker registered and is not polled again.
+    sleep_waker: Option<Waker>,
     exchange: Exchange,
     /// The service future of the current request. The place is reused from request to request,
     /// so a request allocates no box for it; it is given back with the idle memory.
@@ -168,6 +171,7 @@ where
             flush_needed: false,
             sleep: Box::pin(tokio::time::sleep_until(clock.origin)),
             armed: None,
+            sleep_waker: None,
             exchange: Exchange::Idle,
             call: None,
             resp_body: None,
@@ -634,13 +638,22 @@ where
             _ => {
                 self.sleep.as_mut().reset(self.clock.at(deadline));
                 self.armed = Some(deadline);
+                self.sleep_waker = None;
                 deadline
             }
         };
+        let registered = self.sleep_waker.as_ref().is_some_and(|w| w.will_wake(cx.waker()));
+        if registered && self.now < armed {
+            return false;
+        }
         if self.sleep.as_mut().poll(cx).is_pending() {
+            if !registered {
+                self.sleep_waker = Some(cx.waker().clone());
+            }
             return false;
         }
         self.armed = None;
+        self.sleep_waker = None;
         // tokio says the armed instant passed: never let a coarser clock reading keep it armed.
         if armed == deadline {
             self.now = self.clock.now().max(armed);

@@ -754,3 +754,43 @@ async fn a_body_longer_than_its_announced_length_is_cut_short() {
     assert!(!out.contains("hello"), "{out}");
     let _ = task.await.unwrap();
 }
+
+/// RFC 9112 §9.5 on the tokio clock: a connection future first polled by one task and then moved
+/// to another still closes at the keep-alive timeout (its timer is registered again with the new
+/// task's waker, not left with the first one's).
+#[tokio::test(start_paused = true)]
+async fn keep_alive_timeout_fires_after_the_connection_moves_to_another_task() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = tower_service_fn(|_req| http::Response::new(String::from("hello")));
+    let mut conn = Builder::new().serve_connection(server_end, svc);
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    // The first task polls until the response is out and the idle timer is armed, then ends.
+    let conn = tokio::spawn(async move {
+        std::future::poll_fn(|cx| {
+            assert!(std::future::Future::poll(Pin::new(&mut conn), cx).is_pending());
+            Poll::Ready(())
+        })
+        .await;
+        conn
+    })
+    .await
+    .unwrap();
+    let task = tokio::spawn(conn);
+    let idle_from = Instant::now();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(60), client.read_to_end(&mut out))
+        .await
+        .expect("the connection closes by itself")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out).ends_with("\r\n\r\nhello"));
+    // The default keep-alive timeout is 5 s (Config::keep_alive.timeout).
+    let idle = idle_from.elapsed();
+    assert!(
+        idle >= Duration::from_secs(5) && idle < Duration::from_secs(6),
+        "closed after {idle:?}"
+    );
+    task.await.unwrap().unwrap();
+}
