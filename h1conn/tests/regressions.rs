@@ -120,6 +120,31 @@ fn rfc9112_3_partial_line_over_the_limit_excludes_trailing_cr() {
     }
 }
 
+/// RFC 9112 §6.1, RFC 9110 §5.6.4 and §5.6.6: a transfer-parameter's value is a token or a
+/// quoted-string, whose DQUOTEs inside must be escaped. `x;n="a" =n="b"` is no transfer-coding
+/// (400), not an unknown one (501): the quoted-string check took any bytes between the first and
+/// the last DQUOTE. Found by the `header_rules` fuzz target.
+#[test]
+fn rfc9110_5_6_4_quoted_string_in_transfer_parameter_is_checked() {
+    for (value, want) in [
+        (&b"x;n=\"a\" =n=\"b\", chunked"[..], 400),
+        (b"x;n=\"a\"b\", chunked", 400),
+        (b"x;n=\"a\\\"b\", chunked", 501),
+        (b"x;n=\"a b\", chunked", 501),
+    ] {
+        let mut input = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ".to_vec();
+        input.extend_from_slice(value);
+        input.extend_from_slice(b"\r\n\r\n");
+        let (_, wire) = run(&input);
+        assert_eq!(
+            status(&wire),
+            Some(want),
+            "{:?}",
+            value.escape_ascii().to_string()
+        );
+    }
+}
+
 /// `connection_ops` fuzz finding: output voided by the send-stall abort was taken for a truncated
 /// response head that no abort explains. The checker must count both kinds of cut-off output: an
 /// abort (`CloseHow::Abort`) and a response the application cut short (reason `Aborted`).

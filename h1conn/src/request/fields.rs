@@ -344,12 +344,26 @@ fn valid_params(p: &[u8]) -> bool {
 }
 
 fn is_quoted(v: &[u8]) -> bool {
-    v.len() >= 2
-        && v[0] == b'"'
-        && v[v.len() - 1] == b'"'
-        && v[1..v.len() - 1]
-            .iter()
-            .all(|&b| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80)
+    // RFC 9110 §5.6.4: quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE;
+    // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text;
+    // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text ).
+    let [b'"', inner @ .., b'"'] = v else {
+        return false;
+    };
+    let mut bytes = inner.iter();
+    while let Some(&b) = bytes.next() {
+        let ok = match b {
+            b'\\' => bytes
+                .next()
+                .is_some_and(|&q| q == b'\t' || q == b' ' || (0x21..=0x7e).contains(&q) || q >= 0x80),
+            b'"' => false,
+            _ => b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
 }
 
 /// Splits `host[:port]`; the port part may be empty (RFC 3986 `port = *DIGIT`). `None` when a port
