@@ -16,7 +16,7 @@ N="${N:-20000}"
 LOAD_PATH="${LOAD_PATH:-/}"
 need "apt-get install -y valgrind strace apache2-utils" valgrind callgrind_control callgrind_annotate strace ab
 
-SERVE_BIN=""
+SERVE_BIN="${SERVE_BIN:-}"
 build_servers
 work_dir h1conn-cost
 
@@ -41,7 +41,7 @@ load() {
   local done failed
   done="$(awk '/^Complete requests:/ {print $3}' "$WORK/ab.out")"
   failed="$(awk '/^Failed requests:/ {print $3}' "$WORK/ab.out")"
-  [ "${done:-0}" = "$3" ] && [ "${failed:-1}" = 0 ] || { echo "ab: $done done, $failed failed"; exit 1; }
+  [ "${done:-0}" = "$3" ] && [ "${failed:-1}" = 0 ] || { echo "ab: $done done, $failed failed"; tail -5 "$WORK/ab.out"; exit 1; }
 }
 
 launch probe "$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0

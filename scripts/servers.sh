@@ -44,6 +44,9 @@ stop_all() {
 launch() {
   local name="$1"
   shift
+  # The files exist before the server starts, so the first look for its address cannot fail.
+  : >"$WORK/$name.out"
+  : >"$WORK/$name.err"
   "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
   PID=$!
   PIDS+=("$PID")
