@@ -5,6 +5,7 @@ use std::future::{Future, IntoFuture};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use http::{Request, Response};
 use http_body::Body;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tower_service::Service;
 
 use crate::{BoxError, Builder, Incoming, ServeConnection};
@@ -72,9 +73,76 @@ impl<L: Listener + std::fmt::Debug, S> std::fmt::Debug for Serve<L, S> {
 /// The phase of a server, watched by every connection task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
-    Running,
-    Draining,
-    Abort,
+    Running = 0,
+    Draining = 1,
+    Abort = 2,
+}
+
+/// What the accept loop shares with its connection tasks: the server's phase (read with one load
+/// on each wake-up of a task), a wake-up for the tasks when it changes, and the number of tasks
+/// still running, with a wake-up when the last one ends.
+struct Shared {
+    phase: AtomicU8,
+    changed: Notify,
+    live: AtomicUsize,
+    ended: Notify,
+}
+
+impl Shared {
+    fn new() -> Shared {
+        Shared {
+            phase: AtomicU8::new(Phase::Running as u8),
+            changed: Notify::new(),
+            live: AtomicUsize::new(0),
+            ended: Notify::new(),
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        match self.phase.load(Ordering::Acquire) {
+            0 => Phase::Running,
+            1 => Phase::Draining,
+            _ => Phase::Abort,
+        }
+    }
+
+    /// Moves to `phase` and wakes every connection task.
+    fn set(&self, phase: Phase) {
+        self.phase.store(phase as u8, Ordering::Release);
+        self.changed.notify_waiters();
+    }
+
+    /// Waits until no connection task is left.
+    async fn all_ended(&self) {
+        loop {
+            let ended = self.ended.notified();
+            let mut ended = std::pin::pin!(ended);
+            // Registered before the count is read, so the last task's wake-up is not missed.
+            ended.as_mut().enable();
+            if self.live.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            ended.await;
+        }
+    }
+}
+
+/// A running connection task, counted in `Shared::live` until it ends.
+struct Live(Arc<Shared>);
+
+impl Live {
+    fn new(shared: &Arc<Shared>) -> Live {
+        shared.live.fetch_add(1, Ordering::AcqRel);
+        Live(Arc::clone(shared))
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if self.0.live.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.ended.notify_waiters();
+        }
+    }
 }
 
 impl<L, S, B> Serve<L, S>
@@ -162,7 +230,7 @@ where
         }
     };
     let mut signal = std::pin::pin!(signal);
-    let (phase_tx, phase_rx) = watch::channel(Phase::Running);
+    let shared = Arc::new(Shared::new());
     let limit = Arc::new(Semaphore::new(
         builder.max_connections.min(Semaphore::MAX_PERMITS),
     ));
@@ -191,58 +259,59 @@ where
             }
         };
         let conn = builder.serve_connection(io, make(&addr));
-        tokio::spawn(drive(conn, phase_rx.clone(), permit));
+        tokio::spawn(drive(conn, Live::new(&shared), permit));
     }
     drop(listener);
-    drop(phase_rx);
-    let _ = phase_tx.send(Phase::Draining);
-    if tokio::time::timeout(builder.grace, phase_tx.closed())
+    shared.set(Phase::Draining);
+    if tokio::time::timeout(builder.grace, shared.all_ended())
         .await
         .is_err()
     {
-        let _ = phase_tx.send(Phase::Abort);
-        phase_tx.closed().await;
+        shared.set(Phase::Abort);
+        shared.all_ended().await;
     }
     Ok(())
 }
 
-/// Waits until the server's phase satisfies `f`; forever when the server future was dropped
-/// (its connections then run on by themselves).
-async fn phase(rx: &mut watch::Receiver<Phase>, f: impl FnMut(&Phase) -> bool) {
-    if rx.wait_for(f).await.is_err() {
-        std::future::pending::<()>().await;
-    }
-}
-
 /// One connection task: serve, shut down gracefully when the server drains, stop when it aborts.
-async fn drive<IO, S, B>(
+///
+/// A plain function returning an `async move` block, not an `async fn`: an `async fn` keeps its
+/// arguments in its future and moves them into locals of the same future, which would hold the
+/// connection twice in every task (clippy's `manual_async_fn` would have it the other way).
+#[allow(clippy::manual_async_fn)]
+fn drive<IO, S, B>(
     mut conn: ServeConnection<IO, S, B>,
-    rx: watch::Receiver<Phase>,
+    live: Live,
     permit: OwnedSemaphorePermit,
-) where
+) -> impl Future<Output = ()>
+where
     IO: AsyncRead + AsyncWrite + Unpin,
     S: Service<Request<Incoming>, Response = Response<B>>,
     S::Error: Into<BoxError>,
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let _permit = permit;
-    if until_phase(&mut conn, rx.clone(), |p| *p != Phase::Running).await {
-        conn.graceful_shutdown();
-        until_phase(&mut conn, rx, |p| *p == Phase::Abort).await;
+    async move {
+        // Held until the task ends: the permit counts against the connection limit, `live`
+        // against the server's wait for its tasks.
+        let (_permit, shared) = (&permit, &*live.0);
+        if until_phase(&mut conn, shared, |p| p != Phase::Running).await {
+            conn.graceful_shutdown();
+            until_phase(&mut conn, shared, |p| p == Phase::Abort).await;
+        }
     }
 }
 
 /// Serves `conn` until it ends (false) or the server's phase satisfies `f` (true).
 ///
-/// The phase is looked at first on every wake-up, so once the server drains no response started
-/// after that point goes out without `Connection: close`. Its wait is polled once to register the
-/// task's waker and after that only when the phase changed (a version check): the registration
-/// stays while the wait is pending, and this task is the only one that polls it.
+/// The phase is read first on every wake-up, so once the server drains no response started after
+/// that point goes out without `Connection: close`. The wake-up for a change of phase is
+/// registered once, with this task's waker (only this task polls it, and it stays registered
+/// until the phase changes); a change that does not satisfy `f` registers it again.
 async fn until_phase<IO, S, B>(
     conn: &mut ServeConnection<IO, S, B>,
-    mut rx: watch::Receiver<Phase>,
-    f: impl FnMut(&Phase) -> bool,
+    shared: &Shared,
+    f: impl Fn(Phase) -> bool,
 ) -> bool
 where
     IO: AsyncRead + AsyncWrite + Unpin,
@@ -251,17 +320,66 @@ where
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let seen = rx.clone();
-    let mut wait = std::pin::pin!(phase(&mut rx, f));
-    let mut registered = false;
-    std::future::poll_fn(|cx| {
-        if !registered || seen.has_changed().unwrap_or(true) {
-            registered = true;
-            if wait.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(true);
+    loop {
+        let changed = shared.changed.notified();
+        let mut changed = std::pin::pin!(changed);
+        // Registered before the phase is read, so a change in between is not missed.
+        changed.as_mut().enable();
+        let seen = shared.phase();
+        let mut registered = false;
+        let outcome = std::future::poll_fn(|cx| {
+            let phase = shared.phase();
+            if f(phase) {
+                return Poll::Ready(Some(true));
             }
+            if !registered || phase != seen {
+                registered = true;
+                if changed.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(None);
+                }
+            }
+            Pin::new(&mut *conn).poll(cx).map(|_| Some(false))
+        })
+        .await;
+        if let Some(reached) = outcome {
+            return reached;
         }
-        Pin::new(&mut *conn).poll(cx).map(|_| false)
-    })
-    .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::convert::Infallible;
+    use std::task::Context;
+
+    /// A service answering every request with an empty body.
+    struct Empty;
+
+    impl Service<Request<Incoming>> for Empty {
+        type Response = Response<http_body_util::Empty<bytes::Bytes>>;
+        type Error = Infallible;
+        type Future = std::future::Ready<Result<Self::Response, Infallible>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, _: Request<Incoming>) -> Self::Future {
+            std::future::ready(Ok(Response::new(http_body_util::Empty::new())))
+        }
+    }
+
+    /// Memory per connection: a connection task holds its connection once, plus a little for the
+    /// phase (an `async fn` holding the connection as an argument and as a local held it twice).
+    #[tokio::test]
+    async fn a_connection_task_holds_its_connection_once() {
+        let (io, _client) = tokio::io::duplex(64);
+        let conn = Builder::new().serve_connection(io, Empty);
+        let own = std::mem::size_of_val(&conn);
+        let shared = Arc::new(Shared::new());
+        let limit = Arc::new(Semaphore::new(1));
+        let permit = Arc::clone(&limit).acquire_owned().await.unwrap();
+        let task = drive(conn, Live::new(&shared), permit);
+        let size = std::mem::size_of_val(&task);
+        assert!(size <= own + 256, "task {size} B for a connection of {own} B");
+    }
 }
