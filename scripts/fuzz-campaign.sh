@@ -23,12 +23,15 @@ if [ "${1:-}" = --merge ]; then
     for target in $(cargo fuzz list); do
         [ -d "$out/$target" ] || continue
         min="$(mktemp -d)"
-        # -merge=1 keeps the smallest set of inputs that covers what the whole corpus covers.
-        "$out/bin/$target" -merge=1 "$min" "corpus/$target" "$out/$target" >/dev/null 2>&1
+        # -set_cover_merge=1 keeps a small set of inputs with every feature the whole corpus has.
+        "$out/bin/$target" -set_cover_merge=1 "$min" "corpus/$target" "regressions/$target" "$out/$target" \
+            >/dev/null 2>&1
         rm -f "corpus/$target"/min-*
+        # libFuzzer names each kept input by the SHA-1 of its bytes: seeds and findings already
+        # stored are not stored twice.
+        stored=$(sha1sum "corpus/$target"/seed-* "regressions/$target"/* 2>/dev/null | cut -d' ' -f1)
         for f in "$min"/*; do
-            cmp -s "$f" "corpus/$target/seed-"* 2>/dev/null && continue
-            cp "$f" "corpus/$target/min-$(basename "$f")"
+            grep -qx "$(basename "$f")" <<<"$stored" || cp "$f" "corpus/$target/min-$(basename "$f")"
         done
         echo "$target: $(ls "corpus/$target" | wc -l) inputs kept ($(du -sh "corpus/$target" | cut -f1))"
         rm -rf "$min"
