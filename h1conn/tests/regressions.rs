@@ -123,7 +123,8 @@ fn rfc9112_3_partial_line_over_the_limit_excludes_trailing_cr() {
 /// RFC 9112 §6.1, RFC 9110 §5.6.4 and §5.6.6: a transfer-parameter's value is a token or a
 /// quoted-string, whose DQUOTEs inside must be escaped. `x;n="a" =n="b"` is no transfer-coding
 /// (400), not an unknown one (501): the quoted-string check took any bytes between the first and
-/// the last DQUOTE. Found by the `header_rules` fuzz target.
+/// the last DQUOTE; and a `;` inside a quoted-string split the parameters there (400 for a valid
+/// unknown coding, 501). Both found by the `header_rules` fuzz target.
 #[test]
 fn rfc9110_5_6_4_quoted_string_in_transfer_parameter_is_checked() {
     for (value, want) in [
@@ -131,6 +132,11 @@ fn rfc9110_5_6_4_quoted_string_in_transfer_parameter_is_checked() {
         (b"x;n=\"a\"b\", chunked", 400),
         (b"x;n=\"a\\\"b\", chunked", 501),
         (b"x;n=\"a b\", chunked", 501),
+        // A `;` inside a quoted-string belongs to it (also found by `header_rules`).
+        (b"x;n=\"a;b\", chunked", 501),
+        (b"x;n=\"a\" ;m=\"\t;\" , chunked", 501),
+        (b"x;n=\"a\";;m=b, chunked", 400),
+        (b"x;n=\"a;b, chunked", 400),
     ] {
         let mut input = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ".to_vec();
         input.extend_from_slice(value);

@@ -327,43 +327,65 @@ pub fn transfer_encoding<'a>(values: impl Iterator<Item = &'a [u8]>) -> Result<(
     Ok(())
 }
 
-/// `transfer-parameter *( OWS ";" OWS transfer-parameter )`, parameter = token BWS "=" BWS
-/// ( token / quoted-string ). Quoted strings with `;` inside are rejected for simplicity: no coding
-/// this server understands takes parameters.
+/// `transfer-parameter *( OWS ";" OWS transfer-parameter )`, transfer-parameter = token BWS "="
+/// BWS ( token / quoted-string ) (RFC 9112 §7, RFC 9110 §5.6.6). A `;` or `=` inside a
+/// quoted-string is part of it.
 fn valid_params(p: &[u8]) -> bool {
-    p.split(|&b| b == b';').all(|param| {
-        let param = trim_ows(param);
-        match param.iter().position(|&b| b == b'=') {
-            Some(i) => {
-                let (k, v) = (trim_ows(&param[..i]), trim_ows(&param[i + 1..]));
-                is_token(k) && (is_token(v) || is_quoted(v))
-            }
-            None => false,
-        }
-    })
-}
-
-fn is_quoted(v: &[u8]) -> bool {
-    // RFC 9110 §5.6.4: quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE;
-    // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text;
-    // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text ).
-    let [b'"', inner @ .., b'"'] = v else {
-        return false;
-    };
-    let mut bytes = inner.iter();
-    while let Some(&b) = bytes.next() {
-        let ok = match b {
-            b'\\' => bytes
-                .next()
-                .is_some_and(|&q| q == b'\t' || q == b' ' || (0x21..=0x7e).contains(&q) || q >= 0x80),
-            b'"' => false,
-            _ => b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80,
-        };
-        if !ok {
+    let skip_ows = |v: &[u8]| -> usize { v.iter().take_while(|&&b| b == b' ' || b == b'\t').count() };
+    let token_len = |v: &[u8]| -> usize { v.iter().take_while(|&&b| is_tchar(b)).count() };
+    let mut rest = p;
+    loop {
+        rest = &rest[skip_ows(rest)..];
+        let name = token_len(rest);
+        if name == 0 {
             return false;
         }
+        rest = &rest[name..];
+        rest = &rest[skip_ows(rest)..];
+        let Some(after) = rest.strip_prefix(b"=") else {
+            return false;
+        };
+        rest = &after[skip_ows(after)..];
+        let value = match rest.first() {
+            Some(b'"') => match quoted_len(rest) {
+                Some(n) => n,
+                None => return false,
+            },
+            _ => token_len(rest),
+        };
+        if value == 0 {
+            return false;
+        }
+        rest = &rest[value..];
+        rest = &rest[skip_ows(rest)..];
+        match rest.split_first() {
+            None => return true,
+            Some((b';', after)) => rest = after,
+            Some(_) => return false,
+        }
     }
-    true
+}
+
+/// The length of the quoted-string at the start of `v`, DQUOTEs included; `None` when `v` does
+/// not start with a whole one. RFC 9110 §5.6.4: quoted-string = DQUOTE *( qdtext / quoted-pair )
+/// DQUOTE; qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text; quoted-pair = "\\" ( HTAB /
+/// SP / VCHAR / obs-text ).
+fn quoted_len(v: &[u8]) -> Option<usize> {
+    let text = |b: u8| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80;
+    if v.first() != Some(&b'"') {
+        return None;
+    }
+    let mut i = 1;
+    while let Some(&b) = v.get(i) {
+        match b {
+            b'"' => return Some(i + 1),
+            b'\\' if v.get(i + 1).is_some_and(|&q| text(q)) => i += 2,
+            b'\\' => return None,
+            _ if text(b) => i += 1,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Splits `host[:port]`; the port part may be empty (RFC 3986 `port = *DIGIT`). `None` when a port
