@@ -24,8 +24,9 @@ if [ "${1:-}" = --merge ]; then
         [ -d "$out/$target" ] || continue
         min="$(mktemp -d)"
         # -set_cover_merge=1 keeps a small set of inputs with every feature the whole corpus has.
-        "$out/bin/$target" -set_cover_merge=1 "$min" "corpus/$target" "regressions/$target" "$out/$target" \
-            >/dev/null 2>&1
+        dirs=("corpus/$target" "$out/$target")
+        [ -d "regressions/$target" ] && dirs+=("regressions/$target")
+        "$out/bin/$target" -set_cover_merge=1 "$min" "${dirs[@]}" >/dev/null 2>&1
         rm -f "corpus/$target"/min-*
         # libFuzzer names each kept input by the SHA-1 of its bytes: seeds and findings already
         # stored are not stored twice.
