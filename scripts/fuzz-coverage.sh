@@ -24,4 +24,6 @@ others=()
 for p in h1conn-testkit h1conn-tokio h1probe h1conn-demo h1conn-benches; do
     others+=(--exclude-from-report "$p")
 done
+# Stale objects of an earlier build would be reported as uncovered copies of the same files.
+cargo llvm-cov clean --workspace
 cargo llvm-cov --workspace --test fuzz_corpus "${others[@]}" "${@:---summary-only}"

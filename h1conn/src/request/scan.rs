@@ -226,12 +226,11 @@ pub(crate) fn check_request_line_prefix(line: &[u8], limits: &Limits) -> Result<
     Ok(())
 }
 
+/// A request line (whole, or begun and without the CR that may start its CRLF) over
+/// `max_request_line`: 414. Called after [`check_request_line_prefix`], which answers a method
+/// over `max_method` first.
 fn check_request_line_len(line: &[u8], limits: &Limits) -> Result<(), PeerError> {
     if line.len() > limits.max_request_line {
-        let m_end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
-        if m_end > limits.max_method {
-            return Err(K::MethodTooLong.into());
-        }
         return Err(K::UriTooLong.into());
     }
     Ok(())
