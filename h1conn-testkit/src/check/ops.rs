@@ -27,8 +27,9 @@ pub struct ConfigSpec {
     /// `Config::output_high_water`: 16 bytes per unit, 0 keeping the default (64 KiB).
     pub output_high_water: u8,
     /// Bit 0: `release_idle_memory` off; bit 1: `release_idle_after` zero (memory released as
-    /// soon as the connection is idle).
-    pub release_idle: u8,
+    /// soon as the connection is idle); bit 2: `Timeouts::send_min_rate` off (the stall timer
+    /// alone).
+    pub switches: u8,
     /// `KeepAlive::max_lifetime` in seconds, 0 for none (the default).
     pub max_lifetime: u8,
     /// The relaxations of `Profile::lenient()` turned on, one bit each in the order of its
@@ -52,9 +53,12 @@ impl ConfigSpec {
         if self.output_high_water != 0 {
             c.output_high_water = usize::from(self.output_high_water) * 16;
         }
-        c.release_idle_memory = self.release_idle & 1 == 0;
-        if self.release_idle & 2 != 0 {
+        c.release_idle_memory = self.switches & 1 == 0;
+        if self.switches & 2 != 0 {
             c.release_idle_after = Duration::ZERO;
+        }
+        if self.switches & 4 != 0 {
+            c.timeouts.send_min_rate = 0;
         }
         let on = |bit: u16| self.relaxations & (1 << bit) != 0;
         c.profile = Profile {
