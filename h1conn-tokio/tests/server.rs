@@ -327,7 +327,15 @@ impl tower_service::Service<http::Request<Incoming>> for Raw {
 
 /// Serves one in-memory connection with `svc`, sends `req`, returns everything the server wrote
 /// until it closed.
-async fn in_memory(svc: Raw, req: &[u8]) -> String {
+async fn in_memory<S, B>(svc: S, req: &[u8]) -> String
+where
+    S: tower_service::Service<http::Request<Incoming>, Response = http::Response<B>> + Send + 'static,
+    S::Future: Send,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let (server_end, mut client) = tokio::io::duplex(64 * 1024);
     let conn = Builder::new().serve_connection(server_end, svc);
     let task = tokio::spawn(conn);
@@ -663,18 +671,9 @@ async fn a_response_head_the_connection_cannot_honour_gets_500_never_a_silent_dr
             .insert("keep-alive", "timeout=99".parse().unwrap());
         r
     });
-    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
-    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
-    client
-        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-        .await
-        .unwrap();
-    let mut out = Vec::new();
-    client.read_to_end(&mut out).await.unwrap();
-    let out = String::from_utf8_lossy(&out);
+    let out = in_memory(svc, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").await;
     assert!(out.starts_with("HTTP/1.1 500 "), "{out}");
     assert!(!out.contains("timeout=99"), "{out}");
-    task.await.unwrap().unwrap();
 }
 
 /// A service from a closure answering every request at once.
@@ -709,25 +708,15 @@ where
 #[tokio::test]
 async fn rfc9110_9_3_2_head_to_a_whole_body_gets_its_length_without_content() {
     let svc = tower_service_fn(|_req| http::Response::new(String::from("hello")));
-    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
-    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
-    client
-        .write_all(
-            b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
-        )
-        .await
-        .unwrap();
-    let mut out = Vec::new();
-    tokio::time::timeout(WAIT, client.read_to_end(&mut out))
-        .await
-        .unwrap()
-        .unwrap();
-    let out = String::from_utf8_lossy(&out);
+    let out = in_memory(
+        svc,
+        b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    .await;
     assert_eq!(out.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{out}");
     assert_eq!(out.matches("Content-Length: 5\r\n").count(), 2, "{out}");
     assert_eq!(out.matches("hello").count(), 1, "{out}");
     assert!(out.ends_with("\r\n\r\nhello"), "{out}");
-    task.await.unwrap().unwrap();
 }
 
 /// A service that announces a Content-Length its body does not have: the response is cut short
@@ -739,20 +728,8 @@ async fn a_body_longer_than_its_announced_length_is_cut_short() {
         r.headers_mut().insert("content-length", "3".parse().unwrap());
         r
     });
-    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
-    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
-    client
-        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-        .await
-        .unwrap();
-    let mut out = Vec::new();
-    tokio::time::timeout(WAIT, client.read_to_end(&mut out))
-        .await
-        .unwrap()
-        .unwrap();
-    let out = String::from_utf8_lossy(&out);
+    let out = in_memory(svc, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").await;
     assert!(!out.contains("hello"), "{out}");
-    let _ = task.await.unwrap();
 }
 
 /// RFC 9112 §9.5 on the tokio clock: a connection future first polled by one task and then moved
