@@ -102,7 +102,7 @@ where
     S: Service<Request<Incoming>>,
 {
     io: IO,
-    conn: Connection,
+    conn: Tracked,
     svc: S,
     clock: Clock,
     /// Input read but not taken by the connection yet (its buffer was full). Empty, and without an
@@ -136,6 +136,41 @@ where
     first_released: bool,
 }
 
+/// The connection, and whether its events are drained: [`Connection::poll_event`] said `None`
+/// and no call has changed the connection since, so it would say `None` again (the machine is
+/// pure: the same state gives the same answer). Every `&mut` access goes through `DerefMut`, which
+/// forgets the drained mark, so no call can be missed; the loop then asks for events only when one
+/// may have come.
+struct Tracked {
+    conn: Connection,
+    drained: bool,
+}
+
+impl Tracked {
+    fn poll_event(&mut self) -> Option<Event> {
+        if self.drained {
+            return None;
+        }
+        let ev = self.conn.poll_event();
+        self.drained = ev.is_none();
+        ev
+    }
+}
+
+impl std::ops::Deref for Tracked {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Tracked {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.drained = false;
+        &mut self.conn
+    }
+}
+
 // No field is ever pinned in place: the service future and the response body are boxed, and the
 // service itself is only called through `&mut`.
 impl<IO: Unpin, S: Service<Request<Incoming>>, B> Unpin for ServeConnection<IO, S, B> {}
@@ -146,7 +181,7 @@ where
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServeConnection")
-            .field("conn", &self.conn)
+            .field("conn", &self.conn.conn)
             .finish_non_exhaustive()
     }
 }
@@ -162,7 +197,10 @@ where
     pub(crate) fn new(io: IO, svc: S, conn: Connection, clock: Clock) -> Self {
         ServeConnection {
             io,
-            conn,
+            conn: Tracked {
+                conn,
+                drained: false,
+            },
             svc,
             clock,
             pending: Vec::new(),
@@ -249,7 +287,8 @@ where
         if self.pending.is_empty() {
             return false;
         }
-        let took = self.conn.handle_input(&self.pending, self.now());
+        let now = self.now();
+        let took = self.conn.handle_input(&self.pending, now);
         self.pending.drain(..took);
         if self.pending.is_empty() {
             self.pending = Vec::new();
@@ -265,7 +304,8 @@ where
                 let d = tx.demand(cx);
                 if d.wanted && self.continue_pending {
                     self.continue_pending = false;
-                    let _ = self.conn.accept_body(self.now());
+                    let now = self.now();
+                    let _ = self.conn.accept_body(now);
                     progress = true;
                 }
                 if !d.room {
@@ -320,7 +360,8 @@ where
                 // Without a response under way the connection has queued its own answer; a
                 // response under way cannot be completed.
                 if let Exchange::Body(..) = self.exchange {
-                    let _ = self.conn.abort_response(self.now());
+                    let now = self.now();
+                    let _ = self.conn.abort_response(now);
                 }
                 self.set_idle();
             }
@@ -469,9 +510,10 @@ where
         let resp = h1conn::Response::new(status)
             .headers(&[("content-type", b"text/plain")])
             .close();
-        if self.conn.send_full(&resp, text, self.now()).is_err() {
+        let now = self.now();
+        if self.conn.send_full(&resp, text, now).is_err() {
             // A response was under way already: it cannot be completed.
-            if self.conn.abort_response(self.now()).is_err() {
+            if self.conn.abort_response(now).is_err() {
                 self.conn.handle_write_failed();
             }
         }
@@ -772,4 +814,36 @@ fn header_map(fields: h1conn::Fields<'_>) -> HeaderMap {
         }
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tracked;
+    use h1conn::{Config, Connection, Event};
+    use std::time::Duration;
+
+    /// The drained mark skips only the calls that would answer `None`: once a `&mut` call may
+    /// have made an event (here, input with a pipelined second request), the connection is asked
+    /// again.
+    #[test]
+    fn drained_events_are_asked_for_again_after_any_call() {
+        let mut t = Tracked {
+            conn: Connection::new(Config::default(), Duration::ZERO),
+            drained: false,
+        };
+        assert!(t.poll_event().is_none());
+        assert!(t.drained);
+        let two = b"GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n";
+        assert_eq!(t.handle_input(two, Duration::ZERO), two.len());
+        assert!(!t.drained, "a call through DerefMut clears the mark");
+        assert!(matches!(t.poll_event(), Some(Event::Request(r)) if r.head.target() == b"/a"));
+        assert!(matches!(t.poll_event(), Some(Event::End(None))));
+        assert!(t.poll_event().is_none());
+        assert!(t.poll_event().is_none(), "drained: asked without a call in between");
+        // Answering the first request lets the second one surface.
+        let resp = h1conn::Response::new(204);
+        t.send_response(&resp, Duration::ZERO).unwrap();
+        t.finish(Duration::ZERO).unwrap();
+        assert!(matches!(t.poll_event(), Some(Event::Request(r)) if r.head.target() == b"/b"));
+    }
 }

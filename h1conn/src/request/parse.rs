@@ -101,6 +101,21 @@ fn is_target_byte(b: u8, r: &Profile) -> bool {
 /// fragment. The profile may widen them ([`Profile::allow_unencoded_ascii_in_target`],
 /// [`Profile::allow_obs_text_in_target`]); an authority always follows the Host rules.
 fn target_form(method: Method, t: &[u8], r: &Profile) -> Result<TargetForm, PeerError> {
+    if plain_origin_form(method, t) {
+        return Ok(TargetForm::Origin);
+    }
+    any_target_form(method, t, r)
+}
+
+/// The common case, decided without the profile: an origin-form target whose bytes every profile
+/// takes, with a method other than CONNECT ([`any_target_form`] gives the same answer).
+#[inline]
+fn plain_origin_form(method: Method, t: &[u8]) -> bool {
+    t.first() == Some(&b'/') && method != Method::Connect && fields::run_of(t, fields::TARGET) == t.len()
+}
+
+/// [`target_form`] for every target.
+fn any_target_form(method: Method, t: &[u8], r: &Profile) -> Result<TargetForm, PeerError> {
     let mut path_classes = fields::TARGET;
     if r.allow_unencoded_ascii_in_target {
         path_classes |= fields::UNENCODED;
@@ -581,6 +596,28 @@ mod tests {
         ) {
             let limits = if small { small_limits() } else { Limits::default() };
             check(&req.to_bytes(), &limits, &Profile::strict())?;
+        }
+    }
+
+    proptest! {
+        /// RFC 9112 §3.2: the shortcut for plain origin-form targets answers as the full check
+        /// does, under every profile.
+        #[test]
+        fn plain_origin_form_agrees_with_the_full_check(
+            t in proptest::collection::vec(prop_oneof![Just(b'/'), Just(b'?'), Just(b'%'), any::<u8>()], 0..12),
+            m in 0usize..4,
+            lenient in any::<bool>(),
+        ) {
+            let method = [Method::Get, Method::Connect, Method::Options, Method::Other][m];
+            let r = if lenient { Profile::lenient() } else { Profile::strict() };
+            if plain_origin_form(method, &t) {
+                prop_assert_eq!(any_target_form(method, &t, &r), Ok(TargetForm::Origin));
+            }
+            let mut slash = t.clone();
+            slash.insert(0, b'/');
+            if plain_origin_form(method, &slash) {
+                prop_assert_eq!(any_target_form(method, &slash, &r), Ok(TargetForm::Origin));
+            }
         }
     }
 
