@@ -197,10 +197,7 @@ where
     pub(crate) fn new(io: IO, svc: S, conn: Connection, clock: Clock) -> Self {
         ServeConnection {
             io,
-            conn: Tracked {
-                conn,
-                drained: false,
-            },
+            conn: Tracked { conn, drained: false },
             svc,
             clock,
             pending: Vec::new(),
@@ -839,7 +836,10 @@ mod tests {
         assert!(matches!(t.poll_event(), Some(Event::Request(r)) if r.head.target() == b"/a"));
         assert!(matches!(t.poll_event(), Some(Event::End(None))));
         assert!(t.poll_event().is_none());
-        assert!(t.poll_event().is_none(), "drained: asked without a call in between");
+        assert!(
+            t.poll_event().is_none(),
+            "drained: asked without a call in between"
+        );
         // Answering the first request lets the second one surface.
         let resp = h1conn::Response::new(204);
         t.send_response(&resp, Duration::ZERO).unwrap();
