@@ -277,6 +277,32 @@ impl super::Connection {
         };
         deadlines(&snapshot, &self.cfg)
     }
+
+    /// The earliest deadline of a keep-alive connection waiting for its next request, with nothing
+    /// buffered, pending or in flight, and no lifetime limit: the idle timer, or the release timer
+    /// when it comes first. `None` in every other state. The same answer as the whole table
+    /// ([`deadlines`]) for the state a server is in after almost every response, without taking
+    /// a snapshot.
+    pub(super) fn idle_deadline(&self) -> Option<Duration> {
+        let quiet = self.write == Write::Idle
+            && self.input == PeerInput::Open
+            && self.rbuf.is_empty()
+            && self.wbuf.is_empty()
+            && self.cfg.keep_alive.max_lifetime.is_none()
+            && self.busy.as_deref().is_none_or(|b| {
+                b.cur.is_none() && b.queue.is_empty() && b.events.is_empty() && b.head_start.is_none()
+            });
+        if !quiet {
+            return None;
+        }
+        let since = self.clock.idle_since.max(self.clock.send_progress);
+        let mut next = at(since, self.cfg.keep_alive.timeout);
+        let after = self.cfg.release_idle_after;
+        if self.cfg.release_idle_memory && !after.is_zero() && self.holds_memory() {
+            next = next.min(at(since, after));
+        }
+        Some(dur(next))
+    }
 }
 
 #[cfg(test)]
