@@ -278,30 +278,50 @@ impl super::Connection {
         deadlines(&snapshot, &self.cfg)
     }
 
-    /// The earliest deadline of a keep-alive connection waiting for its next request, with nothing
-    /// buffered, pending or in flight, and no lifetime limit: the idle timer, or the release timer
-    /// when it comes first. `None` in every other state. The same answer as the whole table
-    /// ([`deadlines`]) for the state a server is in after almost every response, without taking
-    /// a snapshot.
-    pub(super) fn idle_deadline(&self) -> Option<Duration> {
-        let quiet = self.write == Write::Idle
+    /// The earliest deadline in the two states a connection spends most calls in, without a
+    /// snapshot of the whole table: waiting for its next request (the idle timer, or the release
+    /// timer when it comes first), and receiving a head (the header timer). Both need the writer
+    /// idle, nothing queued or current, no output pending, the peer's input open and no lifetime
+    /// limit; `None` in every other state. The answer is the whole table's ([`deadlines`]).
+    pub(super) fn quick_deadline(&self) -> Option<Duration> {
+        let b = self.busy.as_deref();
+        let common = self.write == Write::Idle
             && self.input == PeerInput::Open
-            && self.rbuf.is_empty()
             && self.wbuf.is_empty()
             && self.cfg.keep_alive.max_lifetime.is_none()
-            && self.busy.as_deref().is_none_or(|b| {
-                b.cur.is_none() && b.queue.is_empty() && b.events.is_empty() && b.head_start.is_none()
-            });
-        if !quiet {
+            && b.is_none_or(|b| b.cur.is_none() && b.queue.is_empty());
+        if !common {
             return None;
         }
-        let since = self.clock.idle_since.max(self.clock.send_progress);
-        let mut next = at(since, self.cfg.keep_alive.timeout);
-        let after = self.cfg.release_idle_after;
-        if self.cfg.release_idle_memory && !after.is_zero() && self.holds_memory() {
-            next = next.min(at(since, after));
+        let head_start = b.and_then(|b| b.head_start);
+        if self.rbuf.is_empty() {
+            // Waiting for the next request.
+            if head_start.is_some() || b.is_some_and(|b| !b.events.is_empty()) {
+                return None;
+            }
+            let since = self.clock.idle_since.max(self.clock.send_progress);
+            let mut next = at(since, self.cfg.keep_alive.timeout);
+            let after = self.cfg.release_idle_after;
+            if self.cfg.release_idle_memory && !after.is_zero() && self.holds_memory() {
+                next = next.min(at(since, after));
+            }
+            return Some(dur(next));
         }
-        Some(dur(next))
+        // A head arriving: the header timer alone.
+        match head_start {
+            Some(start) if self.read == Read::Heads && self.intake == Intake::Wanted => {
+                let to = &self.cfg.timeouts;
+                let d = rate_deadline(
+                    dur(start),
+                    to.header,
+                    Some(to.header_max),
+                    to.header_min_rate,
+                    self.rbuf.len() as u64,
+                );
+                Some(dur(to_nanos(d)))
+            }
+            _ => None,
+        }
     }
 }
 

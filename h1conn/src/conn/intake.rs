@@ -6,7 +6,7 @@
 use core::time::Duration;
 
 use super::state::Write;
-use super::{AdapterReads, Connection, Intake, PeerInput};
+use super::{AdapterReads, Connection, Intake, PeerInput, Taken};
 
 impl Connection {
     /// True when the adapter should read from the transport now: the connection needs input, has
@@ -60,9 +60,16 @@ impl Connection {
         self.rbuf.len() + self.busy.as_ref().map_or(0, |b| b.queued_bytes)
     }
 
+    /// The intake agrees with what the connection and the adapter say now (as `settle` leaves it).
+    pub(super) fn intake_settled(&self) -> bool {
+        let taking = self.wants_read() && self.adapter == AdapterReads::Yes;
+        taking == (self.intake == Intake::Wanted)
+    }
+
     /// End of every public call that changes state: release memory, and start or end a pause of
     /// the read timers when the connection stops or starts asking for input.
     pub(super) fn settle(&mut self) {
+        self.taken = Taken::Nothing;
         self.release_if_idle();
         // Earlier field-position buffers are held only by what is queued or pending here (or by
         // the application). The input buffer never retires one: it waits instead (`InBuf::room`).

@@ -164,6 +164,13 @@ enum AdapterReads {
     Paused,
 }
 
+/// Whether [`Connection::poll_event`] handed out an event since the last `settle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taken {
+    Nothing,
+    Since,
+}
+
 /// Times kept on the caller's time line, in nanoseconds.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
@@ -213,6 +220,7 @@ pub struct Connection {
     input: PeerInput,
     intake: Intake,
     adapter: AdapterReads,
+    taken: Taken,
     /// How to close, once the writer is `Closing` or `Closed`.
     how: CloseHow,
     /// While `Lingering`: since when, and when input last arrived.
@@ -241,6 +249,7 @@ impl Connection {
             input: PeerInput::Open,
             intake: Intake::Wanted,
             adapter: AdapterReads::Yes,
+            taken: Taken::Nothing,
             how: CloseHow::Graceful,
             linger_since: 0,
             linger_input: 0,
@@ -372,14 +381,26 @@ impl Connection {
 
     /// The next event, if any. Drain after every input.
     pub fn poll_event(&mut self) -> Option<Event> {
+        let buffered = self.rbuf.len();
+        let mut moved = false;
         loop {
-            if let Some(e) = self.busy.as_mut().and_then(|b| b.events.pop_front()) {
-                return Some(e);
+            if let Some(b) = self.busy.as_mut().filter(|b| !b.events.is_empty()) {
+                // Settled by the call that ends the run of events (`None`).
+                self.taken = Taken::Since;
+                return b.events.pop_front();
             }
             if !self.step(true) {
-                self.settle();
+                // Unless an event was taken or something moved since the last call settled, there
+                // is nothing to settle: a step that found nothing to do changes nothing `settle`
+                // looks at, unless it consumed input.
+                if moved || self.taken == Taken::Since || self.rbuf.len() != buffered {
+                    self.settle();
+                } else {
+                    debug_assert!(self.intake_settled());
+                }
                 return None;
             }
+            moved = true;
         }
     }
 
@@ -393,7 +414,7 @@ impl Connection {
 
     /// The earliest deadline, if any timer is armed.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        if let Some(d) = self.idle_deadline() {
+        if let Some(d) = self.quick_deadline() {
             // Every test run checks the shortcut against the whole table.
             debug_assert_eq!(Some(d), self.deadlines().next());
             return Some(d);
