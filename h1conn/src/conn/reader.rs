@@ -78,65 +78,60 @@ impl Connection {
             return None;
         }
         let held = !b.queue.is_empty() || !b.events.is_empty();
-        let parsed = if b.scanner.is_fresh() {
+        if b.scanner.is_fresh() {
             let (fields, cfg) = (&mut b.fields, &*self.cfg);
             let quick = parse_quick(&self.rbuf, &cfg.limits, &cfg.profile, |n| {
                 fields.reserve_fields(n, held)
             });
-            match quick {
-                Quick::Head(mut head, len) => {
-                    head.buf = self.rbuf.split_to(len).freeze();
-                    Some(Ok(head))
-                }
-                Quick::Partial | Quick::Canonical => None,
+            if let Quick::Head(mut head, len) = quick {
+                head.buf = self.rbuf.split_to(len).freeze();
+                return Some(self.queued(head));
             }
-        } else {
-            None
-        };
-        let parsed = match parsed {
-            Some(p) => p,
-            None => self.scan_head(held)?,
+        }
+        Some(match self.scan_head(held)? {
+            Ok(head) => self.queued(head),
+            Err((e, to_head)) => self.queued_error(e, to_head),
+        })
+    }
+
+    /// A parsed head as the next item: its framing, and what the persistence decision says of it.
+    /// A head that holds a body, asks to switch protocols or is the last one stops parsing ahead.
+    fn queued(&mut self, head: RequestHead) -> Queued {
+        let cfg = &*self.cfg;
+        let framing = match request_framing(&head, &cfg.profile, &cfg.limits) {
+            Ok(f) => f,
+            Err(e) => {
+                let to_head = head.method() == Method::Head;
+                return self.queued_error(e, to_head);
+            }
         };
         self.parsed += 1;
-        let cfg = &*self.cfg;
-        let (q, event) = match parsed.and_then(|h| {
-            let to_head = h.method() == Method::Head;
-            match request_framing(&h, &cfg.profile, &cfg.limits) {
-                Ok(f) => Ok((h, f)),
-                Err(e) => Err((e, to_head)),
-            }
-        }) {
-            Ok((head, framing)) => {
-                let side = RequestSide {
-                    version: head.version(),
-                    options: head.connection(),
-                    must_close: framing.must_close,
-                    nth: self.parsed,
-                };
-                let last = !close_reasons(&cfg.keep_alive, side, None).is_empty();
-                let holds =
-                    has_body(framing.body) || head.wants_upgrade() || head.method() == Method::Connect;
-                let event = match (holds, last) {
-                    (true, _) => Some(ReadEvent::HeadWithBody),
-                    (false, true) => Some(ReadEvent::LastHead),
-                    (false, false) => None,
-                };
-                (
-                    Queued::Request {
-                        head,
-                        framing,
-                        side,
-                        last,
-                    },
-                    event,
-                )
-            }
-            Err((e, to_head)) => (Queued::Error(e, to_head), Some(ReadEvent::LastHead)),
+        let side = RequestSide {
+            version: head.version(),
+            options: head.connection(),
+            must_close: framing.must_close,
+            nth: self.parsed,
         };
-        if let Some(e) = event {
-            self.read = self.read.on(e);
+        let last = !close_reasons(&cfg.keep_alive, side, None).is_empty();
+        let holds = has_body(framing.body) || head.wants_upgrade() || head.method() == Method::Connect;
+        match (holds, last) {
+            (true, _) => self.read = self.read.on(ReadEvent::HeadWithBody),
+            (false, true) => self.read = self.read.on(ReadEvent::LastHead),
+            (false, false) => {}
         }
-        Some(q)
+        Queued::Request {
+            head,
+            framing,
+            side,
+            last,
+        }
+    }
+
+    /// A broken head as the next item: it is the last.
+    fn queued_error(&mut self, e: PeerError, to_head: bool) -> Queued {
+        self.parsed += 1;
+        self.read = self.read.on(ReadEvent::LastHead);
+        Queued::Error(e, to_head)
     }
 
     /// The scanner's way to a head: `None` while it is incomplete; the canonical parse once it is.

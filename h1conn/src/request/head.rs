@@ -118,18 +118,56 @@ impl FieldPos {
     }
 }
 
-/// The positions of a section's field lines, packed into a slice of the connection's reused
-/// field buffer (so a head costs no allocation of its own).
-#[derive(Clone, Default)]
-pub(crate) struct FieldTable(Bytes);
+/// Field lines whose positions a [`FieldTable`] holds in place.
+pub(crate) const INLINE_FIELDS: usize = 3;
+
+/// One entry held in place: name, name length, value, value length, as `u16` (the head is shorter
+/// than 64 KiB). An unused entry has a zero name length: a field name is never empty.
+type InlinePos = [u16; 4];
+
+/// The positions of a section's field lines: held in place for a few fields of a short head
+/// (most requests), else packed into a slice of the connection's reused field buffer. Either way
+/// a head costs no allocation of its own.
+#[derive(Clone)]
+pub(crate) enum FieldTable {
+    Inline([InlinePos; INLINE_FIELDS]),
+    Shared(Bytes),
+}
+
+impl Default for FieldTable {
+    fn default() -> Self {
+        FieldTable::Inline([[0; 4]; INLINE_FIELDS])
+    }
+}
 
 impl FieldTable {
     /// A table over `FieldPos::SIZE`-byte entries written with [`FieldPos::put`].
     pub(crate) fn new(entries: Bytes) -> Self {
-        FieldTable(entries)
+        FieldTable::Shared(entries)
+    }
+    /// Sets entry `i` of a table held in place; false (and nothing set) when `i` or a position
+    /// does not fit.
+    pub(crate) fn set_inline(entries: &mut [InlinePos; INLINE_FIELDS], i: usize, p: FieldPos) -> bool {
+        let fits = |n: u32| u16::try_from(n).ok();
+        match (
+            entries.get_mut(i),
+            fits(p.name),
+            fits(p.name_len),
+            fits(p.value),
+            fits(p.value_len),
+        ) {
+            (Some(e), Some(a), Some(b), Some(c), Some(d)) if b > 0 => {
+                *e = [a, b, c, d];
+                true
+            }
+            _ => false,
+        }
     }
     pub(crate) fn len(&self) -> usize {
-        self.0.len() / FieldPos::SIZE
+        match self {
+            FieldTable::Inline(e) => e.iter().take_while(|e| e[1] != 0).count(),
+            FieldTable::Shared(b) => b.len() / FieldPos::SIZE,
+        }
     }
     pub(crate) fn get(&self, i: usize) -> FieldPos {
         self.iter().nth(i).unwrap_or(FieldPos {
@@ -141,10 +179,21 @@ impl FieldTable {
     }
     #[inline]
     pub(crate) fn iter(&self) -> impl Iterator<Item = FieldPos> + '_ {
-        self.0
+        let (inline, shared): (&[InlinePos], &[u8]) = match self {
+            FieldTable::Inline(e) => (e, &[]),
+            FieldTable::Shared(b) => (&[], b),
+        };
+        let inline = inline.iter().take_while(|e| e[1] != 0).map(|e| FieldPos {
+            name: e[0].into(),
+            name_len: e[1].into(),
+            value: e[2].into(),
+            value_len: e[3].into(),
+        });
+        let shared = shared
             .chunks_exact(FieldPos::SIZE)
             .filter_map(|e| <&[u8; FieldPos::SIZE]>::try_from(e).ok())
-            .map(FieldPos::read)
+            .map(FieldPos::read);
+        inline.chain(shared)
     }
 }
 
@@ -398,5 +447,77 @@ impl core::fmt::Debug for Trailers {
 impl PartialEq for Trailers {
     fn eq(&self, other: &Self) -> bool {
         self.fields().iter().eq(other.fields().iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Connection, Event};
+    use alloc::vec::Vec;
+    use core::time::Duration;
+
+    fn pos(name: u32, name_len: u32, value: u32, value_len: u32) -> FieldPos {
+        FieldPos {
+            name,
+            name_len,
+            value,
+            value_len,
+        }
+    }
+
+    /// A table held in place takes only what it can hold: three entries, positions below 64 KiB,
+    /// names not empty (so an unused entry is told apart).
+    #[test]
+    fn inline_table_takes_what_fits() {
+        let mut e = [[0u16; 4]; INLINE_FIELDS];
+        assert!(FieldTable::set_inline(&mut e, 0, pos(16, 4, 22, 9)));
+        assert!(
+            !FieldTable::set_inline(&mut e, 1, pos(40, 0, 42, 1)),
+            "empty name"
+        );
+        assert!(
+            !FieldTable::set_inline(&mut e, 1, pos(70_000, 4, 70_006, 1)),
+            "past 64 KiB"
+        );
+        assert!(
+            !FieldTable::set_inline(&mut e, INLINE_FIELDS, pos(40, 4, 46, 1)),
+            "no room"
+        );
+        assert!(FieldTable::set_inline(&mut e, 1, pos(40, 4, 46, 1)));
+        let t = FieldTable::Inline(e);
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            t.iter().collect::<Vec<_>>(),
+            [pos(16, 4, 22, 9), pos(40, 4, 46, 1)]
+        );
+        assert_eq!(t.get(1), pos(40, 4, 46, 1));
+        assert_eq!(FieldTable::default().len(), 0);
+    }
+
+    /// RFC 9110 §5.3: every field line is kept in order, whichever table holds the positions:
+    /// up to three fields in place, four or more in the connection's buffer.
+    #[test]
+    fn rfc9110_5_3_fields_kept_in_order_in_either_table() {
+        for n in 0..6 {
+            let mut raw = Vec::from(&b"GET / HTTP/1.1\r\nHost: h\r\n"[..]);
+            for i in 1..n {
+                raw.extend_from_slice(alloc::format!("X-{i}: v{i}\r\n").as_bytes());
+            }
+            raw.extend_from_slice(b"\r\n");
+            let mut c = Connection::new(Config::default(), Duration::ZERO);
+            assert_eq!(c.handle_input(&raw, Duration::ZERO), raw.len());
+            let Some(Event::Request(r)) = c.poll_event() else {
+                panic!("no request");
+            };
+            let h = r.head.headers();
+            assert_eq!(h.len(), n.max(1));
+            assert!(matches!(r.head.fields, FieldTable::Inline(_)) == (n <= INLINE_FIELDS));
+            for (i, f) in h.iter().enumerate().skip(1) {
+                assert_eq!(f.name, alloc::format!("X-{i}"));
+                assert_eq!(f.value, alloc::format!("v{i}").as_bytes());
+            }
+            assert_eq!(r.head.host(), Some(&b"h"[..]));
+        }
     }
 }

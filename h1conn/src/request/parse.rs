@@ -8,7 +8,7 @@ use crate::config::{Limits, Profile};
 use crate::error::{PeerError, PeerErrorKind as K};
 use crate::request::fields::{self, is_tchar, ConnectionOptions};
 use crate::request::head::{
-    FieldPos, FieldTable, Method, RequestHead, Special, TargetForm, Trailers, Version,
+    FieldPos, FieldTable, Method, RequestHead, Special, TargetForm, Trailers, Version, INLINE_FIELDS,
 };
 use crate::request::scan::{check_request_line_prefix, find_lf};
 
@@ -360,10 +360,7 @@ pub(crate) fn parse_quick<'a>(
         Ok(httparse::Status::Partial) => return Quick::Partial,
         Err(_) => return Quick::Canonical,
     };
-    match quick_head(buf, len, &req, limits, r, arena) {
-        Some(head) => Quick::Head(head, len),
-        None => Quick::Canonical,
-    }
+    quick_head(buf, len, &req, limits, r, arena)
 }
 
 fn quick_head<'a>(
@@ -373,8 +370,12 @@ fn quick_head<'a>(
     limits: &Limits,
     r: &Profile,
     arena: impl FnOnce(usize) -> &'a mut BytesMut,
-) -> Option<RequestHead> {
-    let (method, target, minor) = (req.method?.as_bytes(), req.path?.as_bytes(), req.version?);
+) -> Quick {
+    // The head is built in place in the answer (it is moved often enough on its way).
+    let (Some(method), Some(target), Some(minor)) = (req.method, req.path, req.version) else {
+        return Quick::Canonical;
+    };
+    let (method, target) = (method.as_bytes(), target.as_bytes());
     let base = buf.as_ptr() as usize;
     let off = |s: &[u8]| s.as_ptr() as usize - base;
     // The scanner's limits: head, method, request line (httparse checked `SP HTTP/1.x` and its
@@ -389,10 +390,12 @@ fn quick_head<'a>(
         || buf[len - 2] != b'\r'
         || req.headers.len() > limits.max_fields
     {
-        return None;
+        return Quick::Canonical;
     }
     let m = Method::from_bytes(method);
-    let form = target_form(m, target, r).ok()?;
+    let Ok(form) = target_form(m, target, r) else {
+        return Quick::Canonical;
+    };
     let version = if minor == 0 {
         Version::Http10
     } else {
@@ -400,7 +403,80 @@ fn quick_head<'a>(
     };
     let headers = &*req.headers;
     let mut special = SpecialFields::default();
-    let out = arena(headers.len());
+    // A few fields of a short head are held in place; more go to the connection's buffer. The
+    // loop is the same for both (one copy of it each, so each stays as lean as a single one).
+    let fields = if headers.len() <= INLINE_FIELDS && len <= usize::from(u16::MAX) {
+        let mut inline = InlineSink([[0u16; 4]; INLINE_FIELDS]);
+        if !quick_fields(buf, len, headers, limits, &mut special, &mut inline) {
+            return Quick::Canonical;
+        }
+        FieldTable::Inline(inline.0)
+    } else {
+        let out = arena(headers.len());
+        if !quick_fields(buf, len, headers, limits, &mut special, &mut *out) {
+            out.clear();
+            return Quick::Canonical;
+        }
+        FieldTable::new(out.split().freeze())
+    };
+    let Ok((special, connection)) = special.finish(version) else {
+        return Quick::Canonical;
+    };
+    Quick::Head(
+        RequestHead {
+            buf: Bytes::new(),
+            method: m,
+            method_len: method.len() as u32,
+            target: (t_start as u32, (t_start + target.len()) as u32),
+            form,
+            version,
+            minor,
+            fields,
+            special,
+            connection,
+        },
+        len,
+    )
+}
+
+/// Where [`quick_fields`] writes the positions: in place, or the connection's field buffer.
+trait FieldSink {
+    /// Records field `i`; false when it cannot be held.
+    fn put(&mut self, i: usize, p: FieldPos) -> bool;
+}
+
+/// Up to [`INLINE_FIELDS`] positions held in place.
+struct InlineSink([[u16; 4]; INLINE_FIELDS]);
+
+impl FieldSink for InlineSink {
+    #[inline]
+    fn put(&mut self, i: usize, p: FieldPos) -> bool {
+        FieldTable::set_inline(&mut self.0, i, p)
+    }
+}
+
+impl FieldSink for BytesMut {
+    #[inline]
+    fn put(&mut self, _: usize, p: FieldPos) -> bool {
+        p.put(self);
+        true
+    }
+}
+
+/// The field lines httparse found, checked as the scanner would (each ends in CRLF and keeps to
+/// its limit), the special ones noted, their positions written to `sink`. False when the
+/// canonical path must decide.
+#[inline]
+fn quick_fields(
+    buf: &[u8],
+    len: usize,
+    headers: &[httparse::Header<'_>],
+    limits: &Limits,
+    special: &mut SpecialFields,
+    sink: &mut impl FieldSink,
+) -> bool {
+    let base = buf.as_ptr() as usize;
+    let off = |s: &[u8]| s.as_ptr() as usize - base;
     for (i, h) in headers.iter().enumerate() {
         let name = off(h.name.as_bytes());
         let next = headers.get(i + 1).map_or(len - 2, |n| off(n.name.as_bytes()));
@@ -408,33 +484,19 @@ fn quick_head<'a>(
             || next - 2 - name > limits.max_field_line
             || special.field(i, h.name.as_bytes(), h.value).is_err()
         {
-            out.clear();
-            return None;
+            return false;
         }
-        FieldPos {
+        let p = FieldPos {
             name: name as u32,
             name_len: h.name.len() as u32,
             value: off(h.value) as u32,
             value_len: h.value.len() as u32,
+        };
+        if !sink.put(i, p) {
+            return false;
         }
-        .put(out);
     }
-    let Ok((special, connection)) = special.finish(version) else {
-        out.clear();
-        return None;
-    };
-    Some(RequestHead {
-        buf: Bytes::new(),
-        method: m,
-        method_len: method.len() as u32,
-        target: (t_start as u32, (t_start + target.len()) as u32),
-        form,
-        version,
-        minor,
-        fields: FieldTable::new(out.split().freeze()),
-        special,
-        connection,
-    })
+    true
 }
 
 /// The one pass over field names: notes the framing-relevant ones, parses Connection, checks Host.
