@@ -111,7 +111,9 @@ where
     input_open: bool,
     write_shut: bool,
     flush_needed: bool,
-    sleep: Pin<Box<Sleep>>,
+    /// Made when a deadline is first armed: a connection that ends within its first wake-up (one
+    /// request, `Connection: close`) never needs one.
+    sleep: Option<Pin<Box<Sleep>>>,
     armed: Option<Duration>,
     /// The waker the armed sleep was last polled with. While the same task polls and the armed
     /// instant is still ahead, the sleep keeps that waker registered and is not polled again.
@@ -204,7 +206,7 @@ where
             input_open: true,
             write_shut: false,
             flush_needed: false,
-            sleep: Box::pin(tokio::time::sleep_until(clock.origin)),
+            sleep: None,
             armed: None,
             sleep_waker: None,
             exchange: Exchange::Idle,
@@ -235,7 +237,8 @@ where
     /// Heap bytes this connection holds beyond its own size: the h1conn connection's (see
     /// [`Connection::heap_bytes`]), input read but not taken yet, the timer, and the places of
     /// the service future and the response body (kept from one request to the next). Between
-    /// requests only the timer remains once the connection released its buffers
+    /// requests only the timer (made when a deadline is first armed) remains once the connection
+    /// released its buffers
     /// (`Config::release_idle_after`).
     pub fn heap_bytes(&self) -> usize {
         fn place<T>(slot: &Slot<T>) -> usize {
@@ -243,7 +246,7 @@ where
         }
         self.conn.heap_bytes()
             + self.pending.capacity()
-            + std::mem::size_of::<Sleep>()
+            + self.sleep.as_ref().map_or(0, |_| std::mem::size_of::<Sleep>())
             + place(&self.call)
             + place(&self.resp_body)
     }
@@ -672,20 +675,27 @@ where
         let Some(deadline) = self.conn.poll_timeout() else {
             return false;
         };
-        let armed = match self.armed {
-            Some(a) if a <= deadline => a,
-            _ => {
-                self.sleep.as_mut().reset(self.clock.at(deadline));
+        let (armed, sleep) = match (self.armed, &mut self.sleep) {
+            (Some(a), Some(sleep)) if a <= deadline => (a, sleep),
+            (_, slot) => {
+                let at = self.clock.at(deadline);
+                let sleep = match slot {
+                    Some(sleep) => {
+                        sleep.as_mut().reset(at);
+                        sleep
+                    }
+                    None => slot.insert(Box::pin(tokio::time::sleep_until(at))),
+                };
                 self.armed = Some(deadline);
                 self.sleep_waker = None;
-                deadline
+                (deadline, sleep)
             }
         };
         let registered = self.sleep_waker.as_ref().is_some_and(|w| w.will_wake(cx.waker()));
         if registered && self.now < armed {
             return false;
         }
-        if self.sleep.as_mut().poll(cx).is_pending() {
+        if sleep.as_mut().poll(cx).is_pending() {
             if !registered {
                 self.sleep_waker = Some(cx.waker().clone());
             }
