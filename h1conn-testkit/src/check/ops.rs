@@ -238,6 +238,11 @@ pub fn connection_ops(input: &OpsInput) {
             Op::Shutdown => d.conn.shutdown(now),
         }
         d.pump();
+        // Drained, it stays drained until the next call (adapters rely on it).
+        assert!(
+            d.conn.poll_event().is_none(),
+            "an event after None without a call"
+        );
         if d.conn.is_upgraded() {
             break;
         }

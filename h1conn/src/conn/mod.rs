@@ -380,6 +380,10 @@ impl Connection {
     // ---- C. outputs -----------------------------------------------------------------------------
 
     /// The next event, if any. Drain after every input.
+    ///
+    /// Once it returns `None`, it returns `None` again until another call changes the connection
+    /// (any `&mut self` method: input, a timeout, the application's calls). An adapter may skip
+    /// asking until then, as h1conn-tokio does.
     pub fn poll_event(&mut self) -> Option<Event> {
         let buffered = self.rbuf.len();
         let mut moved = false;
