@@ -5,16 +5,19 @@
 #
 # - user-space instructions per request (valgrind --tool=callgrind, counters zeroed after the
 #   warm-up, dumped after the run);
+# - the same under `wrk -c 50` keep-alive for $WRK_SECONDS s (default 4), divided by the requests
+#   wrk counted: HTTP/1.1 with Host as the only field, where a request's fixed cost decides;
 # - system calls per request (strace -c -f attached for the run).
 #
 #   scripts/server-cost.sh            # N=20000 on GET $LOAD_PATH (default /)
 #
-# Needs valgrind, strace and ab. Servers get --threads 1; hyper answers with a body as long as
+# Needs valgrind, strace, ab and wrk. Servers get --threads 1; hyper answers with a body as long as
 # serve's (read from its Content-Length). Everything is bounded and the servers are stopped.
 . "$(dirname "$0")/servers.sh"
 N="${N:-20000}"
 LOAD_PATH="${LOAD_PATH:-/}"
-need "apt-get install -y valgrind strace apache2-utils" valgrind callgrind_control callgrind_annotate strace ab
+WRK_SECONDS="${WRK_SECONDS:-4}"
+need "apt-get install -y valgrind strace apache2-utils wrk" valgrind callgrind_control callgrind_annotate strace ab wrk
 
 SERVE_BIN="${SERVE_BIN:-}"
 build_servers
@@ -93,3 +96,27 @@ for ka in 1 0; do
   done
   awk -v a="${IR[serve$ka]}" -v b="${IR[hyper$ka]}" 'BEGIN {printf "  serve/hyper instructions: %.2f\n", a / b}'
 done
+
+echo
+echo "== HTTP/1.1 keep-alive, one field (wrk -c 50, ${WRK_SECONDS} s after 1 s)"
+declare -A WIR
+for name in serve hyper; do
+  if [ "$name" = serve ]; then
+    cmd=("$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0)
+  else
+    cmd=("$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$BODY")
+  fi
+  launch "$name" valgrind --tool=callgrind --callgrind-out-file="$WORK/$name.cg" "${cmd[@]}"
+  timeout 60 wrk -t1 -c50 -d1s "http://$ADDR$LOAD_PATH" >/dev/null
+  callgrind_control -z "$PID" >/dev/null 2>&1
+  requests="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
+  callgrind_control -d "$PID" >/dev/null 2>&1
+  sleep 1
+  stop
+  dump="$(ls -t "$WORK/$name.cg".* | head -1)"
+  ir="$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1}')"
+  rm -f "$WORK/$name.cg"*
+  WIR[$name]=$((ir / requests))
+  printf '  %-6s %7d Ir/request   (%d requests)\n' "$name" "${WIR[$name]}" "$requests"
+done
+awk -v a="${WIR[serve]}" -v b="${WIR[hyper]}" 'BEGIN {printf "  serve/hyper instructions: %.2f\n", a / b}'
