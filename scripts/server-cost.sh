@@ -52,27 +52,46 @@ BODY="$(body_bytes "$ADDR")"
 stop
 echo "GET $LOAD_PATH: serve's body is $BODY bytes; hyper answers with as many"
 
+# server_cmd NAME: sets cmd to the command line of `serve` or of the hyper hello world.
+server_cmd() {
+  if [ "$1" = serve ]; then
+    cmd=("$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0)
+  else
+    cmd=("$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$BODY")
+  fi
+}
+
+# instructions NAME WARM MEASURE: runs NAME under callgrind, calls the function WARM, zeroes the
+# counters, calls MEASURE, and sets IR_TOTAL to the user-space instructions counted since.
+instructions() {
+  server_cmd "$1"
+  launch "$1" valgrind --tool=callgrind --callgrind-out-file="$WORK/$1.cg" "${cmd[@]}"
+  "$2"
+  callgrind_control -z "$PID" >/dev/null 2>&1
+  "$3"
+  callgrind_control -d "$PID" >/dev/null 2>&1
+  sleep 1
+  stop
+  local dump
+  dump="$(ls -t "$WORK/$1.cg".* | head -1)"
+  IR_TOTAL="$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1}')"
+  rm -f "$WORK/$1.cg"*
+}
+
+ab_warm() { load "$ADDR" "$ka" 2000; }
+ab_measure() { load "$ADDR" "$ka" "$N"; }
+wrk_warm() { timeout 60 wrk -t1 -c50 -d1s "http://$ADDR$LOAD_PATH" >/dev/null; }
+wrk_measure() {
+  WRK_REQUESTS="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
+}
+
 declare -A IR SYS
 for ka in 1 0; do
   for name in serve hyper; do
-    if [ "$name" = serve ]; then
-      cmd=("$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0)
-    else
-      cmd=("$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$BODY")
-    fi
-    # Instructions.
-    launch "$name" valgrind --tool=callgrind --callgrind-out-file="$WORK/$name.cg" "${cmd[@]}"
-    load "$ADDR" "$ka" 2000
-    callgrind_control -z "$PID" >/dev/null 2>&1
-    load "$ADDR" "$ka" "$N"
-    callgrind_control -d "$PID" >/dev/null 2>&1
-    sleep 1
-    stop
-    dump="$(ls -t "$WORK/$name.cg".* | head -1)"
-    ir="$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1}')"
-    rm -f "$WORK/$name.cg"*
-    IR[$name$ka]=$((ir / N))
+    instructions "$name" ab_warm ab_measure
+    IR[$name$ka]=$((IR_TOTAL / N))
     # System calls.
+    server_cmd "$name"
     launch "$name" "${cmd[@]}"
     load "$ADDR" "$ka" 2000
     strace -c -f -p "$PID" -o "$WORK/$name.strace" 2>/dev/null &
@@ -101,22 +120,8 @@ echo
 echo "== HTTP/1.1 keep-alive, one field (wrk -c 50, ${WRK_SECONDS} s after 1 s)"
 declare -A WIR
 for name in serve hyper; do
-  if [ "$name" = serve ]; then
-    cmd=("$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0)
-  else
-    cmd=("$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$BODY")
-  fi
-  launch "$name" valgrind --tool=callgrind --callgrind-out-file="$WORK/$name.cg" "${cmd[@]}"
-  timeout 60 wrk -t1 -c50 -d1s "http://$ADDR$LOAD_PATH" >/dev/null
-  callgrind_control -z "$PID" >/dev/null 2>&1
-  requests="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
-  callgrind_control -d "$PID" >/dev/null 2>&1
-  sleep 1
-  stop
-  dump="$(ls -t "$WORK/$name.cg".* | head -1)"
-  ir="$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1}')"
-  rm -f "$WORK/$name.cg"*
-  WIR[$name]=$((ir / requests))
-  printf '  %-6s %7d Ir/request   (%d requests)\n' "$name" "${WIR[$name]}" "$requests"
+  instructions "$name" wrk_warm wrk_measure
+  WIR[$name]=$((IR_TOTAL / WRK_REQUESTS))
+  printf '  %-6s %7d Ir/request   (%d requests)\n' "$name" "${WIR[$name]}" "$WRK_REQUESTS"
 done
 awk -v a="${WIR[serve]}" -v b="${WIR[hyper]}" 'BEGIN {printf "  serve/hyper instructions: %.2f\n", a / b}'
