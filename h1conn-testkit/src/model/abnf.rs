@@ -74,7 +74,7 @@ fn literal(s: &[u8], at: usize, lit: &[u8], nocase: bool) -> Ends {
     }
 }
 
-/// Concatenation of two rules (RFC 5234 §3.1); [`cat!`] chains more.
+/// Concatenation of two rules (RFC 5234 §3.1); the `cat!` macro chains more.
 pub fn cat2(first: impl Rule, then: impl Rule) -> impl Rule {
     move |s, at| {
         let mut out = Ends::new();
@@ -89,7 +89,7 @@ pub fn cat2(first: impl Rule, then: impl Rule) -> impl Rule {
     }
 }
 
-/// Alternation of two rules (RFC 5234 §3.2): every end of either; [`alt!`] chains more.
+/// Alternation of two rules (RFC 5234 §3.2): every end of either; the `alt!` macro chains more.
 pub fn alt2(a: impl Rule, b: impl Rule) -> impl Rule {
     move |s, at| {
         let mut out = a(s, at);

@@ -139,7 +139,7 @@ pub fn userinfo(s: &[u8], at: usize) -> Ends {
     ])(s, at)
 }
 
-/// §3.2: authority = [ userinfo "@" ] host [ ":" port ]
+/// §3.2: `authority = [ userinfo "@" ] host [ ":" port ]`
 pub fn authority(s: &[u8], at: usize) -> Ends {
     cat![opt(cat![userinfo, text("@")]), host, opt(cat![text(":"), port])](s, at)
 }
@@ -178,7 +178,7 @@ pub fn query(s: &[u8], at: usize) -> Ends {
 }
 
 /// §3: hier-part = "//" authority path-abempty / path-absolute / path-rootless / path-empty
-/// (path-empty = 0<pchar> matches the empty string: an optional hier-part)
+/// (`path-empty = 0<pchar>` matches the empty string: an optional hier-part)
 pub fn hier_part(s: &[u8], at: usize) -> Ends {
     opt(alt![
         cat![text("//"), authority, path_abempty],
