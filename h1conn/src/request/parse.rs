@@ -405,22 +405,23 @@ fn quick_head<'a>(
     let mut special = SpecialFields::default();
     // A few fields of a short head are held in place; more go to the connection's buffer. The
     // loop is the same for both (one copy of it each, so each stays as lean as a single one).
-    let fields = if headers.len() <= INLINE_FIELDS && len <= usize::from(u16::MAX) {
-        let mut inline = InlineSink([[0u16; 4]; INLINE_FIELDS]);
-        if !quick_fields(buf, len, headers, limits, &mut special, &mut inline) {
-            return Quick::Canonical;
-        }
-        FieldTable::Inline(inline.0)
+    let mut inline = InlineSink([[0u16; 4]; INLINE_FIELDS]);
+    let mut out = None;
+    let taken = if headers.len() <= INLINE_FIELDS && len <= usize::from(u16::MAX) {
+        quick_fields(buf, len, headers, limits, &mut special, &mut inline)
     } else {
-        let out = arena(headers.len());
-        if !quick_fields(buf, len, headers, limits, &mut special, &mut *out) {
-            out.clear();
-            return Quick::Canonical;
-        }
-        FieldTable::new(out.split().freeze())
+        let o = out.insert(arena(headers.len()));
+        quick_fields(buf, len, headers, limits, &mut special, &mut **o)
     };
-    let Ok((special, connection)) = special.finish(version) else {
+    let Some((special, connection)) = taken.then(|| special.finish(version).ok()).flatten() else {
+        if let Some(o) = out {
+            o.clear();
+        }
         return Quick::Canonical;
+    };
+    let fields = match out {
+        Some(o) => FieldTable::new(o.split().freeze()),
+        None => FieldTable::Inline(inline.0),
     };
     Quick::Head(
         RequestHead {
