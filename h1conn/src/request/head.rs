@@ -123,7 +123,7 @@ pub(crate) const INLINE_FIELDS: usize = 3;
 
 /// One entry held in place: name, name length, value, value length, as `u16` (the head is shorter
 /// than 64 KiB). An unused entry has a zero name length: a field name is never empty.
-type InlinePos = [u16; 4];
+pub(crate) type InlinePos = [u16; 4];
 
 /// The positions of a section's field lines: held in place for a few fields of a short head
 /// (most requests), else packed into a slice of the connection's reused field buffer. Either way

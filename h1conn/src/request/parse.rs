@@ -8,7 +8,8 @@ use crate::config::{Limits, Profile};
 use crate::error::{PeerError, PeerErrorKind as K};
 use crate::request::fields::{self, is_tchar, ConnectionOptions};
 use crate::request::head::{
-    FieldPos, FieldTable, Method, RequestHead, Special, TargetForm, Trailers, Version, INLINE_FIELDS,
+    FieldPos, FieldTable, InlinePos, Method, RequestHead, Special, TargetForm, Trailers, Version,
+    INLINE_FIELDS,
 };
 use crate::request::scan::{check_request_line_prefix, find_lf};
 
@@ -447,7 +448,7 @@ trait FieldSink {
 }
 
 /// Up to [`INLINE_FIELDS`] positions held in place.
-struct InlineSink([[u16; 4]; INLINE_FIELDS]);
+struct InlineSink([InlinePos; INLINE_FIELDS]);
 
 impl FieldSink for InlineSink {
     #[inline]
