@@ -28,6 +28,10 @@ use crate::BoxError;
 /// buffer of its own between reads).
 const READ_CHUNK: usize = 16 * 1024;
 
+/// The largest field map (in fields it holds without growing) kept from a response for the next
+/// request: a larger one is dropped, so a connection never keeps more than it usually needs.
+const KEPT_FIELDS_MAX: usize = 24;
+
 /// How old the `Date` a response carries may be.
 const DATE_REFRESH: Duration = Duration::from_millis(250);
 
@@ -124,6 +128,9 @@ where
     call: Slot<S::Future>,
     /// The response body being sent; reused like `call`.
     resp_body: Slot<B>,
+    /// The emptied field map of the last response, to hold the next request's fields (as hyper
+    /// does): a request in steady keep-alive allocates no map. Given back with the idle memory.
+    headers: Option<HeaderMap>,
     body: Option<BodySender>,
     continue_pending: bool,
     error: Option<io::Error>,
@@ -212,6 +219,7 @@ where
             exchange: Exchange::Idle,
             call: None,
             resp_body: None,
+            headers: None,
             body: None,
             continue_pending: false,
             error: None,
@@ -235,11 +243,11 @@ where
     }
 
     /// Heap bytes this connection holds beyond its own size: the h1conn connection's (see
-    /// [`Connection::heap_bytes`]), input read but not taken yet, the timer, and the places of
-    /// the service future and the response body (kept from one request to the next). Between
-    /// requests only the timer (made when a deadline is first armed) remains once the connection
-    /// released its buffers
-    /// (`Config::release_idle_after`).
+    /// [`Connection::heap_bytes`]), input read but not taken yet, the timer, the places of the
+    /// service future and the response body, and the field map kept for the next request
+    /// (counted as its capacity in names and values; these three are kept from one request to
+    /// the next). Between requests only the timer (made when a deadline is first armed) remains
+    /// once the connection released its buffers (`Config::release_idle_after`).
     pub fn heap_bytes(&self) -> usize {
         fn place<T>(slot: &Slot<T>) -> usize {
             slot.as_ref().map_or(0, |_| std::mem::size_of::<Option<T>>())
@@ -249,6 +257,9 @@ where
             + self.sleep.as_ref().map_or(0, |_| std::mem::size_of::<Sleep>())
             + place(&self.call)
             + place(&self.resp_body)
+            + self.headers.as_ref().map_or(0, |h| {
+                h.capacity() * (std::mem::size_of::<HeaderName>() + std::mem::size_of::<HeaderValue>())
+            })
     }
 
     /// The time of the current wake-up.
@@ -323,7 +334,7 @@ where
     fn on_event(&mut self, ev: Event) {
         match ev {
             Event::Request(req) => {
-                let parts = match req.head.to_http_parts() {
+                let parts = match req.head.to_http_parts_in(self.headers.take().unwrap_or_default()) {
                     Ok(p) => p,
                     Err(_) => return self.fail_exchange(400, b"bad request\n"),
                 };
@@ -431,7 +442,16 @@ where
         progress
     }
 
+    /// Sends the service's response, then keeps its emptied field map for the next request.
     fn start_response(&mut self, resp: Response<B>, cx: &mut Context<'_>) {
+        let (parts, body) = resp.into_parts();
+        self.send_head(&parts, body, cx);
+        if self.headers.is_none() && (1..=KEPT_FIELDS_MAX).contains(&parts.headers.capacity()) {
+            self.headers = Some(parts.headers);
+        }
+    }
+
+    fn send_head(&mut self, parts: &http::response::Parts, body: B, cx: &mut Context<'_>) {
         self.set_idle();
         let now = self.now();
         // A body polled while the response was being made is wanted: `100 Continue` goes first
@@ -440,8 +460,7 @@ where
             self.continue_pending = false;
             let _ = self.conn.accept_body(now);
         }
-        let (parts, body) = resp.into_parts();
-        let mut head = match HttpResponseHead::new(&parts) {
+        let mut head = match HttpResponseHead::new(parts) {
             Ok(h) => h,
             // A head the connection cannot honour (a Keep-Alive field, a transfer coding): a
             // bug in the service, answered as one.
@@ -763,6 +782,7 @@ where
         if matches!(self.exchange, Exchange::Idle) && self.conn.heap_bytes() == 0 {
             self.call = None;
             self.resp_body = None;
+            self.headers = None;
         }
     }
 

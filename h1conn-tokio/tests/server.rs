@@ -719,6 +719,34 @@ async fn rfc9110_9_3_2_head_to_a_whole_body_gets_its_length_without_content() {
     assert!(out.ends_with("\r\n\r\nhello"), "{out}");
 }
 
+/// RFC 9110 §5: each request's field map holds exactly the fields that request sent, in order,
+/// although the server fills the emptied map of the previous response with them (the response's
+/// fields, one of them a name the next request also sends, never reach the next request).
+#[tokio::test]
+async fn rfc9110_5_a_reused_field_map_holds_only_the_requests_own_fields() {
+    let svc = tower_service_fn(|req: http::Request<Incoming>| {
+        let fields: Vec<String> = req
+            .headers()
+            .iter()
+            .map(|(n, v)| format!("{}={}", n, v.to_str().unwrap_or("?")))
+            .collect();
+        let mut resp = http::Response::new(fields.join(","));
+        let h = resp.headers_mut();
+        h.insert("x-response-only", http::HeaderValue::from_static("1"));
+        h.insert("accept", http::HeaderValue::from_static("stale"));
+        resp
+    });
+    let out = in_memory(
+        svc,
+        b"GET / HTTP/1.1\r\nHost: a\r\nAccept: x\r\n\r\n\
+          GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(out.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{out}");
+    assert!(out.contains("\r\n\r\nhost=a,accept=xHTTP/1.1"), "{out}");
+    assert!(out.ends_with("\r\n\r\nhost=b,connection=close"), "{out}");
+}
+
 /// A service that announces a Content-Length its body does not have: the response is cut short
 /// (the client sees a truncated message, never a wrong one), never silently rewritten.
 #[tokio::test]

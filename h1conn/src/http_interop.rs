@@ -25,7 +25,20 @@ impl RequestHead {
     /// Fails only where the `http` crate is stricter than HTTP/1.1's grammar, which the
     /// connection already checked (for instance some obs-text in a target); a server answers 400.
     pub fn to_http_parts(&self) -> Result<http::request::Parts, http::Error> {
+        self.to_http_parts_in(http::HeaderMap::new())
+    }
+
+    /// [`to_http_parts`](Self::to_http_parts) with the fields put in `headers`, emptied first
+    /// and then grown as needed. A server that keeps the emptied map of its last response
+    /// for the next request (as hyper does) reuses its storage, so a request in steady
+    /// keep-alive allocates nothing for its fields.
+    pub fn to_http_parts_in(
+        &self,
+        mut headers: http::HeaderMap,
+    ) -> Result<http::request::Parts, http::Error> {
+        headers.clear();
         let (mut parts, ()) = http::Request::new(()).into_parts();
+        parts.headers = headers;
         let buf = self.as_bytes();
         // Raw bytes: the method and the names were checked as tokens, no UTF-8 check is needed.
         parts.method = http::Method::from_bytes(&buf[..self.method_len as usize])?;
@@ -316,6 +329,25 @@ mod tests {
         // RFC 9110 §5.3: repeated field lines keep their order.
         let all: Vec<_> = p.headers.get_all("accept").iter().collect();
         assert_eq!(all, ["a", "b"]);
+    }
+
+    /// RFC 9110 §5: a map given to fill comes back holding exactly the request's fields, whatever
+    /// it held before, and keeps its storage.
+    #[test]
+    fn rfc9110_5_a_reused_map_holds_only_the_requests_fields() {
+        let h = head(b"GET / HTTP/1.1\r\nHost: h\r\nAccept: a\r\n\r\n");
+        let mut old = http::HeaderMap::with_capacity(16);
+        old.insert("x-old", http::HeaderValue::from_static("1"));
+        old.append("accept", http::HeaderValue::from_static("stale"));
+        let capacity = old.capacity();
+        let p = h.to_http_parts_in(old).unwrap();
+        let fields: Vec<_> = p
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_bytes()))
+            .collect();
+        assert_eq!(fields, [("host", &b"h"[..]), ("accept", b"a")]);
+        assert_eq!(p.headers.capacity(), capacity);
     }
 
     /// Every field keeps its own name, wherever Host stands, whether the head came whole (one
