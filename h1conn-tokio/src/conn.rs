@@ -156,6 +156,8 @@ struct Tracked {
 }
 
 impl Tracked {
+    // Inlined, so the event is moved once, from the connection to its handler.
+    #[inline]
     fn poll_event(&mut self) -> Option<Event> {
         if self.drained {
             return None;

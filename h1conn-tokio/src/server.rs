@@ -13,7 +13,7 @@ use std::time::Duration;
 use http::{Request, Response};
 use http_body::Body;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Notify;
 use tower_service::Service;
 
 use crate::{BoxError, Builder, Incoming, ServeConnection};
@@ -80,20 +80,26 @@ enum Phase {
 
 /// What the accept loop shares with its connection tasks: the server's phase (read with one load
 /// on each wake-up of a task), a wake-up for the tasks when it changes, and the number of tasks
-/// still running, with a wake-up when the last one ends.
+/// still running, with a wake-up for the accept loop when one ends at the connection limit and
+/// one when the last one ends.
 struct Shared {
     phase: AtomicU8,
     changed: Notify,
     live: AtomicUsize,
+    /// The connection limit: the accept loop waits while `live` is at it.
+    max: usize,
+    freed: Notify,
     ended: Notify,
 }
 
 impl Shared {
-    fn new() -> Shared {
+    fn new(max: usize) -> Shared {
         Shared {
             phase: AtomicU8::new(Phase::Running as u8),
             changed: Notify::new(),
             live: AtomicUsize::new(0),
+            max,
+            freed: Notify::new(),
             ended: Notify::new(),
         }
     }
@@ -112,6 +118,27 @@ impl Shared {
         self.changed.notify_waiters();
     }
 
+    /// Waits until fewer connection tasks than the limit run. False when `signal` came first.
+    async fn below_limit(&self, signal: Pin<&mut impl Future<Output = ()>>) -> bool {
+        let mut signal = signal;
+        while self.live.load(Ordering::Acquire) >= self.max {
+            let freed = self.freed.notified();
+            let mut freed = std::pin::pin!(freed);
+            // Registered before the count is read again, so a task ending in between is not
+            // missed.
+            freed.as_mut().enable();
+            if self.live.load(Ordering::Acquire) < self.max {
+                break;
+            }
+            tokio::select! {
+                biased;
+                () = signal.as_mut() => return false,
+                () = freed => {}
+            }
+        }
+        true
+    }
+
     /// Waits until no connection task is left.
     async fn all_ended(&self) {
         loop {
@@ -127,7 +154,8 @@ impl Shared {
     }
 }
 
-/// A running connection task, counted in `Shared::live` until it ends.
+/// A running connection task, counted in `Shared::live` until it ends: against the connection
+/// limit and in the server's wait for its tasks.
 struct Live(Arc<Shared>);
 
 impl Live {
@@ -139,7 +167,11 @@ impl Live {
 
 impl Drop for Live {
     fn drop(&mut self) {
-        if self.0.live.fetch_sub(1, Ordering::AcqRel) == 1 {
+        let before = self.0.live.fetch_sub(1, Ordering::AcqRel);
+        if before == self.0.max {
+            self.0.freed.notify_one();
+        }
+        if before == 1 {
             self.0.ended.notify_waiters();
         }
     }
@@ -230,19 +262,17 @@ where
         }
     };
     let mut signal = std::pin::pin!(signal);
-    let shared = Arc::new(Shared::new());
-    let limit = Arc::new(Semaphore::new(
-        builder.max_connections.min(Semaphore::MAX_PERMITS),
-    ));
+    let shared = Arc::new(Shared::new(builder.max_connections));
     let mut backoff = Duration::ZERO;
     loop {
-        let permit = tokio::select! {
-            p = Arc::clone(&limit).acquire_owned() => p.expect("the semaphore is never closed"),
-            () = &mut signal => break,
-        };
+        if !shared.below_limit(signal.as_mut()).await {
+            break;
+        }
+        // Biased: the signal is looked at first, without drawing a random branch order.
         let accepted = tokio::select! {
-            r = listener.accept() => r,
+            biased;
             () = &mut signal => break,
+            r = listener.accept() => r,
         };
         let (io, addr) = match accepted {
             Ok(a) => {
@@ -253,13 +283,14 @@ where
             Err(_) => {
                 backoff = (backoff * 2).clamp(BACKOFF_FIRST, BACKOFF_MAX);
                 tokio::select! {
-                    () = tokio::time::sleep(backoff) => continue,
+                    biased;
                     () = &mut signal => break,
+                    () = tokio::time::sleep(backoff) => continue,
                 }
             }
         };
         let conn = builder.serve_connection(io, make(&addr));
-        tokio::spawn(drive(conn, Live::new(&shared), permit));
+        tokio::spawn(drive(conn, Live::new(&shared)));
     }
     drop(listener);
     shared.set(Phase::Draining);
@@ -279,11 +310,7 @@ where
 /// arguments in its future and moves them into locals of the same future, which would hold the
 /// connection twice in every task (clippy's `manual_async_fn` would have it the other way).
 #[allow(clippy::manual_async_fn)]
-fn drive<IO, S, B>(
-    mut conn: ServeConnection<IO, S, B>,
-    live: Live,
-    permit: OwnedSemaphorePermit,
-) -> impl Future<Output = ()>
+fn drive<IO, S, B>(mut conn: ServeConnection<IO, S, B>, live: Live) -> impl Future<Output = ()>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
     S: Service<Request<Incoming>, Response = Response<B>>,
@@ -292,9 +319,9 @@ where
     B::Error: Into<BoxError>,
 {
     async move {
-        // Held until the task ends: the permit counts against the connection limit, `live`
-        // against the server's wait for its tasks.
-        let (_permit, shared) = (&permit, &*live.0);
+        // Held until the task ends: it counts against the connection limit and in the server's
+        // wait for its tasks.
+        let shared = &*live.0;
         if until_phase(&mut conn, shared, |p| p != Phase::Running).await {
             conn.graceful_shutdown();
             until_phase(&mut conn, shared, |p| p == Phase::Abort).await;
@@ -375,10 +402,8 @@ mod tests {
         let (io, _client) = tokio::io::duplex(64);
         let conn = Builder::new().serve_connection(io, Empty);
         let own = std::mem::size_of_val(&conn);
-        let shared = Arc::new(Shared::new());
-        let limit = Arc::new(Semaphore::new(1));
-        let permit = Arc::clone(&limit).acquire_owned().await.unwrap();
-        let task = drive(conn, Live::new(&shared), permit);
+        let shared = Arc::new(Shared::new(1));
+        let task = drive(conn, Live::new(&shared));
         let size = std::mem::size_of_val(&task);
         assert!(size <= own + 256, "task {size} B for a connection of {own} B");
     }
