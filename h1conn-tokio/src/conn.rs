@@ -51,17 +51,19 @@ impl Clock {
     }
 }
 
-/// Where the current request's service call stands.
+/// Where the current request's service call stands. Small: the connection (and so its task)
+/// holds it inline, while what only some exchanges need is boxed.
 enum Exchange {
     /// No request waiting for the service.
     Idle,
-    /// A request waiting for the service to be ready.
-    Ready(Request<Incoming>),
+    /// A request waiting for the service to be ready (a service that is ready at once is called
+    /// at once, without this box).
+    Ready(Box<Request<Incoming>>),
     /// The service is producing the response (the future is in `ServeConnection::call`).
     Calling,
     /// The response head is sent; its body (in `ServeConnection::resp_body`) is being moved into
     /// the connection, with the trailers it gave so far.
-    Body(Option<HeaderMap>),
+    Body(Option<Box<HeaderMap>>),
 }
 
 /// What polling a response body for its next frame gives.
@@ -329,11 +331,11 @@ where
                 return progress;
             };
             progress = true;
-            self.on_event(ev);
+            self.on_event(ev, cx);
         }
     }
 
-    fn on_event(&mut self, ev: Event) {
+    fn on_event(&mut self, ev: Event, cx: &mut Context<'_>) {
         match ev {
             Event::Request(req) => {
                 let parts = match req.head.to_http_parts_in(self.headers.take().unwrap_or_default()) {
@@ -346,7 +348,11 @@ where
                     BodyFraming::Chunked => self.body_channel(None),
                 };
                 self.continue_pending = req.expects_continue;
-                self.exchange = Exchange::Ready(Request::from_parts(parts, body));
+                let req = Request::from_parts(parts, body);
+                match self.svc.poll_ready(cx) {
+                    Poll::Ready(ready) => self.dispatch(ready, req),
+                    Poll::Pending => self.exchange = Exchange::Ready(Box::new(req)),
+                }
             }
             Event::Data(b) => {
                 if let Some(tx) = &self.body {
@@ -401,25 +407,30 @@ where
         body
     }
 
-    /// Polls the service's readiness, calls it, and polls its response future.
+    /// Calls the service with `req` once it said it is ready, or answers 503 when it failed.
+    fn dispatch(&mut self, ready: Result<(), S::Error>, req: Request<Incoming>) {
+        match ready {
+            Ok(()) => {
+                fill(&mut self.call, self.svc.call(req));
+                self.exchange = Exchange::Calling;
+            }
+            Err(_) => self.fail_exchange(503, b"service unavailable\n"),
+        }
+    }
+
+    /// Polls the readiness of a service that was not ready for the request, calls it, and polls
+    /// its response future.
     fn service(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
         if let Exchange::Ready(_) = self.exchange {
-            match self.svc.poll_ready(cx) {
-                Poll::Pending => return false,
-                Poll::Ready(Err(_)) => {
-                    self.fail_exchange(503, b"service unavailable\n");
-                    return true;
-                }
-                Poll::Ready(Ok(())) => {
-                    let Exchange::Ready(req) = std::mem::replace(&mut self.exchange, Exchange::Idle) else {
-                        unreachable!()
-                    };
-                    fill(&mut self.call, self.svc.call(req));
-                    self.exchange = Exchange::Calling;
-                    progress = true;
-                }
-            }
+            let Poll::Ready(ready) = self.svc.poll_ready(cx) else {
+                return false;
+            };
+            let Exchange::Ready(req) = std::mem::replace(&mut self.exchange, Exchange::Idle) else {
+                unreachable!()
+            };
+            self.dispatch(ready, *req);
+            progress = true;
         }
         if let Exchange::Calling = self.exchange {
             let Some(fut) = held(&mut self.call) else {
@@ -586,7 +597,7 @@ where
                 }
                 Err(frame) => {
                     if let Ok(t) = frame.into_trailers() {
-                        trailers.get_or_insert_with(HeaderMap::new).extend(t);
+                        trailers.get_or_insert_with(Box::default).extend(t);
                     }
                 }
             },

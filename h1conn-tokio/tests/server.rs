@@ -747,6 +747,88 @@ async fn rfc9110_5_a_reused_field_map_holds_only_the_requests_own_fields() {
     assert!(out.ends_with("\r\n\r\nhost=b,connection=close"), "{out}");
 }
 
+/// A service whose readiness a test controls: not ready until `open` (waking the connection's
+/// task then), or failing when `fail`. It answers with the request's path.
+#[derive(Clone, Default)]
+struct Readiness {
+    open: Arc<std::sync::atomic::AtomicBool>,
+    waker: Arc<Mutex<Option<std::task::Waker>>>,
+    fail: bool,
+}
+
+impl Readiness {
+    fn open(&self) {
+        self.open.store(true, Ordering::SeqCst);
+        if let Some(w) = self.waker.lock().unwrap().take() {
+            w.wake();
+        }
+    }
+}
+
+impl tower_service::Service<http::Request<Incoming>> for Readiness {
+    type Response = http::Response<String>;
+    type Error = io::Error;
+    type Future = std::future::Ready<Result<http::Response<String>, io::Error>>;
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), io::Error>> {
+        if self.fail {
+            return Poll::Ready(Err(io::Error::other("the service is down")));
+        }
+        *self.waker.lock().unwrap() = Some(cx.waker().clone());
+        match self.open.load(Ordering::SeqCst) {
+            true => Poll::Ready(Ok(())),
+            false => Poll::Pending,
+        }
+    }
+    fn call(&mut self, req: http::Request<Incoming>) -> Self::Future {
+        std::future::ready(Ok(http::Response::new(req.uri().path().to_owned())))
+    }
+}
+
+/// Scenario: a service that is not ready (tower back-pressure, a concurrency limit) holds the
+/// request until it is; pipelined requests behind it wait their turn and are answered in order.
+#[tokio::test]
+async fn a_service_that_is_not_ready_holds_the_request_until_it_is() {
+    let svc = Readiness::default();
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc.clone()));
+    client
+        .write_all(
+            b"GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut tmp = [0u8; 64];
+    let early = tokio::time::timeout(Duration::from_millis(200), client.read(&mut tmp)).await;
+    assert!(
+        early.is_err(),
+        "nothing is answered while the service is not ready"
+    );
+    svc.open();
+    let mut out = Vec::new();
+    tokio::time::timeout(WAIT, client.read_to_end(&mut out))
+        .await
+        .unwrap()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(out.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{out}");
+    let (a, b) = (out.find("\r\n\r\n/a").unwrap(), out.find("\r\n\r\n/b").unwrap());
+    assert!(a < b, "{out}");
+    task.await.unwrap().unwrap();
+}
+
+/// Scenario: a service whose readiness fails gets the request answered with 503 by the server,
+/// and the connection closes after it.
+#[tokio::test]
+async fn a_service_whose_readiness_fails_gets_503_and_the_connection_closes() {
+    let svc = Readiness {
+        fail: true,
+        ..Readiness::default()
+    };
+    let out = in_memory(svc, b"GET /a HTTP/1.1\r\nHost: a\r\n\r\n").await;
+    assert!(out.starts_with("HTTP/1.1 503 Service Unavailable\r\n"), "{out}");
+    assert!(out.contains("Connection: close\r\n"), "{out}");
+}
+
 /// A service that announces a Content-Length its body does not have: the response is cut short
 /// (the client sees a truncated message, never a wrong one), never silently rewritten.
 #[tokio::test]
