@@ -158,7 +158,7 @@ struct Tracked {
 }
 
 impl Tracked {
-    // Inlined, so the event is moved once, from the connection to its handler.
+    // Inlined into the loop: the event is not copied once more on its way through here.
     #[inline]
     fn poll_event(&mut self) -> Option<Event> {
         if self.drained {
