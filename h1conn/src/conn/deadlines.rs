@@ -102,23 +102,24 @@ impl TimerTable {
 
 /// A deadline that starts at `start`, is `base` long, and grows by one second per `rate` bytes
 /// received, never past `start + cap` (Apache `RequestReadTimeout ... MinRate=`). `rate == 0`: no
-/// growth.
+/// growth. In nanoseconds, as every deadline.
 pub(crate) fn rate_deadline(
-    start: Duration,
+    start: u64,
     base: Duration,
     cap: Option<Duration>,
     rate: u32,
     received: u64,
-) -> Duration {
+) -> u64 {
+    let base = to_nanos(base);
     let mut d = base;
     if rate > 0 {
         let ext_ms = received.saturating_mul(1000) / u64::from(rate);
-        d = d.saturating_add(Duration::from_millis(ext_ms));
+        d = d.saturating_add(ext_ms.saturating_mul(1_000_000));
     }
     if let Some(cap) = cap {
-        d = d.min(cap.max(base));
+        d = d.min(to_nanos(cap).max(base));
     }
-    start.saturating_add(d)
+    start.saturating_add(d).min(u64::MAX - 1)
 }
 
 /// What the deadlines depend on, read off the connection at the end of a call. Times are
@@ -179,7 +180,7 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
     );
     let header = match s.head_start {
         Some(start) if idle && s.reading_heads && !s.reading_paused && s.buffered > 0 => Some(rate_deadline(
-            dur(start),
+            start,
             to.header,
             Some(to.header_max),
             to.header_min_rate,
@@ -187,21 +188,14 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
         )),
         _ => None,
     };
-    arm(Timer::Header, header.map(to_nanos));
+    arm(Timer::Header, header);
     let body = match s.body {
         Some((start, progress, received))
             if s.open && !s.reading_paused && s.buffered == 0 && !s.input_ended =>
         {
             let gap = at(progress, to.body);
-            let rate = (to.body_min_rate > 0).then(|| {
-                to_nanos(rate_deadline(
-                    dur(start),
-                    to.body,
-                    None,
-                    to.body_min_rate,
-                    received,
-                ))
-            });
+            let rate = (to.body_min_rate > 0)
+                .then(|| rate_deadline(start, to.body, None, to.body_min_rate, received));
             Some(rate.map_or(gap, |r| r.min(gap)))
         }
         _ => None,
@@ -211,13 +205,7 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
         let stall = at(s.send_progress, to.send);
         match to.send_min_rate {
             0 => stall,
-            rate => stall.min(to_nanos(rate_deadline(
-                dur(s.send_start),
-                to.send,
-                None,
-                rate,
-                s.sent,
-            ))),
+            rate => stall.min(rate_deadline(s.send_start, to.send, None, rate, s.sent)),
         }
     });
     arm(Timer::Send, send);
@@ -312,13 +300,13 @@ impl super::Connection {
             Some(start) if self.read == Read::Heads && self.intake == Intake::Wanted => {
                 let to = &self.cfg.timeouts;
                 let d = rate_deadline(
-                    dur(start),
+                    start,
                     to.header,
                     Some(to.header_max),
                     to.header_min_rate,
                     self.rbuf.len() as u64,
                 );
-                Some(dur(to_nanos(d)))
+                Some(dur(d))
             }
             _ => None,
         }
@@ -344,12 +332,21 @@ mod tests {
 
     #[test]
     fn min_rate_extends_up_to_cap() {
-        let s = Duration::from_secs(100);
+        let secs = |n: u64| n * 1_000_000_000;
+        let s = secs(100);
         let b = Duration::from_secs(20);
         let cap = Some(Duration::from_secs(40));
-        assert_eq!(rate_deadline(s, b, cap, 500, 0), Duration::from_secs(120));
-        assert_eq!(rate_deadline(s, b, cap, 500, 1000), Duration::from_secs(122));
-        assert_eq!(rate_deadline(s, b, cap, 500, 1_000_000), Duration::from_secs(140));
-        assert_eq!(rate_deadline(s, b, cap, 0, 1_000_000), Duration::from_secs(120));
+        assert_eq!(rate_deadline(s, b, cap, 500, 0), secs(120));
+        assert_eq!(rate_deadline(s, b, cap, 500, 1000), secs(122));
+        assert_eq!(rate_deadline(s, b, cap, 500, 1_000_000), secs(140));
+        assert_eq!(rate_deadline(s, b, cap, 0, 1_000_000), secs(120));
+    }
+
+    /// Huge limits saturate at the last representable deadline instead of wrapping.
+    #[test]
+    fn rate_deadline_saturates() {
+        let huge = Some(Duration::MAX);
+        assert_eq!(rate_deadline(u64::MAX - 5, Duration::MAX, huge, 1, u64::MAX), u64::MAX - 1);
+        assert_eq!(rate_deadline(0, Duration::from_secs(1), huge, 1, u64::MAX), u64::MAX - 1);
     }
 }
