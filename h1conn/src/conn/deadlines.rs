@@ -346,7 +346,13 @@ mod tests {
     #[test]
     fn rate_deadline_saturates() {
         let huge = Some(Duration::MAX);
-        assert_eq!(rate_deadline(u64::MAX - 5, Duration::MAX, huge, 1, u64::MAX), u64::MAX - 1);
-        assert_eq!(rate_deadline(0, Duration::from_secs(1), huge, 1, u64::MAX), u64::MAX - 1);
+        assert_eq!(
+            rate_deadline(u64::MAX - 5, Duration::MAX, huge, 1, u64::MAX),
+            u64::MAX - 1
+        );
+        assert_eq!(
+            rate_deadline(0, Duration::from_secs(1), huge, 1, u64::MAX),
+            u64::MAX - 1
+        );
     }
 }
