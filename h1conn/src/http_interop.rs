@@ -166,15 +166,16 @@ impl<'a> HttpResponseHead<'a> {
         };
         let mut chunked = false;
         for (name, value) in headers {
-            let v = value.as_bytes();
-            if name == http::header::CONTENT_LENGTH {
+            // Names of the `http` types are lower case: one look at the text decides.
+            let (name, v) = (name.as_str(), value.as_bytes());
+            if name == "content-length" {
                 // RFC 9110 §8.6: one decimal number; a list of equal values is the same length.
                 let n = content_length(v).ok_or(UsageError::InvalidHeader)?;
                 if head.length.is_some_and(|m| m != n) {
                     return Err(UsageError::InvalidHeader);
                 }
                 head.length = Some(n);
-            } else if name == http::header::TRANSFER_ENCODING {
+            } else if name == "transfer-encoding" {
                 // RFC 9112 §6.1: the connection applies chunked itself; any other coding would
                 // have to be applied by it too, which it does not do.
                 let mut codings = list_members(v).filter(|m| !m.is_empty());
@@ -184,7 +185,7 @@ impl<'a> HttpResponseHead<'a> {
                     return Err(UsageError::ReservedHeader);
                 }
                 chunked = true;
-            } else if name == http::header::CONNECTION {
+            } else if name == "connection" {
                 // RFC 9110 §7.6.1 / RFC 9112 §9.6.
                 for opt in list_members(v).filter(|m| !m.is_empty()) {
                     if opt.eq_ignore_ascii_case(b"close") {
@@ -197,14 +198,14 @@ impl<'a> HttpResponseHead<'a> {
                         return Err(UsageError::ReservedHeader);
                     }
                 }
-            } else if name.as_str() == "keep-alive" {
+            } else if name == "keep-alive" {
                 return Err(UsageError::ReservedHeader);
             } else {
                 // What `Response` validation would find, noted here: the `http` types already
                 // hold only tokens as names and no CR, LF or NUL in values.
-                head.info.bytes += name.as_str().len() + v.len() + 4;
-                head.info.has_date |= name == http::header::DATE;
-                head.fields.push((name.as_str(), v));
+                head.info.bytes += name.len() + v.len() + 4;
+                head.info.has_date |= name == "date";
+                head.fields.push((name, v));
             }
         }
         // RFC 9112 §6.2: a sender must not send Content-Length with Transfer-Encoding.
