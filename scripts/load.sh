@@ -18,6 +18,9 @@
 #   ROUNDS=5 DURATION=10 scripts/load.sh
 #   THREADS=2 WRK_THREADS=2 scripts/load.sh
 #   SERVE_BIN=path/to/serve scripts/load.sh   # an already built serve binary
+#   HYPER_ARGS="--header-read-timeout 30" scripts/load.sh
+#                                           # hyper with its timer on (by default it keeps no
+#                                           # deadline and runs tokio without a time driver)
 #   SERVE_BIN=$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello WITH_NGINX=0 scripts/load.sh
 #                                           # A/A check: hyper in both columns (noise floor)
 #
@@ -67,7 +70,8 @@ echo "== servers (tokio worker threads: $THREADS)"
 start serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --max-requests "$MAX_REQUESTS"
 check "$ADDR_serve"
 SERVE_BODY_BYTES="$BODY_BYTES"
-start hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --body-bytes "$SERVE_BODY_BYTES"
+# shellcheck disable=SC2086 # HYPER_ARGS is a list of words
+start hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --body-bytes "$SERVE_BODY_BYTES" ${HYPER_ARGS:-}
 check "$ADDR_hyper"
 SERVERS=(serve hyper)
 if [ "$WITH_NGINX" = 1 ]; then

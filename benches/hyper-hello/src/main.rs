@@ -2,6 +2,10 @@
 //! allowed; prints `listening on ADDR` first), `--threads N` (tokio worker threads). Every GET is
 //! answered 200 with a text body of `--body-bytes N` bytes (default 6, `hello` and a newline), so
 //! scripts/load.sh can match the length of what `serve` sends; anything else gets 404.
+//!
+//! By default hyper runs without a timer, as in its own examples: tokio's time driver is off and no
+//! request has a deadline. `--header-read-timeout SECS` turns both on (hyper's only server timer,
+//! on the tokio timer), for a comparison where both servers keep deadlines.
 
 use std::convert::Infallible;
 use std::io::Write;
@@ -11,7 +15,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 
 async fn hello(req: Request<Incoming>, body: Bytes) -> Result<Response<Full<Bytes>>, Infallible> {
@@ -31,6 +35,7 @@ fn main() {
     let mut listen = String::from("127.0.0.1:8080");
     let mut threads = 1usize;
     let mut body_bytes = 6usize;
+    let mut header_read_timeout = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -40,14 +45,22 @@ fn main() {
             // has no per-connection request limit, so only 0 (unlimited) is meaningful.
             "--max-requests" => assert_eq!(args.next().as_deref(), Some("0"), "--max-requests 0 only"),
             "--body-bytes" => body_bytes = args.next().and_then(|n| n.parse().ok()).expect("--body-bytes N"),
+            "--header-read-timeout" => {
+                let secs = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("--header-read-timeout SECS");
+                header_read_timeout = Some(std::time::Duration::from_secs(secs));
+            }
             other => panic!("unknown argument {other}"),
         }
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.worker_threads(threads).enable_io();
+    if header_read_timeout.is_some() {
+        rt.enable_time();
+    }
+    let rt = rt.build().expect("runtime");
     let mut text = b"hello\n".repeat(body_bytes / 6 + 1);
     text.truncate(body_bytes);
     let body = Bytes::from(text);
@@ -63,9 +76,11 @@ fn main() {
             let body = body.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req| hello(req, body.clone()));
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
+                let mut builder = http1::Builder::new();
+                if let Some(t) = header_read_timeout {
+                    builder.timer(TokioTimer::new()).header_read_timeout(t);
+                }
+                let _ = builder.serve_connection(TokioIo::new(stream), service).await;
             });
         }
     });
