@@ -25,7 +25,9 @@ impl RequestHead {
     /// Fails only where the `http` crate is stricter than HTTP/1.1's grammar, which the
     /// connection already checked (for instance some obs-text in a target); a server answers 400.
     pub fn to_http_parts(&self) -> Result<http::request::Parts, http::Error> {
-        self.to_http_parts_in(http::HeaderMap::new())
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        self.fill_parts(&mut parts)?;
+        Ok(parts)
     }
 
     /// [`to_http_parts`](Self::to_http_parts) with the fields put in `headers`, emptied first
@@ -39,6 +41,13 @@ impl RequestHead {
         headers.clear();
         let (mut parts, ()) = http::Request::new(()).into_parts();
         parts.headers = headers;
+        self.fill_parts(&mut parts)?;
+        Ok(parts)
+    }
+
+    /// Sets the method, URI and version of `parts` and appends the fields to its (empty) map.
+    #[inline]
+    fn fill_parts(&self, parts: &mut http::request::Parts) -> Result<(), http::Error> {
         let buf = self.as_bytes();
         // Raw bytes: the method and the names were checked as tokens, no UTF-8 check is needed.
         parts.method = http::Method::from_bytes(&buf[..self.method_len as usize])?;
@@ -59,7 +68,7 @@ impl RequestHead {
             let value = http::HeaderValue::from_maybe_shared(buf.slice(at..at + p.value_len as usize))?;
             parts.headers.append(name, value);
         }
-        Ok(parts)
+        Ok(())
     }
 }
 
