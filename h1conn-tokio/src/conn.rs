@@ -460,7 +460,11 @@ where
         let (parts, body) = resp.into_parts();
         self.send_head(&parts, body, cx);
         if self.headers.is_none() && (1..=KEPT_FIELDS_MAX).contains(&parts.headers.capacity()) {
-            self.headers = Some(parts.headers);
+            // Emptied now: the response's values (which may share larger buffers) are let go at
+            // once, not when the next request comes.
+            let mut headers = parts.headers;
+            headers.clear();
+            self.headers = Some(headers);
         }
     }
 

@@ -38,7 +38,10 @@ impl RequestHead {
         &self,
         mut headers: http::HeaderMap,
     ) -> Result<http::request::Parts, http::Error> {
-        headers.clear();
+        // A map kept empty (as h1conn-tokio keeps its responses' maps) needs no second pass.
+        if !headers.is_empty() {
+            headers.clear();
+        }
         let (mut parts, ()) = http::Request::new(()).into_parts();
         parts.headers = headers;
         self.fill_parts(&mut parts)?;
