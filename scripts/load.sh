@@ -23,6 +23,8 @@
 #                                           # deadline and runs tokio without a time driver)
 #   SERVE_BIN=$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello WITH_NGINX=0 scripts/load.sh
 #                                           # A/A check: hyper in both columns (noise floor)
+#   PIN=1 scripts/load.sh                  # servers on CPU 0, the load generator on CPU 1
+#                                           # (taskset): neither takes the other's core
 #
 # Needs wrk and ab (apt-get install -y wrk apache2-utils; nginx-light for the reference column).
 # Every run is bounded (wrk -d, ab -t, timeouts) and the servers are stopped on exit.
@@ -35,6 +37,14 @@ WRK_THREADS="${WRK_THREADS:-1}"
 WITH_NGINX="${WITH_NGINX:-auto}"
 LOAD_PATH="${LOAD_PATH:-/}"
 MAX_REQUESTS="${MAX_REQUESTS:-0}"
+PIN="${PIN:-0}"
+SERVER_ON=()
+CLIENT_ON=()
+if [ "$PIN" = 1 ]; then
+  need "apt-get install -y util-linux" taskset
+  SERVER_ON=(taskset -c 0)
+  CLIENT_ON=(taskset -c 1)
+fi
 
 need "apt-get install -y wrk apache2-utils python3" wrk ab python3
 if [ "$WITH_NGINX" = auto ]; then
@@ -67,11 +77,11 @@ check() {
 }
 
 echo "== servers (tokio worker threads: $THREADS)"
-start serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --max-requests "$MAX_REQUESTS"
+start serve "${SERVER_ON[@]}" "$SERVE_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --max-requests "$MAX_REQUESTS"
 check "$ADDR_serve"
 SERVE_BODY_BYTES="$BODY_BYTES"
 # shellcheck disable=SC2086 # HYPER_ARGS is a list of words
-start hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --body-bytes "$SERVE_BODY_BYTES" ${HYPER_ARGS:-}
+start hyper "${SERVER_ON[@]}" "$HYPER_BIN" --listen 127.0.0.1:0 --threads "$THREADS" --body-bytes "$SERVE_BODY_BYTES" ${HYPER_ARGS:-}
 check "$ADDR_hyper"
 SERVERS=(serve hyper)
 if [ "$WITH_NGINX" = 1 ]; then
@@ -85,14 +95,14 @@ measure() {
   local scenario="$1" addr="$2" out rps
   case "$scenario" in
     wrk_keepalive)
-      out="$(timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" "http://$addr$LOAD_PATH" || true)"
+      out="$(timeout $((DURATION + 30)) "${CLIENT_ON[@]}" wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" "http://$addr$LOAD_PATH" || true)"
       rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
     wrk_close)
-      out="$(timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" \
+      out="$(timeout $((DURATION + 30)) "${CLIENT_ON[@]}" wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" \
         -H 'Connection: close' "http://$addr$LOAD_PATH" || true)"
       rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
     ab_http10_keepalive)
-      out="$(timeout $((DURATION + 30)) ab -k -q -c "$CONNS" -t "$DURATION" -n 10000000 "http://$addr$LOAD_PATH" 2>&1 || true)"
+      out="$(timeout $((DURATION + 30)) "${CLIENT_ON[@]}" ab -k -q -c "$CONNS" -t "$DURATION" -n 10000000 "http://$addr$LOAD_PATH" 2>&1 || true)"
       rps="$(awk '/^Requests per second:/ {print $4}' <<<"$out")"
       local failed
       failed="$(awk '/^Failed requests:/ {print $3}' <<<"$out")"

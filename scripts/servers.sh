@@ -67,7 +67,8 @@ free_port() {
 }
 
 # start_nginx BODY_BYTES [CONNECTIONS] [KEEPALIVE_SECS]: nginx with one worker answering every
-# request with 200 and a body of BODY_BYTES; sets ADDR_nginx and NGINX_PID (the master's pid).
+# request with 200 and a body of BODY_BYTES, under the command prefix SERVER_ON (an array, may be
+# unset); sets ADDR_nginx and NGINX_PID (the master's pid).
 start_nginx() {
   local port body conns="${2:-1024}" keepalive="${3:-75}"
   port="$(free_port)"
@@ -95,7 +96,7 @@ http {
     }
 }
 EOF
-  "$(command -v nginx || echo /usr/sbin/nginx)" -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
+  "${SERVER_ON[@]}" "$(command -v nginx || echo /usr/sbin/nginx)" -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
     >"$WORK/nginx.out" 2>&1 &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
