@@ -37,6 +37,25 @@ pub struct HeadScanner {
     fields: u32,
     /// Where the previous field line's terminator begins (for obs-fold merging).
     prev_line_end: usize,
+    /// How far the method of a partial request line was checked, so that each call looks only
+    /// at the bytes that arrived since the last one.
+    method: MethodCheck,
+}
+
+/// The early check of a partial request line's method ([`check_request_line_prefix`]), kept
+/// between calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MethodCheck {
+    /// The first `n` bytes of the line are tchar, with no SP among them.
+    Checked(u32),
+    /// A SP ended a valid method: nothing more to check until the line is complete.
+    Ended,
+}
+
+impl Default for MethodCheck {
+    fn default() -> Self {
+        MethodCheck::Checked(0)
+    }
 }
 
 /// Position of the first LF, eight bytes at a time (SWAR: a word has a zero byte where it equals
@@ -117,6 +136,7 @@ impl HeadScanner {
                 if ls == le {
                     // RFC 9112 §2.2: empty lines before the request line are skipped.
                     self.start = nl + 1;
+                    self.method = MethodCheck::default();
                 } else {
                     // The same early checks as on a partial line, so the verdict does not depend on
                     // how the input was split.
@@ -179,12 +199,12 @@ impl HeadScanner {
         Ok(())
     }
 
-    fn check_partial(&self, buf: &[u8], limits: &Limits) -> Result<(), PeerError> {
+    fn check_partial(&mut self, buf: &[u8], limits: &Limits) -> Result<(), PeerError> {
         let line = &buf[self.line_start..];
         // A trailing CR may be the first half of the terminator.
         let len = line.len() - usize::from(line.last() == Some(&b'\r'));
         if self.line_no == 0 {
-            check_request_line_prefix(&line[..len], limits)?;
+            self.method = check_method_from(self.method, &line[..len], limits)?;
             if len > limits.max_request_line {
                 check_request_line_len(&line[..len], limits)?;
             }
@@ -207,6 +227,28 @@ fn lenient_rewrite(line: &mut [u8], r: &Profile) {
             *b = b' ';
         }
     }
+}
+
+/// [`check_request_line_prefix`] on a partial request line that has grown since the check that
+/// left `done`: only the method bytes not yet looked at are checked, so a line that arrives a byte
+/// at a time costs O(1) per call. The verdict is the one the whole check gives.
+fn check_method_from(done: MethodCheck, line: &[u8], limits: &Limits) -> Result<MethodCheck, PeerError> {
+    let MethodCheck::Checked(from) = done else {
+        return Ok(done);
+    };
+    let window = &line[..line.len().min(limits.max_method + 1)];
+    for &b in window.get(from as usize..).unwrap_or_default() {
+        if b == b' ' {
+            return Ok(MethodCheck::Ended);
+        }
+        if !is_tchar(b) {
+            return Err(K::BadRequestLine.into());
+        }
+    }
+    if window.len() > limits.max_method {
+        return Err(K::MethodTooLong.into());
+    }
+    Ok(MethodCheck::Checked(window.len() as u32))
 }
 
 /// Early rejection of a request line before its end arrives: a method byte that is not a token, or
@@ -278,6 +320,50 @@ mod tests {
                 }
                 let plain = v.iter().position(|&b| b == b'\n');
                 assert_eq!(find_lf(&v), plain, "len {len} at {at}");
+            }
+        }
+    }
+
+    /// RFC 9112 §3: the early method check of a partial request line, kept between calls, gives at
+    /// every length the verdict of the whole check on the line so far, however the line is split:
+    /// valid methods, a bad byte at each position, a method one byte too long, a SP at the edge of
+    /// the window, an empty method, a CR inside.
+    #[test]
+    fn rfc9112_3_incremental_method_check_matches_the_whole_check() {
+        let limits = Limits {
+            max_method: 7,
+            ..Limits::default()
+        };
+        let mut lines: alloc::vec::Vec<alloc::vec::Vec<u8>> = [
+            &b"GET / HTTP/1.1"[..],
+            b"OPTIONS * HTTP/1.1",
+            b"OPTIONSX / HTTP/1.1",
+            b" / HTTP/1.1",
+            b"GE\rT / HTTP/1.1",
+            b"PATCH\t/ HTTP/1.1",
+        ]
+        .iter()
+        .map(|l| l.to_vec())
+        .collect();
+        for at in 0..8 {
+            let mut l = b"ABCDEFG / HTTP/1.1".to_vec();
+            l[at] = b'@';
+            lines.push(l);
+        }
+        for line in &lines {
+            for step in 1..4 {
+                let mut done = MethodCheck::default();
+                let mut end = 0;
+                while end < line.len() {
+                    end = (end + step).min(line.len());
+                    let whole = check_request_line_prefix(&line[..end], &limits);
+                    let incremental = check_method_from(done, &line[..end], &limits);
+                    assert_eq!(whole, incremental.map(|_| ()), "{:?} at {end}", line);
+                    match incremental {
+                        Ok(d) => done = d,
+                        Err(_) => break,
+                    }
+                }
             }
         }
     }
