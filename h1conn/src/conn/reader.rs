@@ -71,12 +71,22 @@ impl Connection {
 
     /// Parses the next head (as [`parse_one`](Self::parse_one)) and returns it instead of queueing
     /// it: for when nothing is queued and it becomes current at once.
+    #[inline]
     pub(super) fn parse_next(&mut self) -> Option<Queued> {
-        let b = self.busy.get_or_insert_with(Box::default);
-        if b.scanner.seen_all(self.rbuf.len()) {
-            // A partial head and no byte since it was last scanned.
-            return None;
+        if let Some(b) = self.busy.as_ref() {
+            if b.scanner.seen_all(self.rbuf.len()) {
+                // A partial head and no byte since it was last scanned: a cheap answer, without
+                // entering the parse below.
+                return None;
+            }
         }
+        self.parse_new_bytes()
+    }
+
+    /// [`parse_next`](Self::parse_next) when bytes arrived since the last scan.
+    #[inline(never)]
+    fn parse_new_bytes(&mut self) -> Option<Queued> {
+        let b = self.busy.get_or_insert_with(Box::default);
         let held = !b.queue.is_empty() || !b.events.is_empty();
         if b.scanner.is_fresh() {
             let (fields, cfg) = (&mut b.fields, &*self.cfg);
