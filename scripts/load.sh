@@ -23,6 +23,8 @@
 #                                           # deadline and runs tokio without a time driver)
 #   SERVE_BIN=$CARGO_TARGET_DIR/hyper-hello/release/hyper-hello WITH_NGINX=0 scripts/load.sh
 #                                           # A/A check: hyper in both columns (noise floor)
+#   SCENARIOS="wrk_keepalive" ROUNDS=21 scripts/load.sh
+#                                           # some scenarios only, over more rounds
 #   PIN=1 scripts/load.sh                  # servers on CPU 0, the load generator on CPU 1
 #                                           # (taskset): neither takes the other's core
 #
@@ -114,7 +116,8 @@ measure() {
   echo "${rps:-0}"
 }
 
-SCENARIOS=(wrk_keepalive wrk_close ab_http10_keepalive)
+# shellcheck disable=SC2206 # SCENARIOS is a list of words
+SCENARIOS=(${SCENARIOS:-wrk_keepalive wrk_close ab_http10_keepalive})
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 echo "== load: $ROUNDS rounds x ${DURATION}s, $CONNS connections, wrk threads $WRK_THREADS"
