@@ -46,6 +46,10 @@
 //!
 //! Protocol upgrades (101, CONNECT tunnels) are not supported: a service that answers with one
 //! gets its connection closed.
+//!
+//! The cost figures in the repository's docs/PERFORMANCE.md are for release builds with
+//! `codegen-units = 1`, as this workspace's release profile and the hyper baseline are built. With
+//! cargo's default of 16 units, a request costs about 3 % more user-space instructions.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
