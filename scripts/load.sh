@@ -44,6 +44,7 @@ SERVER_ON=()
 CLIENT_ON=()
 if [ "$PIN" = 1 ]; then
   need "apt-get install -y util-linux" taskset
+  [ "$(nproc)" -ge 2 ] || { echo "PIN=1 needs two CPUs"; exit 1; }
   SERVER_ON=(taskset -c 0)
   CLIENT_ON=(taskset -c 1)
 fi
