@@ -231,7 +231,8 @@ pub struct Connection {
     served: u32,
     latch: Persistence,
     error: Option<PeerError>,
-    date: Option<[u8; 29]>,
+    /// The `Date` field line written on final responses (see [`Connection::set_date`]).
+    date: Option<writer::DateLine>,
 }
 
 impl Connection {

@@ -287,8 +287,19 @@ impl Connection {
             if (100..200).contains(&resp.status) || self.write == Write::Upgraded {
                 return Ok(());
             }
-            if !matches!(framing, ResponseFraming::NoBody { .. }) {
-                self.put_body(body)?;
+            match framing {
+                // The head announced exactly this body: it is the whole response.
+                ResponseFraming::Length(n) if n == given && self.write == Write::Body => {
+                    self.out().extend_from_slice(body);
+                    if let Some(cur) = self.cur_mut() {
+                        cur.remaining = 0;
+                    }
+                    self.write = self.write.on(WriteEvent::BodyDone);
+                    self.end_response();
+                    return Ok(());
+                }
+                ResponseFraming::NoBody { .. } => {}
+                _ => self.put_body(body)?,
             }
             self.end_body(&[])
         });
@@ -310,7 +321,7 @@ impl Connection {
     /// field; format it with [`http_date`](crate::http_date). The value is used as it is: refresh it
     /// before each turn of the adapter's loop (once a second is enough).
     pub fn set_date(&mut self, date: [u8; 29]) {
-        self.date = Some(date);
+        self.date = Some(writer::date_line(&date));
     }
 
     /// More of the current Content-Length body is unread than the discard budget allows.

@@ -20,7 +20,7 @@ pub(crate) fn head(
     info: FieldsInfo,
     framing: ResponseFraming,
     conn: ConnectionFields,
-    date: Option<&[u8; 29]>,
+    date: Option<&DateLine>,
 ) {
     // One reservation for the whole head and a small body instead of growing step by step.
     let estimate =
@@ -28,20 +28,14 @@ pub(crate) fn head(
     out.reserve(estimate);
     put_status_line(out, resp);
     if let Some(d) = date.filter(|_| !info.has_date) {
-        out.put_slice(b"Date: ");
-        out.put_slice(d);
-        out.put_slice(b"\r\n");
+        out.extend_from_slice(d);
     }
     put_fields(out, resp.headers);
     match framing {
         ResponseFraming::Length(n)
         | ResponseFraming::NoBody {
             content_length: Some(n),
-        } => {
-            out.put_slice(b"Content-Length: ");
-            put_u64(out, n);
-            out.put_slice(b"\r\n");
-        }
+        } => put_content_length(out, n),
         ResponseFraming::Chunked => out.put_slice(b"Transfer-Encoding: chunked\r\n"),
         _ => {}
     }
@@ -87,7 +81,7 @@ pub(crate) fn continue_100(out: &mut Vec<u8>) {
 
 /// The connection's own answer to a peer error: self-delimited, `Connection: close`, a short fixed
 /// text; no body bytes to a HEAD request (RFC 9110 §9.3.2), which still gets the length a GET would.
-pub(crate) fn error_response(out: &mut Vec<u8>, e: PeerError, to_head: bool, date: Option<&[u8; 29]>) {
+pub(crate) fn error_response(out: &mut Vec<u8>, e: PeerError, to_head: bool, date: Option<&DateLine>) {
     let body = e.reason().as_bytes();
     let len = body.len() as u64 + 1;
     let resp = Response::new(e.status())
@@ -160,6 +154,72 @@ pub(crate) fn put_u64(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(&tmp[i..]);
 }
 
+/// Appends `Content-Length: <n>\r\n`, assembled in a fixed-size line (see [`put_padded`]).
+fn put_content_length(out: &mut Vec<u8>, n: u64) {
+    const PREFIX: &[u8] = b"Content-Length: ";
+    let mut line = const { Padded::new(PREFIX) };
+    let mut digits = 1;
+    let mut left = n;
+    while left >= 10 {
+        left /= 10;
+        digits += 1;
+    }
+    let end = PREFIX.len() + digits;
+    let mut rest = n;
+    for d in line.bytes[PREFIX.len()..end].iter_mut().rev() {
+        *d = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    line.bytes[end] = b'\r';
+    line.bytes[end + 1] = b'\n';
+    line.len = end + 2;
+    put_padded(out, &line);
+}
+
+/// A line of at most [`Padded::SIZE`] bytes in a fixed-size array.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Padded {
+    bytes: [u8; Padded::SIZE],
+    len: usize,
+}
+
+impl Padded {
+    pub(crate) const SIZE: usize = 48;
+
+    /// `s` padded (at most [`Padded::SIZE`] bytes; checked when built in a constant).
+    pub(crate) const fn new(s: &[u8]) -> Self {
+        let mut bytes = [0u8; Padded::SIZE];
+        let mut i = 0;
+        while i < s.len() {
+            bytes[i] = s[i];
+            i += 1;
+        }
+        Padded { bytes, len: s.len() }
+    }
+}
+
+/// Appends a padded line: the whole array (a copy of known size, done inline without a call), then
+/// the padding is cut off again.
+#[inline]
+fn put_padded(out: &mut Vec<u8>, line: &Padded) {
+    let keep = out.len() + line.len;
+    out.extend_from_slice(&line.bytes);
+    out.truncate(keep);
+}
+
+/// A `Date` field line (RFC 9110 §6.6.1), built once for each value
+/// [`Connection::set_date`](crate::Connection::set_date) is given.
+pub(crate) type DateLine = [u8; 37];
+
+/// `Date: <date>\r\n`.
+pub(crate) fn date_line(date: &[u8; 29]) -> DateLine {
+    let mut line = [0u8; 37];
+    line[..6].copy_from_slice(b"Date: ");
+    line[6..35].copy_from_slice(date);
+    line[35..].copy_from_slice(b"\r\n");
+    line
+}
+
 /// Appends the lowercase hex form of `n` (chunk sizes).
 pub(crate) fn put_hex(out: &mut Vec<u8>, mut n: u64) {
     let mut tmp = [0u8; 16];
@@ -183,7 +243,7 @@ fn put_status_line(out: &mut Vec<u8>, resp: &Response<'_>) {
         .then(|| common_status_line(resp.status))
         .flatten()
     {
-        out.put_slice(line);
+        put_padded(out, line);
         return;
     }
     out.put_slice(b"HTTP/1.1 ");
@@ -223,6 +283,28 @@ mod tests {
             b.clear();
             put_u64(&mut b, n);
             assert_eq!(b, alloc::format!("{n}").into_bytes());
+        }
+    }
+
+    /// RFC 9112 §6.3: the Content-Length line holds the decimal length, whatever its size; the
+    /// padding of the fixed-size line never reaches the output.
+    #[test]
+    fn rfc9112_6_3_content_length_line() {
+        for n in [0, 5, 9, 10, 4096, 1 << 40, u64::MAX] {
+            let mut b = b"x".to_vec();
+            put_content_length(&mut b, n);
+            assert_eq!(b, alloc::format!("xContent-Length: {n}\r\n").into_bytes());
+        }
+    }
+
+    /// RFC 9112 §4: the prebuilt status lines are `HTTP/1.1 <code> <standard reason>`.
+    #[test]
+    fn rfc9112_4_prebuilt_status_lines() {
+        for status in 100..1000 {
+            let mut b = Vec::new();
+            put_status_line(&mut b, &Response::new(status));
+            let want = alloc::format!("HTTP/1.1 {status} {}\r\n", crate::response::reason_phrase(status));
+            assert_eq!(b, want.into_bytes(), "{status}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! phrases, the framing decision ([`framing`]) and the `Date` formatter ([`date`]). The bytes are
 //! written by the connection's writer.
 
+use crate::conn::writer::Padded;
 use crate::error::UsageError;
 use crate::request::fields::{run_of, TCHAR};
 
@@ -65,19 +66,31 @@ impl<'a> Response<'a> {
 
 /// The whole status line of the most common codes with their standard reason phrase, to be
 /// written in one piece.
-pub(crate) fn common_status_line(status: u16) -> Option<&'static [u8]> {
-    Some(match status {
-        200 => b"HTTP/1.1 200 OK\r\n",
-        204 => b"HTTP/1.1 204 No Content\r\n",
-        206 => b"HTTP/1.1 206 Partial Content\r\n",
-        301 => b"HTTP/1.1 301 Moved Permanently\r\n",
-        302 => b"HTTP/1.1 302 Found\r\n",
-        304 => b"HTTP/1.1 304 Not Modified\r\n",
-        400 => b"HTTP/1.1 400 Bad Request\r\n",
-        404 => b"HTTP/1.1 404 Not Found\r\n",
-        500 => b"HTTP/1.1 500 Internal Server Error\r\n",
+pub(crate) fn common_status_line(status: u16) -> Option<&'static Padded> {
+    static LINES: [Padded; 9] = [
+        Padded::new(b"HTTP/1.1 200 OK\r\n"),
+        Padded::new(b"HTTP/1.1 204 No Content\r\n"),
+        Padded::new(b"HTTP/1.1 206 Partial Content\r\n"),
+        Padded::new(b"HTTP/1.1 301 Moved Permanently\r\n"),
+        Padded::new(b"HTTP/1.1 302 Found\r\n"),
+        Padded::new(b"HTTP/1.1 304 Not Modified\r\n"),
+        Padded::new(b"HTTP/1.1 400 Bad Request\r\n"),
+        Padded::new(b"HTTP/1.1 404 Not Found\r\n"),
+        Padded::new(b"HTTP/1.1 500 Internal Server Error\r\n"),
+    ];
+    let i = match status {
+        200 => 0,
+        204 => 1,
+        206 => 2,
+        301 => 3,
+        302 => 4,
+        304 => 5,
+        400 => 6,
+        404 => 7,
+        500 => 8,
         _ => return None,
-    })
+    };
+    Some(&LINES[i])
 }
 
 /// The standard reason phrase of a status code (RFC 9110 §15), or "" for an unknown one.
