@@ -509,8 +509,28 @@ struct SpecialFields {
 }
 
 impl SpecialFields {
-    #[inline]
+    /// Notes field `i` when it is one of the special ones. Most names are not, and their length
+    /// and first letter say so without a call.
+    #[inline(always)]
     fn field(&mut self, i: usize, name: &[u8], value: &[u8]) -> Result<(), PeerError> {
+        // OR 0x20 lowercases a letter and maps no other byte onto one.
+        let first = name.first().map_or(0, |b| b | 0x20);
+        let candidate = match name.len() {
+            4 => first == b'h',
+            6 => first == b'e',
+            7 => first == b'u',
+            10 | 14 => first == b'c',
+            17 => first == b't',
+            _ => false,
+        };
+        if candidate {
+            return self.special(i, name, value);
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn special(&mut self, i: usize, name: &[u8], value: &[u8]) -> Result<(), PeerError> {
         // `lower` is a lowercase name of the same length: the first letter decides most cases
         // without a call (OR 0x20 lowercases a letter and maps no other byte onto one).
         let is = |lower: &[u8]| (name[0] | 0x20) == lower[0] && name.eq_ignore_ascii_case(lower);

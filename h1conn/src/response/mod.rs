@@ -4,7 +4,7 @@
 
 use crate::conn::writer::Padded;
 use crate::error::UsageError;
-use crate::request::fields::{run_of, TCHAR};
+use crate::request::fields::{all_of, TCHAR};
 
 pub(crate) mod date;
 pub(crate) mod framing;
@@ -176,7 +176,7 @@ pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<FieldsInfo, Us
     let mut info = FieldsInfo::default();
     for (name, value) in fields {
         let name = name.as_bytes();
-        if name.is_empty() || run_of(name, TCHAR) != name.len() || !safe_value(value) {
+        if name.is_empty() || !all_of(name, TCHAR) || !safe_value(value) {
             return Err(UsageError::InvalidHeader);
         }
         match name.len() {
@@ -190,22 +190,30 @@ pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<FieldsInfo, Us
 }
 
 /// No CR, LF or NUL. Eight bytes at a time, a word with no byte below 14 needs no closer look
-/// (SWAR: a byte below 14 borrows when 14 is subtracted from it).
+/// (SWAR: a byte below 14 borrows when 14 is subtracted from it). The last word overlaps the one
+/// before it; a value shorter than a word is looked at byte by byte.
 #[inline]
 fn safe_value(v: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let bad = |b: u8| b == 0 || b == b'\n' || b == b'\r';
+    let word = |w: &[u8]| {
+        let mut a = [b' '; 8];
+        a.copy_from_slice(w);
+        u64::from_le_bytes(a)
+    };
+    let clean = |w: u64| w.wrapping_sub(LO * 14) & !w & HI == 0;
+    if v.len() < 8 {
+        return !v.iter().any(|&b| bad(b));
+    }
     let mut chunks = v.chunks_exact(8);
     for c in &mut chunks {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(c);
-        let w = u64::from_le_bytes(a);
-        if w.wrapping_sub(LO * 14) & !w & HI != 0 && c.iter().any(|&b| bad(b)) {
+        if !clean(word(c)) && c.iter().any(|&b| bad(b)) {
             return false;
         }
     }
-    !chunks.remainder().iter().any(|&b| bad(b))
+    let tail = &v[v.len() - 8..];
+    chunks.remainder().is_empty() || clean(word(tail)) || !tail.iter().any(|&b| bad(b))
 }
 
 fn is_reserved(name: &[u8]) -> bool {
