@@ -88,6 +88,27 @@ fn rfc9112_9_6_response_close_says_close_and_nothing_after_is_read() {
     assert_eq!(close.how, CloseHow::Linger, "the second request is unread input");
 }
 
+/// RFC 9112 §6.3, §8: a GET answered whole with an announced length but no body bytes is an
+/// incomplete response. The head goes out, then the connection closes (reason `Aborted`) and the
+/// request pipelined behind is not served, so the client never reads a later response as the
+/// missing body.
+#[test]
+fn rfc9112_8_announced_length_without_its_body_ends_the_connection() {
+    let mut d = sent("GET /1 HTTP/1.1\nHost: a\n\nGET /2 HTTP/1.1\nHost: a\n\n");
+    d.respond_with(Response::new(200).length(10), b"").unwrap();
+    let w = d.take_wire();
+    assert!(
+        w.contains("Content-Length: 10\r\n") && w.ends_with("\r\n\r\n"),
+        "{w}"
+    );
+    assert_eq!(d.take_log(), vec!["request GET /1", "end"]);
+    let close = d.close().unwrap();
+    assert_eq!(
+        close.reasons.iter().collect::<Vec<_>>(),
+        vec![CloseReason::Aborted]
+    );
+}
+
 /// RFC 9112 §7.1.2: a chunked response ends with trailer fields, checked like head fields; a response
 /// that is not chunked cannot carry them.
 #[test]

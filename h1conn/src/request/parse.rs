@@ -705,6 +705,70 @@ mod tests {
         }
     }
 
+    /// RFC 9112 §3.2, §6.1, §6.3, §9.6, RFC 9110 §7.8, §10.1.1: the one pass notes every field
+    /// that decides framing or persistence, whatever the case of its name, and no look-alike of
+    /// the same length and first letter; each head is taken by the one pass and agrees with the
+    /// canonical parse.
+    #[test]
+    fn rfc9112_special_fields_in_any_case_and_their_look_alikes() {
+        let special = [
+            ("Expect", "100-continue"),
+            ("Upgrade", "websocket"),
+            ("Connection", "close"),
+            ("Content-Length", "0"),
+            ("Transfer-Encoding", "chunked"),
+        ];
+        let look_alikes = [
+            "Hots",
+            "Hx",
+            "Exceed",
+            "Urgency",
+            "Connexions",
+            "Content-Lingth",
+            "Transfer-Encodinh",
+            "Accept",
+            "Cookie",
+            "Referer",
+            "User-Agent",
+            "Sec-Fetch-Mode",
+        ];
+        let cases = |n: &str| [n.to_string(), n.to_ascii_uppercase(), n.to_ascii_lowercase()];
+        let (l, r) = (Limits::default(), Profile::strict());
+        let mut heads = alloc::vec::Vec::new();
+        for host in cases("Host") {
+            heads.push(format!("GET / HTTP/1.1\r\n{host}: a\r\n\r\n"));
+        }
+        for (name, value) in special {
+            for n in cases(name) {
+                heads.push(format!("GET / HTTP/1.1\r\nHost: a\r\n{n}: {value}\r\n\r\n"));
+            }
+        }
+        for n in look_alikes {
+            heads.push(format!("GET / HTTP/1.1\r\nHost: a\r\n{n}: 1\r\n\r\n"));
+        }
+        for h in &heads {
+            let mut arena = BytesMut::new();
+            let quick = parse_quick(h.as_bytes(), &l, &r, |n| {
+                arena.reserve(n * FieldPos::SIZE);
+                &mut arena
+            });
+            let Quick::Head(mut head, len) = quick else {
+                panic!("{h:?} not taken by the one pass");
+            };
+            head.buf = Bytes::copy_from_slice(&h.as_bytes()[..len]);
+            check(h.as_bytes(), &l, &r).unwrap_or_else(|e| panic!("{h:?}: {e}"));
+            // What a plain look at every name finds.
+            let has = |name: &str| head.headers().iter().any(|f| f.name.eq_ignore_ascii_case(name));
+            let sp = head.special;
+            assert_eq!(sp.host_count, 1, "{h:?}");
+            assert_eq!(sp.expect, has("expect"), "{h:?}");
+            assert_eq!(sp.upgrade, has("upgrade"), "{h:?}");
+            assert_eq!(sp.content_length, has("content-length"), "{h:?}");
+            assert_eq!(sp.transfer_encoding, has("transfer-encoding"), "{h:?}");
+            assert_eq!(head.connection.close, has("connection"), "{h:?}");
+        }
+    }
+
     #[test]
     fn quick_parse_takes_a_plain_head_and_declines_the_unusual() {
         let (l, r) = (Limits::default(), Profile::strict());
