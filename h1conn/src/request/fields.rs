@@ -547,8 +547,8 @@ fn is_ipv_future(v: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    /// The eight-at-a-time run agrees with a byte-by-byte scan for every class, length and
-    /// position of the first byte outside the class.
+    /// The eight-at-a-time test agrees with a byte-by-byte one for every class, length and
+    /// position of a byte that may lie outside the class.
     #[test]
     fn all_of_matches_a_plain_scan() {
         for class in [TCHAR, HOST, TARGET] {
@@ -567,6 +567,8 @@ mod tests {
         }
     }
 
+    /// The eight-at-a-time run agrees with a byte-by-byte scan for every class, length and
+    /// position of the first byte outside the class.
     #[test]
     fn run_of_matches_a_plain_scan() {
         for class in [TCHAR, HOST, TARGET] {
