@@ -10,7 +10,7 @@ use std::future::Future;
 use std::io;
 use std::mem::MaybeUninit;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Buf, Bytes};
@@ -49,6 +49,17 @@ impl Clock {
     fn at(&self, d: Duration) -> Instant {
         self.origin + d
     }
+}
+
+/// Where shutting down the transport's writing side stands, once the connection closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shut {
+    /// Not asked yet.
+    Open,
+    /// Asked, and the transport is not done: given up at `by` (the connection's clock).
+    Pending { by: Duration },
+    /// Done (or failed: nothing more is written either way).
+    Done,
 }
 
 /// Where the current request's service call stands. Small: the connection (and so its task)
@@ -102,6 +113,11 @@ fn empty<T>(slot: &mut Slot<T>) {
 /// decided (keep-alive ended, a timer fired, the client left) and `Err` with the transport's error
 /// when reading or writing failed.
 ///
+/// A graceful close shuts the transport's writing side down (a FIN for TCP, close_notify for
+/// TLS). A shutdown that waits on the peer (a TLS peer that never finished its handshake or does
+/// not read) is output that makes no progress: after the send timeout (`Config::timeouts.send`)
+/// the future resolves `Ok` and the transport is dropped.
+///
 /// Create it with [`Builder::serve_connection`](crate::Builder::serve_connection).
 pub struct ServeConnection<IO, S, B>
 where
@@ -115,7 +131,7 @@ where
     /// allocation, almost always.
     pending: Vec<u8>,
     input_open: bool,
-    write_shut: bool,
+    shut: Shut,
     flush_needed: bool,
     /// Made when a deadline is first armed: a connection that ends within its first wake-up (one
     /// request, `Connection: close`) never needs one.
@@ -215,7 +231,7 @@ where
             clock,
             pending: Vec::new(),
             input_open: true,
-            write_shut: false,
+            shut: Shut::Open,
             flush_needed: false,
             sleep: None,
             armed: None,
@@ -700,7 +716,8 @@ where
         }
     }
 
-    /// Polls the connection's next deadline. True when it fired.
+    /// Polls the connection's next deadline (or the end of the wait for a transport shutdown,
+    /// whichever comes first). True when it fired.
     ///
     /// The sleep is re-armed only when the deadline moves earlier: a deadline that moves later
     /// (the usual case: each request pushes the idle and read timers forward) lets the armed sleep
@@ -708,7 +725,11 @@ where
     /// contract) and then arms the later deadline. That keeps timer-wheel updates off the
     /// per-request path.
     fn timer(&mut self, cx: &mut Context<'_>) -> bool {
-        let Some(deadline) = self.conn.poll_timeout() else {
+        let shutdown = match self.shut {
+            Shut::Pending { by } => Some(by),
+            _ => None,
+        };
+        let Some(deadline) = self.conn.poll_timeout().into_iter().chain(shutdown).min() else {
             return false;
         };
         let (armed, sleep) = match (self.armed, &mut self.sleep) {
@@ -758,12 +779,32 @@ where
         if close.how == CloseHow::Abort {
             return Poll::Ready(self.error.take().map_or(Ok(()), Err));
         }
-        if !self.write_shut {
+        if self.shut != Shut::Done {
             // Shut down writing: a FIN for TCP, close_notify for TLS.
-            let r = ready!(Pin::new(&mut self.io).poll_shutdown(cx));
-            self.write_shut = true;
-            if r.is_err() {
-                return Poll::Ready(Ok(()));
+            match Pin::new(&mut self.io).poll_shutdown(cx) {
+                Poll::Ready(r) => {
+                    self.shut = Shut::Done;
+                    if r.is_err() {
+                        return Poll::Ready(Ok(()));
+                    }
+                }
+                Poll::Pending => {
+                    // A shutdown that waits on the peer (close_notify to a peer that does not
+                    // read, a TLS handshake the peer never finished) is output that makes no
+                    // progress: it gets the send timeout, then the transport is dropped.
+                    let by = match self.shut {
+                        Shut::Pending { by } => by,
+                        _ => {
+                            let by = self.now().saturating_add(self.conn.config().timeouts.send);
+                            self.shut = Shut::Pending { by };
+                            by
+                        }
+                    };
+                    return match self.now() >= by {
+                        true => Poll::Ready(Ok(())),
+                        false => Poll::Pending,
+                    };
+                }
             }
         }
         if close.how == CloseHow::Graceful || self.conn.is_done() {

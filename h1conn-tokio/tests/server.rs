@@ -548,6 +548,76 @@ async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
     task.await.unwrap().unwrap();
 }
 
+/// A transport whose shutdown never completes, as TLS with a peer that never finished its
+/// handshake (close_notify waits for it) or never reads (close_notify cannot be written).
+struct ShutdownHangs(DuplexStream);
+
+impl tokio::io::AsyncRead for ShutdownHangs {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for ShutdownHangs {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Pending
+    }
+}
+
+/// Scenario: a graceful close whose transport shutdown waits on the peer forever. The wait is
+/// output making no progress, so it ends with the send timeout (`Config::timeouts.send`): the
+/// connection's task ends and its slot is free, instead of holding on until the client leaves.
+#[tokio::test(start_paused = true)]
+async fn a_transport_shutdown_that_never_completes_ends_with_the_send_timeout() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    };
+    let mut config = h1conn::Config::default();
+    config.keep_alive.timeout = Duration::from_secs(5);
+    config.timeouts.send = Duration::from_secs(7);
+    let task = tokio::spawn(
+        Builder::new()
+            .with_config(config)
+            .serve_connection(ShutdownHangs(server_end), svc),
+    );
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.ends_with(b"0\r\n\r\n") {
+        let n = client.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let idle_from = Instant::now();
+    // Closed by the keep-alive timeout after 5 s; the shutdown then waits 7 s more.
+    let ended = tokio::time::timeout(Duration::from_secs(60), task).await;
+    let took = idle_from.elapsed();
+    ended
+        .expect("the connection ends although its transport never shuts down")
+        .unwrap()
+        .unwrap();
+    assert!(
+        took >= Duration::from_secs(12) && took < Duration::from_secs(13),
+        "ended after {took:?}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn rfc9110_15_5_9_header_timeout_answers_408_on_the_tokio_clock() {
     let (server_end, mut client) = tokio::io::duplex(64 * 1024);

@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 mod listener;
 
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -92,4 +93,40 @@ async fn tls_requests_and_close_notify_on_every_graceful_close() {
         .unwrap()
         .unwrap()
         .unwrap();
+}
+
+/// Scenario: a client opens TCP and never starts its TLS handshake. The idle timer closes the
+/// connection; close_notify cannot be sent before a handshake, so the shutdown waits, for the
+/// send timeout at most: then the socket is closed and the connection's slot is free. Without
+/// that bound the connection would hold its slot until the client left.
+#[tokio::test]
+async fn a_client_that_never_starts_its_handshake_is_let_go() {
+    let app = Router::new().route("/", get(|| async { "hello over TLS\n" }));
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = tcp.local_addr().unwrap();
+    let mut config = h1conn::Config::default();
+    config.keep_alive.timeout = Duration::from_millis(500);
+    config.timeouts.header = Duration::from_millis(500);
+    config.timeouts.send = Duration::from_millis(500);
+    let server = tokio::spawn(
+        Builder::new()
+            .with_config(config)
+            .serve(TlsListener::new(tcp, server_config(CERT, KEY).unwrap()), app)
+            .into_future(),
+    );
+    let mut silent = TcpStream::connect(addr).await.unwrap();
+    let start = std::time::Instant::now();
+    let mut buf = [0u8; 64];
+    // The server closes the socket: a read returns 0 (or a reset).
+    match tokio::time::timeout(WAIT, silent.read(&mut buf)).await {
+        Ok(Ok(0) | Err(_)) => {}
+        Ok(Ok(n)) => panic!("{n} bytes before any handshake"),
+        Err(_) => panic!("still open after {WAIT:?}"),
+    }
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
+        "closed after {took:?}"
+    );
+    server.abort();
 }
