@@ -7,6 +7,7 @@
 #   scripts/idle-memory.sh
 #   CONNS=10000 scripts/idle-memory.sh
 #   SERVE_BIN=path/to/serve scripts/idle-memory.sh
+#   GATE=2560 scripts/idle-memory.sh   # serve alone; fails above 2560 bytes per idle connection
 #
 # RSS is read from /proc/PID/status (VmRSS) once the connections are idle (IDLE_WAIT seconds after
 # the last response, default 2: past serve's release of idle buffers, 1 s by default) and compared
@@ -15,6 +16,8 @@
 CONNS="${CONNS:-2000}"
 IDLE_WAIT="${IDLE_WAIT:-2}"
 WITH_NGINX="${WITH_NGINX:-auto}"
+GATE="${GATE:-}"
+[ -n "$GATE" ] && WITH_NGINX=0
 
 need "apt-get install -y python3" python3
 ulimit -n $((CONNS * 2 + 1024)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -23,7 +26,7 @@ if [ "$WITH_NGINX" = auto ]; then
 fi
 
 echo "== build"
-build_servers
+if [ -n "$GATE" ]; then build_servers serve-only; else build_servers; fi
 work_dir h1conn-idle
 
 # The client: opens N keep-alive connections, one GET each, reads every response, prints
@@ -88,12 +91,19 @@ measure() {
   after="$(rss_kb "$pid")"
   exec 4>&-
   wait "$client" || true
+  PER_CONN=$(((after - before) * 1024 / CONNS))
   printf '%-8s %6d connections (%s): RSS %7d KB -> %7d KB, %6d bytes per idle connection\n' \
-    "$name" "$CONNS" "$state" "$before" "$after" $(((after - before) * 1024 / CONNS))
+    "$name" "$CONNS" "$state" "$before" "$after" "$PER_CONN"
+  [ "$state" = idle ] || { echo "$name: not every connection got its response ($state)"; exit 1; }
 }
 
 launch serve "$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --keep-alive-timeout 600 --max-requests 0
 measure serve "$PID" "$ADDR"
+if [ -n "$GATE" ]; then
+  [ "$PER_CONN" -le "$GATE" ] || { echo "FAIL: $PER_CONN bytes per idle connection, over $GATE"; exit 1; }
+  echo "ok: $PER_CONN bytes per idle connection, within $GATE"
+  exit 0
+fi
 launch hyper "$HYPER_BIN" --listen 127.0.0.1:0 --threads 1
 measure hyper "$PID" "$ADDR"
 
