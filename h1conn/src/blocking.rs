@@ -28,6 +28,12 @@ mod driver {
 
     /// A blocking transport whose reads and writes can be bounded in time and whose write side can
     /// be shut down: `TcpStream` and `UnixStream` are.
+    ///
+    /// The bounds are what let the connection's timers fire while a read waits: a `Read + Write`
+    /// without them would wait for the peer forever. A stream layered over a socket (a rustls
+    /// `StreamOwned` over a `TcpStream`, say) takes part through a newtype of its own that
+    /// forwards `Read` and `Write` to the stream, the two timeouts to the socket, and
+    /// `shutdown_write` to the layer's own close (close_notify, a flush) followed by the socket's.
     pub trait Transport: Read + Write {
         /// Bounds the next reads (`None`: no bound), as `TcpStream::set_read_timeout`.
         fn set_read_timeout(&mut self, t: Option<Duration>) -> io::Result<()>;
