@@ -1,4 +1,4 @@
-//! The h1conn demo server on h1conn-tokio: the demo page with its nine sub-resources, `/echo`,
+//! The h1conn demo server on h1conn-tokio: the demo page with its ten sub-resources, `/echo`,
 //! `/stream`, `/status/N`, `/stats` and `--root DIR`, written as a tower service (`app.rs`).
 //!
 //! ```text
