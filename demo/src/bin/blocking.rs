@@ -3,14 +3,14 @@
 //! [`h1conn::Blocking`].
 //!
 //! ```text
-//! cargo run --release --example blocking -- [--listen ADDR] [--root DIR] [--keep-alive on|off]
-//!     [--max-requests N] [--keep-alive-timeout SECS] [--header-timeout SECS] [--threads N]
+//! cargo run --release -p h1conn-demo --bin blocking -- [--listen ADDR] [--root DIR]
+//!     [--keep-alive on|off] [--max-requests N] [--keep-alive-timeout SECS]
+//!     [--header-timeout SECS] [--threads N]
 //! ```
 //!
 //! `--threads N` caps the connection threads running at once (default 256); further connections
 //! wait in the listen backlog. This file is only the I/O loop; the application is in
-//! `demo/src/lib.rs`. docs/adapters.md explains the
-//! loop step by step.
+//! `demo/src/lib.rs`. h1conn/docs/adapters.md explains the loop step by step.
 
 use std::io;
 use std::net::{TcpListener, TcpStream};

@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 /// The servers every scenario runs against.
 const EXAMPLES: [&str; 1] = ["serve"];
 
+/// The servers that shut down gracefully on SIGTERM.
+const SIGTERM_GRACEFUL: [&str; 1] = ["serve"];
+
 /// The built server binary (cargo builds a package's binaries for its integration tests).
 pub(crate) fn example_bin(name: &str) -> PathBuf {
     assert_eq!(name, "serve", "no server binary named {name}");

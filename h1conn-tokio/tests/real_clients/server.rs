@@ -1,4 +1,5 @@
-//! The servers under test: started per test, killed on drop; their `/stats`.
+//! The servers under test: started per test, killed on drop; their `/stats`; their graceful
+//! shutdown on SIGTERM.
 
 use super::*;
 
@@ -80,6 +81,81 @@ impl Server {
             .map(|h| h.join().unwrap_or_default())
             .unwrap_or_default();
         assert!(err.trim().is_empty(), "{} wrote to stderr:\n{err}", self.name);
+    }
+
+    /// Sends SIGTERM to the server process.
+    pub(crate) fn terminate(&self) {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "{}: kill -TERM {pid} failed", self.name);
+    }
+
+    /// Waits up to `limit` for the server process to exit; `None` when it is still running.
+    pub(crate) fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            if start.elapsed() > limit {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Scenario: SIGTERM shuts the server down as Ctrl-C does. A keep-alive connection that made one
+/// request and sits idle is closed at once (its keep-alive timeout, 60 s, is far off) and the
+/// process exits with status 0 and nothing on stderr.
+#[test]
+fn sigterm_closes_an_idle_keep_alive_connection_and_exits_with_success() {
+    for name in SIGTERM_GRACEFUL {
+        let mut srv = Server::start(name, &["--keep-alive-timeout", "60"]);
+        let mut s = TcpStream::connect(srv.addr).expect("connect");
+        s.set_read_timeout(Some(5 * SEC)).unwrap();
+        s.write_all(b"GET /status/204 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = s.read(&mut buf).expect("response");
+            assert!(n > 0, "{name}: closed before the response");
+            got.extend_from_slice(&buf[..n]);
+        }
+        let head = String::from_utf8_lossy(&got);
+        assert!(head.starts_with("HTTP/1.1 204 "), "{name}: {head:?}");
+        assert!(
+            !head.contains("\r\nConnection: close\r\n"),
+            "{name}: the connection should stay open: {head:?}"
+        );
+
+        let sent = Instant::now();
+        srv.terminate();
+        let read = s.read(&mut buf);
+        let took = sent.elapsed();
+        assert!(
+            matches!(read, Ok(0)),
+            "{name}: the idle connection was not closed cleanly after SIGTERM: {read:?} after {took:?}"
+        );
+        assert!(
+            took < 2 * SEC,
+            "{name}: the idle connection closed {took:?} after SIGTERM"
+        );
+
+        let status = srv
+            .wait_exit(5 * SEC)
+            .unwrap_or_else(|| panic!("{name}: still running 5 s after SIGTERM"));
+        assert!(status.success(), "{name}: exited with {status} after SIGTERM");
+        let err = srv
+            .stderr
+            .take()
+            .map(|h| h.join().unwrap_or_default())
+            .unwrap_or_default();
+        assert!(err.trim().is_empty(), "{name} wrote to stderr:\n{err}");
     }
 }
 

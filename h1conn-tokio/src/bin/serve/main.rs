@@ -1,4 +1,4 @@
-//! The h1conn demo server on h1conn-tokio: the demo page with its nine sub-resources, `/echo`,
+//! The h1conn demo server on h1conn-tokio: the demo page with its ten sub-resources, `/echo`,
 //! `/stream`, `/status/N`, `/stats` and `--root DIR`, written as a tower service (`app.rs`).
 //!
 //! ```text
@@ -8,7 +8,9 @@
 //!     [--threads N]
 //! ```
 //!
-//! The first line on stdout is `listening on ADDR`. Ctrl-C shuts down gracefully.
+//! The first line on stdout is `listening on ADDR`. Ctrl-C or, on unix, SIGTERM shuts down
+//! gracefully: the listener closes, idle connections close at once, requests in flight get up to
+//! 10 s to finish, and the process exits with status 0.
 #![forbid(unsafe_code)]
 
 mod app;
@@ -17,6 +19,7 @@ mod opts;
 mod page;
 mod stats;
 
+use std::future::Future;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +43,9 @@ fn main() -> io::Result<()> {
 
 async fn run(opts: Opts) -> io::Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+    // Installed before the address is announced, so a SIGTERM sent as soon as the server is
+    // reachable already shuts it down gracefully.
+    let shutdown = shutdown_signal()?;
     announce(listener.local_addr()?);
     let builder = Builder::new()
         .with_config(opts.config())
@@ -50,8 +56,22 @@ async fn run(opts: Opts) -> io::Result<()> {
     });
     builder
         .serve_with(listener, move |_| app::App::new(Arc::clone(&shared)))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// A future that completes on Ctrl-C (SIGINT) or, on unix, SIGTERM. The SIGTERM handler is
+/// installed when this is called.
+fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

@@ -23,7 +23,9 @@ usage: serve|blocking [options]
   --threads N                 serve: tokio worker threads; blocking: most connection threads at
                               once (default: serve, one per core; blocking, 256)
 
-The first line on stdout is `listening on ADDR`.";
+The first line on stdout is `listening on ADDR`. serve shuts down gracefully on Ctrl-C or
+SIGTERM (unix): idle connections close at once, requests in flight get 10 s; blocking stops at
+once.";
 
 /// The command-line flags.
 #[derive(Debug, Clone)]
