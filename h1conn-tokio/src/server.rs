@@ -27,11 +27,30 @@ pub trait Listener: Send + 'static {
     type Addr: Send;
     /// Waits for the next connection.
     fn accept(&mut self) -> impl Future<Output = io::Result<(Self::Io, Self::Addr)>> + Send;
+    /// Sets what the accepted connections inherit, once before the first accept. The default
+    /// does nothing.
+    fn prepare(&mut self) {}
 }
+
+/// On Linux, the most output a TCP connection leaves unsent in the kernel (`TCP_NOTSENT_LOWAT`):
+/// its socket counts as writable again as soon as less than this waits there. Without it Linux
+/// says so only once a third of the send buffer is free, which on a connection whose buffer has
+/// grown to megabytes takes seconds for a client that reads at a modest steady pace, and the send
+/// timeout would blame that client for the kernel's silence. Sent but unacknowledged bytes do not
+/// count: throughput is not capped.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) const NOTSENT_LOWAT: u32 = 128 * 1024;
 
 impl Listener for tokio::net::TcpListener {
     type Io = tokio::net::TcpStream;
     type Addr = SocketAddr;
+    /// Sets [`NOTSENT_LOWAT`] on the listening socket, which Linux gives every accepted socket.
+    fn prepare(&mut self) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let _ = socket2::SockRef::from(&*self).set_tcp_notsent_lowat(NOTSENT_LOWAT);
+        }
+    }
     async fn accept(&mut self) -> io::Result<(Self::Io, SocketAddr)> {
         let (s, a) = tokio::net::TcpListener::accept(self).await?;
         // Responses leave as soon as they are written (the connection batches them itself).
@@ -255,6 +274,7 @@ where
         mut listener,
         mut make,
     } = serve;
+    listener.prepare();
     let signal = async move {
         match signal {
             Some(s) => s.await,
