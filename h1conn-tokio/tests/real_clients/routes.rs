@@ -1,4 +1,5 @@
-//! The `serve` binary's routes as a tower service: methods a route does not serve, `OPTIONS *`.
+//! The `serve` binary's routes as a tower service: methods a route does not serve, `OPTIONS *`,
+//! response trailers.
 
 use super::*;
 
@@ -52,4 +53,42 @@ fn rfc9110_15_5_6_methods_a_route_does_not_serve_get_405_with_allow() {
     );
     assert_eq!(r.status, 404);
     srv.stop_quiet();
+}
+
+/// RFC 9112 §7.1.2: a service's response trailers go out in the trailer section of a chunked
+/// response, announced by `Trailer` (RFC 9110 §6.6.2). An HTTP/1.0 client gets a close-delimited
+/// response, which cannot carry them: the content alone.
+#[test]
+fn rfc9112_7_1_2_response_trailers_over_a_socket() {
+    let srv = Server::start("serve", &[]);
+    let r = exchange(
+        srv.addr,
+        b"GET /stream?chunks=2&size=4&trailers=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.head);
+    let head = r.head.to_ascii_lowercase();
+    assert!(head.contains("\r\ntransfer-encoding: chunked"), "{}", r.head);
+    assert!(head.contains("\r\ntrailer: x-pieces"), "{}", r.head);
+    assert_eq!(
+        String::from_utf8_lossy(&r.body),
+        "4\r\naaa\n\r\n4\r\nbbb\n\r\n0\r\nx-pieces: 2\r\n\r\n"
+    );
+
+    let r = exchange(
+        srv.addr,
+        b"GET /stream?chunks=2&size=4&trailers=1 HTTP/1.0\r\n\r\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.head);
+    assert!(
+        !r.head.to_ascii_lowercase().contains("transfer-encoding"),
+        "{}",
+        r.head
+    );
+    assert_eq!(r.body, b"aaa\nbbb\n");
+
+    let r = exchange(
+        srv.addr,
+        b"GET /stream?trailers=2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 400, "{}", r.head);
 }

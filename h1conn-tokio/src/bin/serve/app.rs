@@ -6,6 +6,7 @@
 //! | `POST /`                            | 200, short text; the body is read and discarded              |
 //! | `POST` / `PUT /echo`                | 200 with the request body, streamed back as it arrives; Content-Length when it had one |
 //! | `GET /stream?chunks=N&size=M`       | N pieces of M bytes, length unknown (chunked / close)        |
+//! | `GET /stream?...&trailers=1`        | the same, then the trailer field `x-pieces: N` (announced in `Trailer`); chunked only |
 //! | `GET /status/CODE`                  | that status (200..=599); 204 and 304 without a body          |
 //! | `GET /stats`                        | JSON statistics, see [`Stats::json`]                         |
 //! | `OPTIONS *`                         | 200 with `Allow`, the methods the server serves              |
@@ -263,15 +264,19 @@ async fn echo(req: Request<Incoming>) -> Response<AppBody> {
 
 /// `/stream?chunks=N&size=M`.
 fn stream(query: &str) -> Response<AppBody> {
-    let (mut chunks, mut size) = (10u64, 1024u64);
+    let (mut chunks, mut size, mut trailer) = (10u64, 1024u64, false);
     for pair in query.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let v = v.parse::<u64>().ok();
         match (k, v) {
             ("chunks", Some(v)) => chunks = v.min(MAX_STREAM_CHUNKS),
             ("size", Some(v)) => size = v.min(MAX_STREAM_SIZE),
-            ("chunks" | "size", None) => {
-                return text(StatusCode::BAD_REQUEST, "chunks and size take numbers\n");
+            ("trailers", Some(v @ (0 | 1))) => trailer = v == 1,
+            ("chunks" | "size", None) | ("trailers", _) => {
+                return text(
+                    StatusCode::BAD_REQUEST,
+                    "chunks and size take numbers, trailers 0 or 1\n",
+                );
             }
             _ => {}
         }
@@ -280,11 +285,17 @@ fn stream(query: &str) -> Response<AppBody> {
         left: chunks,
         size: size as usize,
         index: 0,
+        trailer,
     });
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    if trailer {
+        // RFC 9110 §6.6.2: the fields to come after the content are announced.
+        r.headers_mut()
+            .insert(header::TRAILER, HeaderValue::from_static("x-pieces"));
+    }
     with_server(r)
 }
 
@@ -334,7 +345,7 @@ pub enum AppBody {
         /// The rest of the request body.
         rest: Incoming,
     },
-    /// `/stream`: `left` more pieces of `size` bytes.
+    /// `/stream`: `left` more pieces of `size` bytes, then the trailer when asked for.
     Pattern {
         /// Pieces still to send.
         left: u64,
@@ -342,6 +353,8 @@ pub enum AppBody {
         size: usize,
         /// Pieces sent.
         index: u64,
+        /// The `x-pieces` trailer field is still to send.
+        trailer: bool,
     },
     /// A file: `left` more bytes. Files are small local ones: read in place, not on a thread.
     File {
@@ -380,8 +393,19 @@ impl Body for AppBody {
                     };
                 }
             }
-            AppBody::Pattern { left: 0, .. } => Poll::Ready(None),
-            AppBody::Pattern { left, size, index } => {
+            AppBody::Pattern {
+                left: 0,
+                index,
+                trailer,
+                ..
+            } => Poll::Ready(std::mem::take(trailer).then(|| {
+                let mut fields = http::HeaderMap::new();
+                fields.insert("x-pieces", HeaderValue::from(*index));
+                Ok(Frame::trailers(fields))
+            })),
+            AppBody::Pattern {
+                left, size, index, ..
+            } => {
                 let mut piece = vec![b'a' + (*index % 26) as u8; *size];
                 if let Some(last) = piece.last_mut() {
                     *last = b'\n';
@@ -412,7 +436,8 @@ impl Body for AppBody {
             AppBody::Empty => true,
             AppBody::Full(b) => b.as_ref().is_none_or(Bytes::is_empty),
             AppBody::Echo { first, rest } => first.is_none() && rest.is_end_stream(),
-            AppBody::Pattern { left, .. } | AppBody::File { left, .. } => *left == 0,
+            AppBody::Pattern { left, trailer, .. } => *left == 0 && !trailer,
+            AppBody::File { left, .. } => *left == 0,
         }
     }
 
