@@ -44,16 +44,21 @@ pub(crate) const NOTSENT_LOWAT: u32 = 128 * 1024;
 impl Listener for tokio::net::TcpListener {
     type Io = tokio::net::TcpStream;
     type Addr = SocketAddr;
-    /// Sets [`NOTSENT_LOWAT`] on the listening socket, which Linux gives every accepted socket.
+    /// Sets [`NOTSENT_LOWAT`] and `TCP_NODELAY` on the listening socket, which Linux gives every
+    /// accepted socket: no call per connection.
     fn prepare(&mut self) {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         {
-            let _ = socket2::SockRef::from(&*self).set_tcp_notsent_lowat(NOTSENT_LOWAT);
+            let listener = socket2::SockRef::from(&*self);
+            let _ = listener.set_tcp_notsent_lowat(NOTSENT_LOWAT);
+            let _ = listener.set_tcp_nodelay(true);
         }
     }
     async fn accept(&mut self) -> io::Result<(Self::Io, SocketAddr)> {
         let (s, a) = tokio::net::TcpListener::accept(self).await?;
-        // Responses leave as soon as they are written (the connection batches them itself).
+        // Responses leave as soon as they are written (the connection batches them itself). On
+        // Linux the socket has it from the listener (`prepare`).
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         let _ = s.set_nodelay(true);
         Ok((s, a))
     }

@@ -954,13 +954,14 @@ async fn keep_alive_timeout_fires_after_the_connection_moves_to_another_task() {
     task.await.unwrap().unwrap();
 }
 
-/// Scenario: output to a client that reads at a modest steady pace shows progress as it moves.
-/// The TCP listener's `prepare` sets `TCP_NOTSENT_LOWAT` (128 KiB), which Linux gives every
-/// accepted socket: the socket is writable again as soon as less than that is unsent, instead of
-/// once a third of the send buffer is free.
+/// Scenario: output to a client that reads at a modest steady pace shows progress as it moves,
+/// and responses leave as soon as they are written. The TCP listener's `prepare` sets
+/// `TCP_NOTSENT_LOWAT` (128 KiB: the socket is writable again as soon as less than that is
+/// unsent, instead of once a third of the send buffer is free) and `TCP_NODELAY`, which Linux
+/// gives every accepted socket.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[tokio::test]
-async fn accepted_tcp_connections_inherit_the_unsent_output_bound() {
+async fn accepted_tcp_connections_inherit_the_listeners_options() {
     let mut listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     Listener::prepare(&mut listener);
@@ -968,4 +969,6 @@ async fn accepted_tcp_connections_inherit_the_unsent_output_bound() {
     let (accepted, _) = Listener::accept(&mut listener).await.unwrap();
     let lowat = socket2::SockRef::from(&accepted).tcp_notsent_lowat().unwrap();
     assert_eq!(lowat, 128 * 1024);
+    // Set once on the listener too: responses leave as soon as they are written.
+    assert!(accepted.nodelay().unwrap());
 }
