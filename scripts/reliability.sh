@@ -5,7 +5,7 @@
 # (one worker thread), bounded in time, and the script prints one table.
 #
 #   scripts/reliability.sh                 # every scenario, full size (about 12 minutes)
-#   scripts/reliability.sh --quick         # the CI gate: slowloris, flood and faults on serve
+#   scripts/reliability.sh --quick         # the CI gate: slowloris, flood, faults and fdlimit on serve
 #                                          # only, small (under 2 minutes); exits 1 unless all pass
 #   SCENARIOS="idle soak" scripts/reliability.sh
 #   SERVE_BIN=path/to/serve scripts/reliability.sh
@@ -32,12 +32,13 @@ SEND_MIN_RATE=16384
 FD_LIMIT=128
 
 if [ $QUICK = 1 ]; then
-  SCENARIOS="${SCENARIOS:-slowloris flood faults}"
+  SCENARIOS="${SCENARIOS:-slowloris flood faults fdlimit}"
   SERVERS=(serve)
   declare -A ARGS=(
     [slowloris]="--conns 200 --load-seconds 3 --min-throughput-ratio 0.5"
     [flood]="--clients 10 --flood-seconds 3"
     [faults]="--fault-repeats 50"
+    [fdlimit]="--conns 400"
   )
 else
   SCENARIOS="${SCENARIOS:-slowloris slowread idle flood faults fdlimit soak}"
