@@ -725,11 +725,11 @@ where
     /// contract) and then arms the later deadline. That keeps timer-wheel updates off the
     /// per-request path.
     fn timer(&mut self, cx: &mut Context<'_>) -> bool {
-        let shutdown = match self.shut {
-            Shut::Pending { by } => Some(by),
-            _ => None,
+        let next = match (self.conn.poll_timeout(), self.shut) {
+            (d, Shut::Pending { by }) => Some(d.map_or(by, |d| d.min(by))),
+            (d, _) => d,
         };
-        let Some(deadline) = self.conn.poll_timeout().into_iter().chain(shutdown).min() else {
+        let Some(deadline) = next else {
             return false;
         };
         let (armed, sleep) = match (self.armed, &mut self.sleep) {
