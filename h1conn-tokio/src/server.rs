@@ -44,7 +44,9 @@ pub(crate) const NOTSENT_LOWAT: u32 = 128 * 1024;
 impl Listener for tokio::net::TcpListener {
     type Io = tokio::net::TcpStream;
     type Addr = SocketAddr;
-    /// Sets [`NOTSENT_LOWAT`] and `TCP_NODELAY` on the listening socket, which Linux gives every
+    /// On Linux, sets `TCP_NOTSENT_LOWAT` (128 KiB: the socket is writable again as soon as less
+    /// than that waits unsent, so output to a client that reads at a steady pace shows progress
+    /// to the send timeout) and `TCP_NODELAY` on the listening socket, which Linux gives every
     /// accepted socket: no call per connection.
     fn prepare(&mut self) {
         #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -515,15 +515,8 @@ async fn idle_keep_alive_connection_holds_only_its_timer_on_the_heap() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
-    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
-    let svc = Raw {
-        read_body: false,
-        trailers: false,
-        read: Arc::new(AtomicU64::new(0)),
-    };
-    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+/// Sends `GET /` and reads the chunked answer of a `Raw` service to its last chunk.
+async fn get_chunked(client: &mut DuplexStream) {
     client
         .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
         .await
@@ -535,6 +528,18 @@ async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
         assert!(n > 0);
         got.extend_from_slice(&buf[..n]);
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let svc = Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    };
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
+    get_chunked(&mut client).await;
     let idle_from = Instant::now();
     let mut rest = Vec::new();
     client.read_to_end(&mut rest).await.unwrap();
@@ -593,17 +598,7 @@ async fn a_transport_shutdown_that_never_completes_ends_with_the_send_timeout() 
             .with_config(config)
             .serve_connection(ShutdownHangs(server_end), svc),
     );
-    client
-        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-        .await
-        .unwrap();
-    let mut got = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !got.ends_with(b"0\r\n\r\n") {
-        let n = client.read(&mut buf).await.unwrap();
-        assert!(n > 0);
-        got.extend_from_slice(&buf[..n]);
-    }
+    get_chunked(&mut client).await;
     let idle_from = Instant::now();
     // Closed by the keep-alive timeout after 5 s; the shutdown then waits 7 s more.
     let ended = tokio::time::timeout(Duration::from_secs(60), task).await;

@@ -117,17 +117,7 @@ fn sigterm_closes_an_idle_keep_alive_connection_and_exits_with_success() {
         let mut srv = Server::start(name, &["--keep-alive-timeout", "60"]);
         let mut s = TcpStream::connect(srv.addr).expect("connect");
         s.set_read_timeout(Some(5 * SEC)).unwrap();
-        s.write_all(b"GET /status/204 HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .unwrap();
-        let mut got = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = s.read(&mut buf).expect("response");
-            assert!(n > 0, "{name}: closed before the response");
-            got.extend_from_slice(&buf[..n]);
-        }
-        let head = String::from_utf8_lossy(&got);
-        assert!(head.starts_with("HTTP/1.1 204 "), "{name}: {head:?}");
+        let head = get_204(&mut s, name);
         assert!(
             !head.contains("\r\nConnection: close\r\n"),
             "{name}: the connection should stay open: {head:?}"
@@ -135,7 +125,7 @@ fn sigterm_closes_an_idle_keep_alive_connection_and_exits_with_success() {
 
         let sent = Instant::now();
         srv.terminate();
-        let read = s.read(&mut buf);
+        let read = s.read(&mut [0u8; 1024]);
         let took = sent.elapsed();
         assert!(
             matches!(read, Ok(0)),

@@ -75,22 +75,9 @@ fn keep_alive_timeout_closes_an_idle_connection() {
     for name in EXAMPLES {
         let srv = Server::start(name, &["--keep-alive-timeout", "1"]);
         let mut s = connect_with_timeout(&srv, 5 * SEC);
-        s.write_all(b"GET /status/204 HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .unwrap();
-        let mut got = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = s.read(&mut buf).expect("response");
-            assert!(n > 0, "{name}: closed before the response");
-            got.extend_from_slice(&buf[..n]);
-        }
-        assert!(
-            got.starts_with(b"HTTP/1.1 204 "),
-            "{name}: {:?}",
-            String::from_utf8_lossy(&got)
-        );
+        get_204(&mut s, name);
         let idle = Instant::now();
-        let n = s.read(&mut buf).expect("the server closes within 5 s");
+        let n = s.read(&mut [0u8; 1024]).expect("the server closes within 5 s");
         let took = idle.elapsed();
         assert_eq!(n, 0, "{name}: unexpected bytes after the response");
         closed_within(name, took, Duration::from_millis(800), 3 * SEC);

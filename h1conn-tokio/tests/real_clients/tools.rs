@@ -32,6 +32,23 @@ pub(crate) fn exchange(addr: SocketAddr, request: &[u8]) -> RawResponse {
     }
 }
 
+/// Sends `GET /status/204` on the keep-alive connection `s` and reads its answer (a head, no
+/// body), which it returns: the connection stays open.
+pub(crate) fn get_204(s: &mut TcpStream, name: &str) -> String {
+    s.write_all(b"GET /status/204 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = s.read(&mut buf).expect("response");
+        assert!(n > 0, "{name}: closed before the response");
+        got.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&got).into_owned();
+    assert!(head.starts_with("HTTP/1.1 204 "), "{name}: {head:?}");
+    head
+}
+
 // ---- external tools -----------------------------------------------------------------------------
 
 /// The path of a required tool; fails (never skips) when it is missing.
