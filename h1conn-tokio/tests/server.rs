@@ -967,3 +967,84 @@ async fn accepted_tcp_connections_inherit_the_listeners_options() {
     // Set once on the listener too: responses leave as soon as they are written.
     assert!(accepted.nodelay().unwrap());
 }
+
+fn raw() -> Raw {
+    Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    }
+}
+
+/// nginx `keepalive_time` on the tokio clock (`Config::keep_alive.max_lifetime`): a connection
+/// kept busy with a request every 4 s (under the 5 s keep-alive timeout) serves them until its
+/// 10 s lifetime ends, then closes while idle, at 10 s.
+#[tokio::test(start_paused = true)]
+async fn lifetime_closes_a_busy_keep_alive_connection_at_its_end() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let mut config = h1conn::Config::default();
+    config.keep_alive.max_lifetime = Some(Duration::from_secs(10));
+    let task = tokio::spawn(
+        Builder::new()
+            .with_config(config)
+            .serve_connection(server_end, raw()),
+    );
+    let opened = Instant::now();
+    for i in 0..3 {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_secs(4)).await;
+        }
+        get_chunked(&mut client).await;
+    }
+    let mut rest = Vec::new();
+    tokio::time::timeout(WAIT, client.read_to_end(&mut rest))
+        .await
+        .expect("the connection closes at the end of its lifetime")
+        .unwrap();
+    let lived = opened.elapsed();
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    assert!(
+        lived >= Duration::from_secs(10) && lived < Duration::from_millis(10_100),
+        "closed after {lived:?}"
+    );
+    task.await.unwrap().unwrap();
+}
+
+/// RFC 9112 §9.6 on the tokio clock (`Config::timeouts.linger_idle`): a client that sent more
+/// after a `Connection: close` request gets its response and the end of the server's output,
+/// while the server keeps reading and dropping what it still sends (so no reset destroys the
+/// response); 2 s after its last byte the server closes.
+#[tokio::test(start_paused = true)]
+async fn rfc9112_9_6_lingering_reads_on_until_the_client_goes_quiet() {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let task = tokio::spawn(Builder::new().serve_connection(server_end, raw()));
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(WAIT, client.read_to_end(&mut out))
+        .await
+        .expect("the response, then the end of the server's output")
+        .unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
+    assert!(out.contains("\r\nConnection: close\r\n"), "{out}");
+    assert_eq!(out.matches("HTTP/1.1 ").count(), 1, "{out}");
+    // The server still reads: four more bytes, one a second, are taken.
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        client.write_all(b"x").await.expect("the server still reads");
+    }
+    let quiet_from = Instant::now();
+    tokio::time::timeout(WAIT, task)
+        .await
+        .expect("lingering ends")
+        .unwrap()
+        .unwrap();
+    let quiet = quiet_from.elapsed();
+    assert!(
+        quiet >= Duration::from_secs(2) && quiet < Duration::from_millis(2_100),
+        "closed {quiet:?} after the last byte"
+    );
+}
