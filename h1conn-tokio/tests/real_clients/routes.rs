@@ -1,5 +1,5 @@
 //! The `serve` binary's routes as a tower service: methods a route does not serve, `OPTIONS *`,
-//! response trailers.
+//! response trailers; `--threads`.
 
 use super::*;
 
@@ -91,4 +91,33 @@ fn rfc9112_7_1_2_response_trailers_over_a_socket() {
         b"GET /stream?trailers=2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(r.status, 400, "{}", r.head);
+}
+
+/// `serve --threads N` runs N tokio worker threads (tokio names them `tokio-rt-worker`), and serves
+/// concurrent clients on them.
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_flag_sets_the_worker_threads() {
+    let srv = Server::start("serve", &["--threads", "3"]);
+    let clients: Vec<_> = (0..6)
+        .map(|_| {
+            let addr = srv.addr;
+            thread::spawn(move || {
+                exchange(
+                    addr,
+                    b"GET /status/200 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                )
+                .status
+            })
+        })
+        .collect();
+    for c in clients {
+        assert_eq!(c.join().unwrap(), 200);
+    }
+    let tasks = std::fs::read_dir(format!("/proc/{}/task", srv.child.id())).expect("/proc");
+    let workers = tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .filter(|name| name.trim() == "tokio-rt-worker")
+        .count();
+    assert_eq!(workers, 3);
 }
