@@ -12,7 +12,7 @@ impl Connection {
 }
 
 #[cfg(feature = "std")]
-pub use driver::{Blocking, Step, Transport};
+pub use driver::{Blocking, Plain, Step, Transport};
 
 #[cfg(feature = "std")]
 mod driver {
@@ -29,11 +29,11 @@ mod driver {
     /// A blocking transport whose reads and writes can be bounded in time and whose write side can
     /// be shut down: `TcpStream` and `UnixStream` are.
     ///
-    /// The bounds are what let the connection's timers fire while a read waits: a `Read + Write`
-    /// without them would wait for the peer forever. A stream layered over a socket (a rustls
-    /// `StreamOwned` over a `TcpStream`, say) takes part through a newtype of its own that
-    /// forwards `Read` and `Write` to the stream, the two timeouts to the socket, and
-    /// `shutdown_write` to the layer's own close (close_notify, a flush) followed by the socket's.
+    /// The bounds are what let the connection's timers fire while a read waits. Any other
+    /// `Read + Write` (a TLS stream over a socket, say) takes part as [`Plain`]; or, to keep every
+    /// bound exact, through a newtype of its own that forwards `Read` and `Write` to the stream,
+    /// the two timeouts to the socket under it, and `shutdown_write` to the layer's own close
+    /// (close_notify, a flush) followed by the socket's.
     pub trait Transport: Read + Write {
         /// Bounds the next reads (`None`: no bound), as `TcpStream::set_read_timeout`.
         fn set_read_timeout(&mut self, t: Option<Duration>) -> io::Result<()>;
@@ -65,6 +65,46 @@ mod driver {
         }
         fn shutdown_write(&mut self) -> io::Result<()> {
             self.shutdown(std::net::Shutdown::Write)
+        }
+    }
+
+    /// Any `Read + Write` as a [`Transport`] that cannot be bounded or half-closed: the driver's
+    /// bounds are not set, and a graceful close only flushes (the stream closes when it is
+    /// dropped).
+    ///
+    /// The connection's timers run whenever a read or a write returns. A stream whose reads and
+    /// writes never time out waits for the peer however long it takes: an idle connection is
+    /// never closed by its keep-alive timeout, nor a stalled one by its send timeout. Give the
+    /// socket under the stream read and write timeouts of its own before wrapping it, and the
+    /// timers fire at most that late: a read or write that runs out of time (`WouldBlock` or
+    /// `TimedOut`) is a step in which they run.
+    #[derive(Debug)]
+    pub struct Plain<T>(pub T);
+
+    impl<T: Read> Read for Plain<T> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.0.read(buf)
+        }
+    }
+
+    impl<T: Write> Write for Plain<T> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.0.flush()
+        }
+    }
+
+    impl<T: Read + Write> Transport for Plain<T> {
+        fn set_read_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
+            Ok(())
+        }
+        fn set_write_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
+            Ok(())
+        }
+        fn shutdown_write(&mut self) -> io::Result<()> {
+            self.0.flush()
         }
     }
 

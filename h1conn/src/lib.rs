@@ -151,7 +151,7 @@ mod request;
 mod response;
 
 #[cfg(feature = "std")]
-pub use blocking::{Blocking, Step, Transport};
+pub use blocking::{Blocking, Plain, Step, Transport};
 pub use config::{Config, KeepAlive, KeepAliveHeader, Limits, Profile, Timeouts};
 pub use conn::deadlines::Timer;
 pub use conn::persistence::{CloseReason, CloseReasons, Persistence};

@@ -8,20 +8,29 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use h1conn::{Blocking, Step};
+use h1conn::{Blocking, Plain, Step, Transport};
 use h1conn::{Config, Connection, Event, Response};
 
 /// A server for one connection: answers each request with `body_for(target)`, streamed in pieces
 /// of at most 16 KiB with a round of I/O after each. Returns the address and the thread, which
 /// ends when the driver says the connection is finished.
 fn serve_one(cfg: Config, body_for: fn(&[u8]) -> Vec<u8>) -> (String, JoinHandle<u32>) {
+    serve_one_over(cfg, body_for, |sock| sock)
+}
+
+/// [`serve_one`] over the transport `wrap` makes of the accepted socket.
+fn serve_one_over<T: Transport + 'static>(
+    cfg: Config,
+    body_for: fn(&[u8]) -> Vec<u8>,
+    wrap: fn(TcpStream) -> T,
+) -> (String, JoinHandle<u32>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let cfg = Arc::new(cfg);
     let handle = std::thread::spawn(move || {
         let (sock, _) = listener.accept().unwrap();
 
-        let mut io = Blocking::new(sock);
+        let mut io = Blocking::new(wrap(sock));
         let mut conn = Connection::new(cfg, io.now());
         let mut body = Vec::new();
         loop {
@@ -144,4 +153,47 @@ fn rfc9112_9_6_half_close_after_the_request_still_gets_the_response() {
     assert!(wire.starts_with(b"HTTP/1.1 200 OK\r\n"));
     assert!(wire.ends_with(b"hello\n"));
     assert_eq!(server.join().unwrap(), 1);
+}
+
+/// A stream that is only `Read + Write`, as a TLS layer over a socket is: it has no timeouts or
+/// half-close of its own to offer.
+struct Layered(TcpStream);
+
+impl Read for Layered {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Write for Layered {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Scenario: the driver over any `Read + Write` (`Plain`), here a layered stream whose socket got
+/// a 50 ms read timeout before it was wrapped. Requests are answered, and the keep-alive timeout
+/// (300 ms) still closes the idle connection, at most one socket timeout late.
+#[test]
+fn any_read_write_stream_is_served_and_its_timers_fire() {
+    let mut cfg = Config::default();
+    cfg.keep_alive.timeout = Duration::from_millis(300);
+    let (addr, server) = serve_one_over(cfg, hello, |sock| {
+        sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        Plain(Layered(sock))
+    });
+    let mut c = TcpStream::connect(addr).unwrap();
+    let started = Instant::now();
+    c.write_all(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let wire = String::from_utf8(read_to_end(c)).unwrap();
+    let waited = started.elapsed();
+    assert_eq!(wire.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{wire}");
+    assert!(wire.ends_with("hello\n"), "{wire}");
+    assert!(waited >= Duration::from_millis(300), "closed after {waited:?}");
+    assert!(waited < Duration::from_secs(5), "closed after {waited:?}");
+    assert_eq!(server.join().unwrap(), 2);
 }
