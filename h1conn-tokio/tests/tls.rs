@@ -96,9 +96,9 @@ async fn tls_requests_and_close_notify_on_every_graceful_close() {
 }
 
 /// Scenario: a client opens TCP and never starts its TLS handshake. The idle timer closes the
-/// connection; close_notify cannot be sent before a handshake, so the shutdown waits, for the
-/// send timeout at most: then the socket is closed and the connection's slot is free. Without
-/// that bound the connection would hold its slot until the client left.
+/// connection; with no TLS session to close, the listener shuts the TCP write side down at once
+/// and the connection's slot is free (a shutdown that waited on the handshake would hold it until
+/// the send timeout, here 30 s).
 #[tokio::test]
 async fn a_client_that_never_starts_its_handshake_is_let_go() {
     let app = Router::new().route("/", get(|| async { "hello over TLS\n" }));
@@ -107,7 +107,7 @@ async fn a_client_that_never_starts_its_handshake_is_let_go() {
     let mut config = h1conn::Config::default();
     config.keep_alive.timeout = Duration::from_millis(500);
     config.timeouts.header = Duration::from_millis(500);
-    config.timeouts.send = Duration::from_millis(500);
+    config.timeouts.send = Duration::from_secs(30);
     let server = tokio::spawn(
         Builder::new()
             .with_config(config)
@@ -125,7 +125,7 @@ async fn a_client_that_never_starts_its_handshake_is_let_go() {
     }
     let took = start.elapsed();
     assert!(
-        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
+        took >= Duration::from_millis(450) && took < Duration::from_secs(5),
         "closed after {took:?}"
     );
     server.abort();

@@ -36,8 +36,15 @@ impl h1conn_tokio::Listener for TlsListener {
     type Io = TlsIo;
     type Addr = SocketAddr;
 
+    /// The TCP listener's options (on Linux, TCP_NODELAY and TCP_NOTSENT_LOWAT, which accepted
+    /// sockets inherit).
+    fn prepare(&mut self) {
+        h1conn_tokio::Listener::prepare(&mut self.tcp);
+    }
+
     async fn accept(&mut self) -> io::Result<(TlsIo, SocketAddr)> {
         let (sock, addr) = self.tcp.accept().await?;
+        #[cfg(not(target_os = "linux"))]
         let _ = sock.set_nodelay(true);
         Ok((TlsIo::Handshaking(Box::new(self.acceptor.accept(sock))), addr))
     }
@@ -90,9 +97,17 @@ impl AsyncWrite for TlsIo {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // Sends close_notify, then shuts down the TCP write side.
-        let s = ready!(self.get_mut().poll_handshake(cx))?;
-        Pin::new(s).poll_shutdown(cx)
+        match self.get_mut() {
+            // Sends close_notify, then shuts down the TCP write side.
+            TlsIo::Ready(s) => Pin::new(&mut **s).poll_shutdown(cx),
+            // Closed before the handshake completed (the client was idle too long): there is no
+            // session to close, only the TCP write side.
+            TlsIo::Handshaking(accept) => match accept.get_mut() {
+                Some(tcp) => Pin::new(tcp).poll_shutdown(cx),
+                None => Poll::Ready(Ok(())),
+            },
+            TlsIo::Failed => Poll::Ready(Ok(())),
+        }
     }
 }
 
