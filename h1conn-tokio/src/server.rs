@@ -27,8 +27,9 @@ pub trait Listener: Send + 'static {
     type Addr: Send;
     /// Waits for the next connection.
     fn accept(&mut self) -> impl Future<Output = io::Result<(Self::Io, Self::Addr)>> + Send;
-    /// Sets what the accepted connections inherit, once before the first accept. The default
-    /// does nothing.
+    /// Sets what the accepted connections inherit. [`Builder::serve`](crate::Builder::serve) calls
+    /// it once, when it is given the listener; a connection whose handshake completed before
+    /// does not have it. The default does nothing.
     fn prepare(&mut self) {}
 }
 
@@ -46,21 +47,17 @@ impl Listener for tokio::net::TcpListener {
     type Addr = SocketAddr;
     /// On Linux, sets `TCP_NOTSENT_LOWAT` (128 KiB: the socket is writable again as soon as less
     /// than that waits unsent, so output to a client that reads at a steady pace shows progress
-    /// to the send timeout) and `TCP_NODELAY` on the listening socket, which Linux gives every
-    /// accepted socket: no call per connection.
+    /// to the send timeout) on the listening socket, which Linux gives every accepted socket.
     fn prepare(&mut self) {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         {
-            let listener = socket2::SockRef::from(&*self);
-            let _ = listener.set_tcp_notsent_lowat(NOTSENT_LOWAT);
-            let _ = listener.set_tcp_nodelay(true);
+            let _ = socket2::SockRef::from(&*self).set_tcp_notsent_lowat(NOTSENT_LOWAT);
         }
     }
     async fn accept(&mut self) -> io::Result<(Self::Io, SocketAddr)> {
         let (s, a) = tokio::net::TcpListener::accept(self).await?;
-        // Responses leave as soon as they are written (the connection batches them itself). On
-        // Linux the socket has it from the listener (`prepare`).
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        // Responses leave as soon as they are written (the connection batches them itself). Set
+        // on each connection: one accepted before `prepare` would not have it from the listener.
         let _ = s.set_nodelay(true);
         Ok((s, a))
     }
@@ -213,7 +210,10 @@ where
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    pub(crate) fn new(builder: Builder, listener: L, make: MakeService<L::Addr, S>) -> Self {
+    pub(crate) fn new(builder: Builder, mut listener: L, make: MakeService<L::Addr, S>) -> Self {
+        // Now, not when the future first runs: the sooner, the fewer connections complete their
+        // handshake (and take the listener's options) before.
+        listener.prepare();
         Serve {
             builder,
             listener,
@@ -281,7 +281,6 @@ where
         mut listener,
         mut make,
     } = serve;
-    listener.prepare();
     let signal = async move {
         match signal {
             Some(s) => s.await,

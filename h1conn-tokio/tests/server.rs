@@ -952,8 +952,8 @@ async fn keep_alive_timeout_fires_after_the_connection_moves_to_another_task() {
 /// Scenario: output to a client that reads at a modest steady pace shows progress as it moves,
 /// and responses leave as soon as they are written. The TCP listener's `prepare` sets
 /// `TCP_NOTSENT_LOWAT` (128 KiB: the socket is writable again as soon as less than that is
-/// unsent, instead of once a third of the send buffer is free) and `TCP_NODELAY`, which Linux
-/// gives every accepted socket.
+/// unsent, instead of once a third of the send buffer is free), which Linux gives every accepted
+/// socket; `accept` sets `TCP_NODELAY` on each.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[tokio::test]
 async fn accepted_tcp_connections_inherit_the_listeners_options() {
@@ -964,7 +964,6 @@ async fn accepted_tcp_connections_inherit_the_listeners_options() {
     let (accepted, _) = Listener::accept(&mut listener).await.unwrap();
     let lowat = socket2::SockRef::from(&accepted).tcp_notsent_lowat().unwrap();
     assert_eq!(lowat, 128 * 1024);
-    // Set once on the listener too: responses leave as soon as they are written.
     assert!(accepted.nodelay().unwrap());
 }
 

@@ -36,15 +36,13 @@ impl h1conn_tokio::Listener for TlsListener {
     type Io = TlsIo;
     type Addr = SocketAddr;
 
-    /// The TCP listener's options (on Linux, TCP_NODELAY and TCP_NOTSENT_LOWAT, which accepted
-    /// sockets inherit).
+    /// The TCP listener's options (on Linux, TCP_NOTSENT_LOWAT, which accepted sockets inherit).
     fn prepare(&mut self) {
         h1conn_tokio::Listener::prepare(&mut self.tcp);
     }
 
     async fn accept(&mut self) -> io::Result<(TlsIo, SocketAddr)> {
         let (sock, addr) = self.tcp.accept().await?;
-        #[cfg(not(target_os = "linux"))]
         let _ = sock.set_nodelay(true);
         Ok((TlsIo::Handshaking(Box::new(self.acceptor.accept(sock))), addr))
     }

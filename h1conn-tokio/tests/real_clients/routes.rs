@@ -1,5 +1,5 @@
 //! The `serve` binary's routes as a tower service: methods a route does not serve, `OPTIONS *`,
-//! response trailers; `--threads`.
+//! response trailers; `--threads`; a steady reader and the send timeout.
 
 use super::*;
 
@@ -120,4 +120,28 @@ fn threads_flag_sets_the_worker_threads() {
         .filter(|name| name.trim() == "tokio-rt-worker")
         .count();
     assert_eq!(workers, 3);
+}
+
+/// The server's own pauses are not blamed on a client that reads: a client taking 64 KiB every
+/// 200 ms (320 KB/s, far above `send_min_rate`) receives all of a 6 MiB response with
+/// `--send-timeout 2`, although the socket buffers hold less than the response and writing waits
+/// on the client for longer than the send timeout in all. The client's receive buffer is fixed at
+/// 256 KiB: an autotuned one (up to 32 MB here) keeps its window shut until a sixteenth of it is
+/// free, seconds apart at this pace, and no server could see progress then. `serve` sees each
+/// move of its output at once (`TCP_NOTSENT_LOWAT` on its listener), not only when a third of a
+/// send buffer grown to megabytes has drained.
+#[cfg(target_os = "linux")]
+#[test]
+fn send_timeout_spares_a_client_that_reads_64_kib_every_200_ms() {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let srv = Server::start("serve", &["--send-timeout", "2"]);
+    let sock = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+    sock.set_recv_buffer_size(256 * 1024).unwrap();
+    sock.connect(&srv.addr.into()).unwrap();
+    let mut s = TcpStream::from(sock);
+    s.set_read_timeout(Some(5 * SEC)).unwrap();
+    s.write_all(b"GET /stream?chunks=96&size=65536 HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let body = timeouts::read_stream_in_steps(&mut s, 64 << 10, 40 * SEC);
+    assert_eq!(body, Ok(6 << 20));
 }

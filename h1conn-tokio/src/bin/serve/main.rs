@@ -46,7 +46,7 @@ async fn run(opts: Opts) -> io::Result<()> {
     // Installed before the address is announced, so a SIGTERM sent as soon as the server is
     // reachable already shuts it down gracefully.
     let shutdown = shutdown_signal()?;
-    announce(listener.local_addr()?);
+    let addr = listener.local_addr()?;
     let builder = Builder::new()
         .with_config(opts.config())
         .shutdown_grace(Duration::from_secs(10));
@@ -54,10 +54,13 @@ async fn run(opts: Opts) -> io::Result<()> {
         opts,
         stats: stats::Stats::default(),
     });
-    builder
+    // Made before the address is announced: it sets the listener's options, which connections
+    // take when their handshake completes.
+    let server = builder
         .serve_with(listener, move |_| app::App::new(Arc::clone(&shared)))
-        .with_graceful_shutdown(shutdown)
-        .await
+        .with_graceful_shutdown(shutdown);
+    announce(addr);
+    server.await
 }
 
 /// A future that completes on Ctrl-C (SIGINT) or, on unix, SIGTERM. The SIGTERM handler is
