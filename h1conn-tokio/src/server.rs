@@ -27,9 +27,10 @@ pub trait Listener: Send + 'static {
     type Addr: Send;
     /// Waits for the next connection.
     fn accept(&mut self) -> impl Future<Output = io::Result<(Self::Io, Self::Addr)>> + Send;
-    /// Sets what the accepted connections inherit. [`Builder::serve`](crate::Builder::serve) calls
-    /// it once, when it is given the listener; a connection whose handshake completed before
-    /// does not have it. The default does nothing.
+    /// Sets what the accepted connections inherit. [`Builder::serve`](crate::Builder::serve) and
+    /// [`Builder::serve_with`](crate::Builder::serve_with) call it once, when they are given the
+    /// listener; a connection whose handshake completed before does not have it. The default
+    /// does nothing.
     fn prepare(&mut self) {}
 }
 
