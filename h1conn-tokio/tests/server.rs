@@ -325,6 +325,15 @@ impl tower_service::Service<http::Request<Incoming>> for Raw {
     }
 }
 
+/// A `Raw` service that answers at once, without trailers.
+fn raw() -> Raw {
+    Raw {
+        read_body: false,
+        trailers: false,
+        read: Arc::new(AtomicU64::new(0)),
+    }
+}
+
 /// Serves one in-memory connection with `svc`, sends `req`, returns everything the server wrote
 /// until it closed.
 async fn in_memory<S, B>(svc: S, req: &[u8]) -> String
@@ -533,11 +542,7 @@ async fn get_chunked(client: &mut DuplexStream) {
 #[tokio::test(start_paused = true)]
 async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
     let (server_end, mut client) = tokio::io::duplex(64 * 1024);
-    let svc = Raw {
-        read_body: false,
-        trailers: false,
-        read: Arc::new(AtomicU64::new(0)),
-    };
+    let svc = raw();
     let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
     get_chunked(&mut client).await;
     let idle_from = Instant::now();
@@ -585,11 +590,7 @@ impl tokio::io::AsyncWrite for ShutdownHangs {
 #[tokio::test(start_paused = true)]
 async fn a_transport_shutdown_that_never_completes_ends_with_the_send_timeout() {
     let (server_end, mut client) = tokio::io::duplex(64 * 1024);
-    let svc = Raw {
-        read_body: false,
-        trailers: false,
-        read: Arc::new(AtomicU64::new(0)),
-    };
+    let svc = raw();
     let mut config = h1conn::Config::default();
     config.keep_alive.timeout = Duration::from_secs(5);
     config.timeouts.send = Duration::from_secs(7);
@@ -616,11 +617,7 @@ async fn a_transport_shutdown_that_never_completes_ends_with_the_send_timeout() 
 #[tokio::test(start_paused = true)]
 async fn rfc9110_15_5_9_header_timeout_answers_408_on_the_tokio_clock() {
     let (server_end, mut client) = tokio::io::duplex(64 * 1024);
-    let svc = Raw {
-        read_body: false,
-        trailers: false,
-        read: Arc::new(AtomicU64::new(0)),
-    };
+    let svc = raw();
     let task = tokio::spawn(Builder::new().serve_connection(server_end, svc));
     let t0 = Instant::now();
     client.write_all(b"GET / HTTP/1.1\r\nHo").await.unwrap();
@@ -965,14 +962,6 @@ async fn accepted_tcp_connections_inherit_the_listeners_options() {
     let lowat = socket2::SockRef::from(&accepted).tcp_notsent_lowat().unwrap();
     assert_eq!(lowat, 128 * 1024);
     assert!(accepted.nodelay().unwrap());
-}
-
-fn raw() -> Raw {
-    Raw {
-        read_body: false,
-        trailers: false,
-        read: Arc::new(AtomicU64::new(0)),
-    }
 }
 
 /// nginx `keepalive_time` on the tokio clock (`Config::keep_alive.max_lifetime`): a connection
