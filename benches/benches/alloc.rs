@@ -1,7 +1,7 @@
 //! Allocations per request in steady keep-alive state, and memory held by an idle keep-alive
 //! connection, counted exactly by a global allocator that wraps the system one.
 //!
-//! `cargo bench --bench alloc`
+//! `cargo bench -p h1conn-benches --bench alloc`
 
 use core::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;

@@ -7,7 +7,7 @@
 //! - `connection`: a chunked POST through `Connection::handle_input` / `poll_event` (the testkit's
 //!   driver, recording nothing but the body length), answered.
 //!
-//! `cargo bench --bench chunked -- --measurement-time 3 --warm-up-time 1`
+//! `cargo bench -p h1conn-benches --bench chunked -- --measurement-time 3 --warm-up-time 1`
 
 use core::time::Duration;
 use std::hint::black_box;

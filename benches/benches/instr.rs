@@ -1,7 +1,7 @@
 //! A fixed workload for exact instruction counts under callgrind: only `measured` is collected.
 //!
 //! ```text
-//! cargo bench --bench instr --no-run
+//! cargo bench -p h1conn-benches --bench instr --no-run
 //! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
 //!     target/release/deps/instr-* MODE REQUEST N
 //! ```

@@ -1,7 +1,7 @@
 //! Cost per request of the whole machine (parse, events, response, output) against bare
 //! `httparse::Request::parse` over the same pipelined bytes, in the same group and run.
 //!
-//! `cargo bench --bench request -- --measurement-time 3 --warm-up-time 1`
+//! `cargo bench -p h1conn-benches --bench request -- --measurement-time 3 --warm-up-time 1`
 
 use core::time::Duration;
 use std::hint::black_box;

@@ -1,7 +1,7 @@
 //! `poll_timeout` and `handle_timeout` (nothing expired) on an idle keep-alive connection after 1,
 //! 1000 and 100000 requests: the cost must not grow with the requests served.
 //!
-//! `cargo bench --bench timers -- --measurement-time 3 --warm-up-time 1`
+//! `cargo bench -p h1conn-benches --bench timers -- --measurement-time 3 --warm-up-time 1`
 
 use std::hint::black_box;
 
