@@ -142,6 +142,17 @@ fn split_head(resp: &[u8]) -> (String, &[u8]) {
     )
 }
 
+/// POSTs to `path` a head announcing 100 bytes and only 10 of them, then reads until the server
+/// closes (6 s at most): what came, how reading ended, and how long after the stall.
+fn stall_upload(srv: &Server, path: &str) -> (Vec<u8>, Ended, Duration) {
+    let mut s = connect_with_timeout(srv, 5 * SEC);
+    let req = format!("POST {path} HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789");
+    s.write_all(req.as_bytes()).unwrap();
+    let stalled = Instant::now();
+    let (resp, _, ended) = read_until_closed(&mut s, 6 * SEC, usize::MAX);
+    (resp, ended, stalled.elapsed())
+}
+
 /// RFC 9110 §15.5.9: an upload that stops before its Content-Length (10 of 100 bytes, then
 /// silence) to `POST /`, which answers only after the whole body, gets 408 Request Timeout with
 /// `Connection: close` once `--body-timeout 1` has passed since the last byte, and the server
@@ -149,12 +160,7 @@ fn split_head(resp: &[u8]) -> (String, &[u8]) {
 #[test]
 fn body_timeout_answers_408_to_an_upload_that_stalls() {
     for_each_server(&["--body-timeout", "1"], |name, srv| {
-        let mut s = connect_with_timeout(srv, 5 * SEC);
-        s.write_all(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789")
-            .unwrap();
-        let stalled = Instant::now();
-        let (resp, _, ended) = read_until_closed(&mut s, 6 * SEC, usize::MAX);
-        let took = stalled.elapsed();
+        let (resp, ended, took) = stall_upload(srv, "/");
         let text = String::from_utf8_lossy(&resp);
         assert!(text.starts_with("HTTP/1.1 408 "), "{name}: {text:?}");
         assert!(text.contains("\r\nConnection: close\r\n"), "{name}: {text:?}");
@@ -170,12 +176,7 @@ fn body_timeout_answers_408_to_an_upload_that_stalls() {
 #[test]
 fn body_timeout_cuts_off_an_echo_whose_upload_stalls() {
     for_each_server(&["--body-timeout", "1"], |name, srv| {
-        let mut s = connect_with_timeout(srv, 5 * SEC);
-        s.write_all(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789")
-            .unwrap();
-        let stalled = Instant::now();
-        let (resp, _, ended) = read_until_closed(&mut s, 6 * SEC, usize::MAX);
-        let took = stalled.elapsed();
+        let (resp, ended, took) = stall_upload(srv, "/echo");
         let (head, body) = split_head(&resp);
         assert!(head.starts_with("HTTP/1.1 200 "), "{name}: {head:?}");
         assert!(head.contains("\r\nContent-Length: 100"), "{name}: {head:?}");
