@@ -47,6 +47,10 @@
 //! Protocol upgrades (101, CONNECT tunnels) are not supported: a service that answers with one
 //! gets its connection closed.
 //!
+//! Cargo feature `bin` (on by default) builds the `serve` demo binary, which needs tokio's
+//! multi-threaded runtime and signal handling; the library needs neither. A server of your own
+//! that does not use them leaves both out with `default-features = false`.
+//!
 //! The cost figures in the repository's docs/PERFORMANCE.md are for release builds with
 //! `codegen-units = 1`, as this workspace's release profile and the hyper baseline are built. With
 //! cargo's default of 16 units, a request costs about 3 % more user-space instructions.
