@@ -151,6 +151,8 @@ where
     headers: Option<HeaderMap>,
     body: Option<BodySender>,
     continue_pending: bool,
+    /// The current request is HTTP/1.1: a response can be chunked, and so carry trailers.
+    chunked_ok: bool,
     error: Option<io::Error>,
     /// The time of the current wake-up (read once per `poll`: a wake-up takes microseconds).
     now: Duration,
@@ -242,6 +244,7 @@ where
             headers: None,
             body: None,
             continue_pending: false,
+            chunked_ok: false,
             error: None,
             now: Duration::ZERO,
             date_at: None,
@@ -364,6 +367,7 @@ where
                     BodyFraming::Chunked => self.body_channel(None),
                 };
                 self.continue_pending = req.expects_continue;
+                self.chunked_ok = req.head.version() == h1conn::Version::Http11;
                 let req = Request::from_parts(parts, body);
                 match self.svc.poll_ready(cx) {
                     Poll::Ready(ready) => self.dispatch(ready, req),
@@ -499,7 +503,12 @@ where
             // bug in the service, answered as one.
             Err(_) => return self.fail_exchange(500, b"internal server error\n"),
         };
-        let exact = body.size_hint().exact();
+        // A response that announces trailers goes chunked to an HTTP/1.1 client even when its
+        // body's size is known: a Content-Length body could not carry them (RFC 9112 §7.1.2).
+        let exact = body
+            .size_hint()
+            .exact()
+            .filter(|_| !(self.chunked_ok && head.announces_trailers()));
         if head.length().is_none() {
             if let Some(n) = exact {
                 let _ = head.set_length(n);

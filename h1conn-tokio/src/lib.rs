@@ -11,7 +11,10 @@
 //!   service polls [`Incoming`] (plus a bounded amount ahead); `100 Continue` is sent when the body
 //!   is first polled.
 //! - **Response bodies streamed with trailers**: frames move into the connection while its output
-//!   is below `Config::output_high_water`; trailers go out on chunked responses.
+//!   is below `Config::output_high_water`; trailers go out on chunked responses. A response
+//!   whose head announces them (a `Trailer` field) is sent chunked to an HTTP/1.1 client even
+//!   when its body's size is known; without one, a known size becomes Content-Length and any
+//!   trailers are dropped, as they are for an HTTP/1.0 client, which cannot receive them.
 //! - **Every timer of [`h1conn::Config`]** (keep-alive idle, header, body, send, linger) on
 //!   `tokio::time`, the keep-alive policy (`max_requests`, `Keep-Alive: timeout, max`), and an
 //!   automatic `Date`, formatted once a second and at most a quarter of a second old.

@@ -280,10 +280,15 @@ struct Raw {
     read: Arc<AtomicU64>,
 }
 
-struct WithTrailers(Vec<Frame<Bytes>>);
+/// The frames in order; with `Some(n)`, a body that says its exact size is `n`.
+struct WithTrailers(Vec<Frame<Bytes>>, Option<u64>);
 impl Body for WithTrailers {
     type Data = Bytes;
     type Error = Infallible;
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.1
+            .map_or_else(http_body::SizeHint::default, http_body::SizeHint::with_exact)
+    }
     fn poll_frame(
         mut self: Pin<&mut Self>,
         _: &mut Context<'_>,
@@ -320,7 +325,7 @@ impl tower_service::Service<http::Request<Incoming>> for Raw {
                 t.insert("x-checksum", "abc".parse().unwrap());
                 frames.push(Frame::trailers(t));
             }
-            Ok(http::Response::new(WithTrailers(frames)))
+            Ok(http::Response::new(WithTrailers(frames, None)))
         })
     }
 }
@@ -410,6 +415,42 @@ async fn rfc9112_7_1_2_response_trailers_on_chunked_and_dropped_for_http10() {
     assert!(out.ends_with("2\r\nok\r\n0\r\nx-checksum: abc\r\n\r\n"), "{out}");
     // HTTP/1.0 cannot carry trailers: a close-delimited body without them.
     let out = in_memory(svc, b"GET / HTTP/1.0\r\n\r\n").await;
+    assert!(out.ends_with("\r\n\r\nok"), "{out}");
+}
+
+/// A body of two bytes that says its size and ends with an `x-checksum` trailer; `announced` adds
+/// the `Trailer` field to the head.
+fn sized_with_trailers(
+    announced: bool,
+) -> FnService<impl FnMut(http::Request<Incoming>) -> http::Response<WithTrailers> + Clone> {
+    tower_service_fn(move |_req| {
+        let mut t = http::HeaderMap::new();
+        t.insert("x-checksum", http::HeaderValue::from_static("abc"));
+        let frames = vec![Frame::data(Bytes::from_static(b"ok")), Frame::trailers(t)];
+        let mut resp = http::Response::new(WithTrailers(frames, Some(2)));
+        if announced {
+            let v = http::HeaderValue::from_static("x-checksum");
+            resp.headers_mut().insert(http::header::TRAILER, v);
+        }
+        resp
+    })
+}
+
+#[tokio::test]
+async fn rfc9110_6_6_2_announced_trailers_are_sent_chunked_though_the_length_is_known() {
+    let req11 = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    // The head announces trailers: chunked to HTTP/1.1, so they arrive (RFC 9112 §7.1.2).
+    let out = in_memory(sized_with_trailers(true), req11).await;
+    assert!(out.contains("Transfer-Encoding: chunked\r\n"), "{out}");
+    assert!(!out.contains("Content-Length"), "{out}");
+    assert!(out.ends_with("2\r\nok\r\n0\r\nx-checksum: abc\r\n\r\n"), "{out}");
+    // HTTP/1.0 has no chunked coding: the known length, and the content without them.
+    let out = in_memory(sized_with_trailers(true), b"GET / HTTP/1.0\r\n\r\n").await;
+    assert!(out.contains("Content-Length: 2\r\n"), "{out}");
+    assert!(out.ends_with("\r\n\r\nok"), "{out}");
+    // Not announced: the known length wins and the trailers stay behind (as with hyper).
+    let out = in_memory(sized_with_trailers(false), req11).await;
+    assert!(out.contains("Content-Length: 2\r\n"), "{out}");
     assert!(out.ends_with("\r\n\r\nok"), "{out}");
 }
 

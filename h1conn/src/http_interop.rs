@@ -106,6 +106,7 @@ pub struct HttpResponseHead<'a> {
     length: Option<u64>,
     close: bool,
     info: FieldsInfo,
+    trailer: bool,
 }
 
 /// Fields kept without an allocation: as many as most responses have once the connection's own
@@ -175,6 +176,7 @@ impl<'a> HttpResponseHead<'a> {
             length: None,
             close: false,
             info: FieldsInfo::default(),
+            trailer: false,
         };
         let mut chunked = false;
         for (name, value) in headers {
@@ -217,6 +219,7 @@ impl<'a> HttpResponseHead<'a> {
                 // hold only tokens as names and no CR, LF or NUL in values.
                 head.info.bytes += name.len() + v.len() + 4;
                 head.info.has_date |= name == "date";
+                head.trailer |= name == "trailer";
                 head.fields.push((name, v));
             }
         }
@@ -263,6 +266,14 @@ impl<'a> HttpResponseHead<'a> {
     /// Whether the connection closes after this response.
     pub fn closes(&self) -> bool {
         self.close
+    }
+
+    /// Whether the head has a `Trailer` field: the response announces trailer fields
+    /// (RFC 9110 §6.6.2), which only a chunked body can carry (RFC 9112 §7.1.2). An adapter that
+    /// knows the body's size then leaves the length unset for an HTTP/1.1 client, so the
+    /// trailers can follow the body.
+    pub fn announces_trailers(&self) -> bool {
+        self.trailer
     }
 }
 
@@ -470,6 +481,16 @@ mod tests {
         assert!(h.response().headers.is_empty());
         let p = resp(http::Response::builder().header("transfer-encoding", "gzip, chunked"));
         assert_eq!(HttpResponseHead::new(&p).unwrap_err(), UsageError::ReservedHeader);
+    }
+
+    #[test]
+    fn rfc9110_6_6_2_a_trailer_field_announces_trailers_and_is_sent() {
+        let p = resp(http::Response::builder().header("trailer", "x-checksum"));
+        let h = HttpResponseHead::new(&p).unwrap();
+        assert!(h.announces_trailers());
+        assert_eq!(h.response().headers, &[("trailer", &b"x-checksum"[..])]);
+        let p = resp(http::Response::builder().header("x-trailer", "1"));
+        assert!(!HttpResponseHead::new(&p).unwrap().announces_trailers());
     }
 
     #[test]
