@@ -62,6 +62,18 @@ enum Shut {
     Done,
 }
 
+/// How a graceful close ends the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GracefulEnd {
+    /// `poll_shutdown`, then drop: a closing message of the transport's own (TLS close_notify)
+    /// goes out first. Any transport.
+    Shutdown,
+    /// Drop alone: a plain socket, whose close sends the FIN itself. A shutdown just before it
+    /// would be a system call that changes nothing the peer sees (input left unread gets a reset
+    /// either way).
+    Drop,
+}
+
 /// Where the current request's service call stands. Small: the connection (and so its task)
 /// holds it inline, while what only some exchanges need is boxed.
 enum Exchange {
@@ -131,6 +143,7 @@ where
     /// allocation, almost always.
     pending: Vec<u8>,
     input_open: bool,
+    graceful: GracefulEnd,
     shut: Shut,
     flush_needed: bool,
     /// Made when a deadline is first armed: a connection that ends within its first wake-up (one
@@ -225,6 +238,12 @@ where
     B: Body,
     B::Error: Into<BoxError>,
 {
+    /// Sets how a graceful close ends the transport (by default with a shutdown).
+    pub(crate) fn graceful_end(mut self, end: GracefulEnd) -> Self {
+        self.graceful = end;
+        self
+    }
+
     pub(crate) fn new(io: IO, svc: S, conn: Connection, clock: Clock) -> Self {
         ServeConnection {
             io,
@@ -233,6 +252,7 @@ where
             clock,
             pending: Vec::new(),
             input_open: true,
+            graceful: GracefulEnd::Shutdown,
             shut: Shut::Open,
             flush_needed: false,
             sleep: None,
@@ -787,6 +807,9 @@ where
         };
         if close.how == CloseHow::Abort {
             return Poll::Ready(self.error.take().map_or(Ok(()), Err));
+        }
+        if close.how == CloseHow::Graceful && self.graceful == GracefulEnd::Drop {
+            return Poll::Ready(Ok(()));
         }
         if self.shut != Shut::Done {
             // Shut down writing: a FIN for TCP, close_notify for TLS.

@@ -16,6 +16,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Notify;
 use tower_service::Service;
 
+use crate::conn::GracefulEnd;
 use crate::{BoxError, Builder, Incoming, ServeConnection};
 
 /// A source of connections for [`Builder::serve`]: `tokio::net::TcpListener` (with `TCP_NODELAY`
@@ -32,6 +33,11 @@ pub trait Listener: Send + 'static {
     /// listener; a connection whose handshake completed before does not have it. The default
     /// does nothing.
     fn prepare(&mut self) {}
+    /// True when dropping a transport closes it completely, as for a plain socket, whose close
+    /// sends the FIN itself: a graceful close then drops it without a shutdown first (one system
+    /// call less per connection). False (the default) for a transport with a closing message of
+    /// its own, such as TLS's close_notify, which `poll_shutdown` sends.
+    const CLOSED_BY_DROP: bool = false;
 }
 
 /// On Linux, the most output a TCP connection leaves unsent in the kernel (`TCP_NOTSENT_LOWAT`):
@@ -46,6 +52,7 @@ pub(crate) const NOTSENT_LOWAT: u32 = 128 * 1024;
 impl Listener for tokio::net::TcpListener {
     type Io = tokio::net::TcpStream;
     type Addr = SocketAddr;
+    const CLOSED_BY_DROP: bool = true;
     /// On Linux, sets `TCP_NOTSENT_LOWAT` (128 KiB: the socket is writable again as soon as less
     /// than that waits unsent, so output to a client that reads at a steady pace shows progress
     /// to the send timeout) on the listening socket, which Linux gives every accepted socket.
@@ -68,6 +75,7 @@ impl Listener for tokio::net::TcpListener {
 impl Listener for tokio::net::UnixListener {
     type Io = tokio::net::UnixStream;
     type Addr = tokio::net::unix::SocketAddr;
+    const CLOSED_BY_DROP: bool = true;
     async fn accept(&mut self) -> io::Result<(Self::Io, Self::Addr)> {
         tokio::net::UnixListener::accept(self).await
     }
@@ -316,7 +324,11 @@ where
                 }
             }
         };
-        let conn = builder.serve_connection(io, make(&addr));
+        let end = match L::CLOSED_BY_DROP {
+            true => GracefulEnd::Drop,
+            false => GracefulEnd::Shutdown,
+        };
+        let conn = builder.serve_connection(io, make(&addr)).graceful_end(end);
         tokio::spawn(drive(conn, Live::new(&shared)));
     }
     drop(listener);
@@ -420,6 +432,65 @@ mod tests {
         fn call(&mut self, _: Request<Incoming>) -> Self::Future {
             std::future::ready(Ok(Response::new(http_body_util::Empty::new())))
         }
+    }
+
+    /// A transport that counts the calls to `poll_shutdown`.
+    struct Counting(tokio::io::DuplexStream, Arc<AtomicUsize>);
+
+    impl AsyncRead for Counting {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.0).poll_read(cx, buf)
+        }
+    }
+
+    impl AsyncWrite for Counting {
+        fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+            Pin::new(&mut self.0).poll_write(cx, buf)
+        }
+        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.0).poll_flush(cx)
+        }
+        fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            self.1.fetch_add(1, Ordering::SeqCst);
+            Pin::new(&mut self.0).poll_shutdown(cx)
+        }
+    }
+
+    /// Serves `req` on a transport whose graceful close is `end`; returns the response and how
+    /// many times the transport was shut down.
+    async fn shutdowns(end: GracefulEnd, req: &[u8]) -> (String, usize) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (io, mut client) = tokio::io::duplex(4096);
+        let calls = Arc::new(AtomicUsize::new(0));
+        let io = Counting(io, Arc::clone(&calls));
+        let task = tokio::spawn(Builder::new().serve_connection(io, Empty).graceful_end(end));
+        client.write_all(req).await.unwrap();
+        let mut out = Vec::new();
+        client.read_to_end(&mut out).await.unwrap();
+        drop(client);
+        task.await.unwrap().unwrap();
+        (String::from_utf8(out).unwrap(), calls.load(Ordering::SeqCst))
+    }
+
+    /// RFC 9112 §9.6: a graceful close of a plain socket is its drop (the close sends the FIN; a
+    /// shutdown just before would change nothing on the wire), while a lingering close still
+    /// shuts the writing side down first and reads on; a transport with a closing message of its
+    /// own (the default) is always shut down.
+    #[tokio::test]
+    async fn rfc9112_9_6_a_plain_socket_closes_gracefully_without_a_shutdown() {
+        let close = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+        let (out, calls) = shutdowns(GracefulEnd::Drop, close).await;
+        assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
+        assert_eq!(calls, 0);
+        assert_eq!(shutdowns(GracefulEnd::Shutdown, close).await.1, 1);
+        let bad = b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n";
+        let (out, calls) = shutdowns(GracefulEnd::Drop, bad).await;
+        assert!(out.starts_with("HTTP/1.1 400 "), "{out}");
+        assert_eq!(calls, 1, "lingering shuts down first");
     }
 
     /// Memory per connection: a connection task holds its connection once, plus a little for the
