@@ -434,65 +434,6 @@ mod tests {
         }
     }
 
-    /// A transport that counts the calls to `poll_shutdown`.
-    struct Counting(tokio::io::DuplexStream, Arc<AtomicUsize>);
-
-    impl AsyncRead for Counting {
-        fn poll_read(
-            mut self: Pin<&mut Self>,
-            cx: &mut Context<'_>,
-            buf: &mut tokio::io::ReadBuf<'_>,
-        ) -> Poll<io::Result<()>> {
-            Pin::new(&mut self.0).poll_read(cx, buf)
-        }
-    }
-
-    impl AsyncWrite for Counting {
-        fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-            Pin::new(&mut self.0).poll_write(cx, buf)
-        }
-        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-            Pin::new(&mut self.0).poll_flush(cx)
-        }
-        fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-            self.1.fetch_add(1, Ordering::SeqCst);
-            Pin::new(&mut self.0).poll_shutdown(cx)
-        }
-    }
-
-    /// Serves `req` on a transport whose graceful close is `end`; returns the response and how
-    /// many times the transport was shut down.
-    async fn shutdowns(end: GracefulEnd, req: &[u8]) -> (String, usize) {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let (io, mut client) = tokio::io::duplex(4096);
-        let calls = Arc::new(AtomicUsize::new(0));
-        let io = Counting(io, Arc::clone(&calls));
-        let task = tokio::spawn(Builder::new().serve_connection(io, Empty).graceful_end(end));
-        client.write_all(req).await.unwrap();
-        let mut out = Vec::new();
-        client.read_to_end(&mut out).await.unwrap();
-        drop(client);
-        task.await.unwrap().unwrap();
-        (String::from_utf8(out).unwrap(), calls.load(Ordering::SeqCst))
-    }
-
-    /// RFC 9112 §9.6: a graceful close of a plain socket is its drop (the close sends the FIN; a
-    /// shutdown just before would change nothing on the wire), while a lingering close still
-    /// shuts the writing side down first and reads on; a transport with a closing message of its
-    /// own (the default) is always shut down.
-    #[tokio::test]
-    async fn rfc9112_9_6_a_plain_socket_closes_gracefully_without_a_shutdown() {
-        let close = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
-        let (out, calls) = shutdowns(GracefulEnd::Drop, close).await;
-        assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
-        assert_eq!(calls, 0);
-        assert_eq!(shutdowns(GracefulEnd::Shutdown, close).await.1, 1);
-        let bad = b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n";
-        let (out, calls) = shutdowns(GracefulEnd::Drop, bad).await;
-        assert!(out.starts_with("HTTP/1.1 400 "), "{out}");
-        assert_eq!(calls, 1, "lingering shuts down first");
-    }
-
     /// Memory per connection: a connection task holds its connection once, plus a little for the
     /// phase (an `async fn` holding the connection as an argument and as a local held it twice).
     #[tokio::test]

@@ -599,11 +599,19 @@ async fn keep_alive_timeout_closes_an_idle_connection_on_the_tokio_clock() {
     task.await.unwrap().unwrap();
 }
 
-/// A transport whose shutdown never completes, as TLS with a peer that never finished its
-/// handshake (close_notify waits for it) or never reads (close_notify cannot be written).
-struct ShutdownHangs(DuplexStream);
+/// An in-memory transport whose shutdown is observed.
+struct Observed(DuplexStream, OnShutdown);
 
-impl tokio::io::AsyncRead for ShutdownHangs {
+/// What [`Observed`] does when shut down.
+enum OnShutdown {
+    /// Counts the call, then shuts down.
+    Count(Arc<AtomicU64>),
+    /// Never completes, as TLS with a peer that never finished its handshake (close_notify waits
+    /// for it) or never reads (close_notify cannot be written).
+    Hang,
+}
+
+impl tokio::io::AsyncRead for Observed {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -613,16 +621,77 @@ impl tokio::io::AsyncRead for ShutdownHangs {
     }
 }
 
-impl tokio::io::AsyncWrite for ShutdownHangs {
+impl tokio::io::AsyncWrite for Observed {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.0).poll_write(cx, buf)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.0).poll_flush(cx)
     }
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Pending
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match &self.1 {
+            OnShutdown::Count(calls) => {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Pin::new(&mut self.0).poll_shutdown(cx)
+            }
+            OnShutdown::Hang => Poll::Pending,
+        }
     }
+}
+
+/// A listener that hands out one connection; `DROP` is its `Listener::CLOSED_BY_DROP`.
+struct Handing<const DROP: bool>(Option<Observed>);
+
+impl<const DROP: bool> Listener for Handing<DROP> {
+    type Io = Observed;
+    type Addr = ();
+    const CLOSED_BY_DROP: bool = DROP;
+    async fn accept(&mut self) -> io::Result<(Observed, ())> {
+        match self.0.take() {
+            Some(c) => Ok((c, ())),
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// Serves `req` on the one connection of a `Handing::<DROP>` listener; returns the response and
+/// how many times the transport was shut down.
+async fn shutdowns<const DROP: bool>(req: &[u8]) -> (String, u64) {
+    let (server_end, mut client) = tokio::io::duplex(64 * 1024);
+    let calls = Arc::new(AtomicU64::new(0));
+    let io = Observed(server_end, OnShutdown::Count(Arc::clone(&calls)));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(
+        Builder::new()
+            .serve(Handing::<DROP>(Some(io)), raw())
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            }),
+    );
+    client.write_all(req).await.unwrap();
+    let mut out = Vec::new();
+    client.read_to_end(&mut out).await.unwrap();
+    drop(client);
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+    (String::from_utf8(out).unwrap(), calls.load(Ordering::SeqCst))
+}
+
+/// RFC 9112 §9.6: the transports of a listener whose `CLOSED_BY_DROP` is true (plain TCP and
+/// Unix sockets) close gracefully by their drop: the close sends the FIN, and a shutdown just
+/// before would change nothing on the wire. A lingering close still shuts the writing side down
+/// first and reads on; a listener with the default (TLS sends close_notify there) always does.
+#[tokio::test]
+async fn rfc9112_9_6_a_plain_socket_closes_gracefully_without_a_shutdown() {
+    let close = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    let (out, calls) = shutdowns::<true>(close).await;
+    assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
+    assert_eq!(calls, 0);
+    assert_eq!(shutdowns::<false>(close).await.1, 1);
+    let bad = b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n";
+    let (out, calls) = shutdowns::<true>(bad).await;
+    assert!(out.starts_with("HTTP/1.1 400 "), "{out}");
+    assert_eq!(calls, 1, "a lingering close shuts down first");
 }
 
 /// Scenario: a graceful close whose transport shutdown waits on the peer forever. The wait is
@@ -638,7 +707,7 @@ async fn a_transport_shutdown_that_never_completes_ends_with_the_send_timeout() 
     let task = tokio::spawn(
         Builder::new()
             .with_config(config)
-            .serve_connection(ShutdownHangs(server_end), svc),
+            .serve_connection(Observed(server_end, OnShutdown::Hang), svc),
     );
     get_chunked(&mut client).await;
     let idle_from = Instant::now();
