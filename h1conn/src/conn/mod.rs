@@ -164,11 +164,16 @@ enum AdapterReads {
     Paused,
 }
 
-/// Whether [`Connection::poll_event`] handed out an event since the last `settle`.
+/// What [`Connection::poll_event`] did since the last `settle` (which every call that changes the
+/// connection ends with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Taken {
     Nothing,
+    /// It handed out an event: the call that ends the run of events settles.
     Since,
+    /// It has nothing to hand out until another call changes the connection: it answers `None`
+    /// at once.
+    Drained,
 }
 
 /// Times kept on the caller's time line, in nanoseconds.
@@ -298,6 +303,9 @@ impl Connection {
             }
             _ => {}
         }
+        if let Some(n) = self.take_head_piece(data) {
+            return n;
+        }
         let room = self.cfg.max_buffered.saturating_sub(self.input_held());
         let wanted = data.len().min(room);
         let held = self.holds_input_slices();
@@ -308,12 +316,15 @@ impl Connection {
                 .room(wanted, INPUT_ALLOC_MIN, self.cfg.max_buffered, held)
                 .min(wanted),
         };
-        if n > 0 {
+        let drained = n > 0 && {
             self.note_input_start();
             self.rbuf.extend_from_slice(&data[..n]);
-            self.parse_ahead();
-        }
+            self.parse_ahead()
+        };
         self.settle();
+        if drained {
+            self.taken = Taken::Drained;
+        }
         n
     }
 
@@ -386,6 +397,18 @@ impl Connection {
     /// (any `&mut self` method: input, a timeout, the application's calls). An adapter may skip
     /// asking until then, as h1conn-tokio does.
     pub fn poll_event(&mut self) -> Option<Event> {
+        if self.taken == Taken::Drained {
+            // Every test run checks the shortcut against the step it skips.
+            #[cfg(debug_assertions)]
+            {
+                let buffered = self.rbuf.len();
+                assert!(
+                    !self.step(true) && self.rbuf.len() == buffered,
+                    "drained, yet a step to take"
+                );
+            }
+            return None;
+        }
         let buffered = self.rbuf.len();
         let mut moved = false;
         loop {
@@ -403,6 +426,7 @@ impl Connection {
                 } else {
                     debug_assert!(self.intake_settled());
                 }
+                self.taken = Taken::Drained;
                 return None;
             }
             moved = true;
@@ -571,8 +595,21 @@ impl Connection {
     /// When no request is current, parses the next head now and makes it current, so a peer error
     /// is answered before the application polls. Heads behind a current request are parsed by
     /// [`poll_event`](Connection::poll_event), as the application takes requests.
-    fn parse_ahead(&mut self) {
-        while self.write == Write::Idle && self.step(false) {}
+    ///
+    /// True when it stopped with nothing left to do: [`poll_event`](Connection::poll_event) would
+    /// find no event and no step to take.
+    pub(super) fn parse_ahead(&mut self) -> bool {
+        while self.write == Write::Idle {
+            if !self.step(false) {
+                // Idle, so nothing is current and no body is stepped: `step(true)` would answer
+                // the same.
+                return self
+                    .busy
+                    .as_ref()
+                    .is_none_or(|b| b.events.is_empty() && b.cur.is_none());
+            }
+        }
+        false
     }
 
     /// The output buffer, to append to: output that starts waiting now starts the send timer.

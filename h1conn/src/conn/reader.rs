@@ -8,7 +8,7 @@ use bytes::Buf;
 
 use super::persistence::{close_reasons, RequestSide};
 use super::state::{Read, ReadEvent, Write, WriteEvent};
-use super::{writer, BodyRead, Connection, Event, Exchange, PeerInput, Queued, Request};
+use super::{writer, BodyRead, Connection, Event, Exchange, Intake, PeerInput, Queued, Request, Taken};
 use crate::error::{PeerError, PeerErrorKind};
 use crate::request::chunked::{ChunkedDecoder, Decoded};
 use crate::request::fields::Expect;
@@ -16,7 +16,7 @@ use crate::request::framing::{request_framing, BodyFraming};
 use crate::request::head::Method;
 use crate::request::head::RequestHead;
 use crate::request::parse::{parse_head_reusing, parse_quick, Quick};
-use crate::request::scan::Scan;
+use crate::request::scan::{find_lf, Scan};
 use crate::CloseHow;
 use crate::CloseReason;
 
@@ -53,6 +53,72 @@ impl Connection {
                 .is_none_or(|b| b.queue.len() < self.cfg.max_pipelined)
     }
 
+    /// Takes `data` when it is the next piece of a head that arrives in parts and all the general
+    /// path would do with it is scan it: a partial head was scanned to its end, nothing is queued,
+    /// pending or current, the piece holds no line end (so no head can complete) and fits the
+    /// buffer without growing it, and input is taken (and stays so: the buffer stays below
+    /// `max_buffered`, output below its high-water mark). The piece is checked against the
+    /// scanner's limits and kept, with nothing else to sequence unless it broke one. `None` leaves
+    /// the input to the general path.
+    #[inline]
+    pub(super) fn take_head_piece(&mut self, data: &[u8]) -> Option<usize> {
+        let len = self.rbuf.len();
+        if !self.busy.as_deref().is_some_and(|b| b.scanner.seen_all(len)) {
+            return None;
+        }
+        self.take_piece_of_partial_head(data)
+    }
+
+    /// [`take_head_piece`](Self::take_head_piece) once a partial head was scanned to its end.
+    #[inline(never)]
+    fn take_piece_of_partial_head(&mut self, data: &[u8]) -> Option<usize> {
+        let len = self.rbuf.len();
+        let b = self.busy.as_deref_mut()?;
+        let fits = self.write == Write::Idle
+            && self.read == Read::Heads
+            && self.intake == Intake::Wanted
+            && self.input == PeerInput::Open
+            && b.queue.is_empty()
+            && b.events.is_empty()
+            && b.cur.is_none()
+            && !data.is_empty()
+            && data.len() <= self.rbuf.spare()
+            && len + data.len() < self.cfg.max_buffered
+            && self.wbuf.len() < self.cfg.output_high_water
+            && self.cfg.max_pipelined > 0
+            && find_lf(data).is_none();
+        if !fits {
+            return None;
+        }
+        self.rbuf.extend_from_slice(data);
+        match b.scanner.grow_line(&self.rbuf, &self.cfg.limits) {
+            Ok(()) => {
+                // `settle` has nothing to change: the intake stays as it was, and no memory can be
+                // given back with a head in the buffer.
+                debug_assert!(self.intake_settled());
+                self.taken = Taken::Drained;
+                Some(data.len())
+            }
+            Err(e) => {
+                self.piece_broke_a_limit(e);
+                Some(data.len())
+            }
+        }
+    }
+
+    /// A piece of a partial head broke one of the scanner's limits: the error is answered as the
+    /// general path answers it.
+    #[cold]
+    fn piece_broke_a_limit(&mut self, e: PeerError) {
+        let q = self.queued_error(e, self.rbuf.starts_with(b"HEAD "));
+        self.enqueue(q);
+        let drained = self.parse_ahead();
+        self.settle();
+        if drained {
+            self.taken = Taken::Drained;
+        }
+    }
+
     /// Parses one head; queues the request or the error. False when the head is not complete.
     ///
     /// A head that arrived whole is parsed in one pass ([`parse_quick`]); a head that arrives in
@@ -63,10 +129,15 @@ impl Connection {
         let Some(q) = self.parse_next() else {
             return false;
         };
+        self.enqueue(q);
+        true
+    }
+
+    /// Puts a parsed item at the end of the parse-ahead queue.
+    fn enqueue(&mut self, q: Queued) {
         let b = self.busy.get_or_insert_with(Box::default);
         b.queued_bytes += q.bytes();
         b.queue.push_back(q);
-        true
     }
 
     /// Parses the next head (as [`parse_one`](Self::parse_one)) and returns it instead of queueing
@@ -98,6 +169,11 @@ impl Connection {
                 return Some(self.queued(head));
             }
         }
+        self.scanned_head(held)
+    }
+
+    /// The scanner's way to the next item: `None` while the head is incomplete.
+    fn scanned_head(&mut self, held: bool) -> Option<Queued> {
         Some(match self.scan_head(held)? {
             Ok(head) => self.queued(head),
             Err((e, to_head)) => self.queued_error(e, to_head),

@@ -116,13 +116,39 @@ impl HeadScanner {
     /// Continues scanning `buf`. In lenient profiles, bare CRs, control bytes and obs-fold are
     /// rewritten in place to SP, so the buffer is mutable.
     pub fn scan(&mut self, buf: &mut [u8], limits: &Limits, r: &Profile) -> Result<Scan, PeerError> {
+        match find_lf(&buf[self.pos..]) {
+            // No line ended since the last call (a head trickling in): only the current line grew.
+            None => self.grow_line(buf, limits).map(|()| Scan::Partial),
+            Some(i) => self.lines(buf, limits, r, self.pos + i),
+        }
+    }
+
+    /// [`scan`](Self::scan) for a buffer whose bytes since the last call hold no LF: the current
+    /// line grew, and is checked against its limits.
+    pub fn grow_line(&mut self, buf: &[u8], limits: &Limits) -> Result<(), PeerError> {
+        debug_assert!(find_lf(&buf[self.pos..]).is_none());
+        self.pos = buf.len();
+        self.check_partial(buf, limits)
+    }
+
+    /// Takes the lines that ended, the first at `nl`.
+    #[inline(never)]
+    fn lines(
+        &mut self,
+        buf: &mut [u8],
+        limits: &Limits,
+        r: &Profile,
+        first: usize,
+    ) -> Result<Scan, PeerError> {
+        let mut found = Some(first);
         loop {
-            let Some(i) = find_lf(&buf[self.pos..]) else {
-                self.pos = buf.len();
-                self.check_partial(buf, limits)?;
-                return Ok(Scan::Partial);
+            let nl = match found
+                .take()
+                .or_else(|| find_lf(&buf[self.pos..]).map(|i| self.pos + i))
+            {
+                Some(nl) => nl,
+                None => return self.grow_line(buf, limits).map(|()| Scan::Partial),
             };
-            let nl = self.pos + i;
             let has_cr = nl > self.line_start && buf[nl - 1] == b'\r';
             if !has_cr && !r.allow_lf_line_endings {
                 return Err(K::BareLf.into());
