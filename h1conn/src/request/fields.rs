@@ -213,14 +213,53 @@ pub(crate) fn is_token(t: &[u8]) -> bool {
     !t.is_empty() && t.iter().all(|&b| is_tchar(b))
 }
 
+/// `v` equals `lower` ignoring ASCII case, for a `lower` of lowercase letters, digits and `-`, and
+/// a `v` without control bytes (a field name or value as parsed): OR 0x20 maps onto such a byte
+/// only the byte itself, its capital letter, and control bytes. Eight bytes per step, the last
+/// word overlapping the one before it, instead of a case conversion per byte.
+#[inline]
+pub(crate) fn eq_lower(v: &[u8], lower: &[u8]) -> bool {
+    debug_assert!(lower
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+    const MASK: u64 = 0x2020_2020_2020_2020;
+    let n = v.len();
+    if n != lower.len() {
+        return false;
+    }
+    // `n` bytes at `i` as a little-endian word (fewer than eight: zero-extended).
+    let word = |s: &[u8], i: usize, n: usize| {
+        let mut a = [0u8; 8];
+        a[..n].copy_from_slice(&s[i..i + n]);
+        u64::from_le_bytes(a)
+    };
+    let same = |i: usize, k: usize| {
+        let mask = MASK >> (8 * (8 - k));
+        word(v, i, k) | mask == word(lower, i, k)
+    };
+    match n {
+        0..=8 => same(0, n),
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if !same(i, 8) {
+                    return false;
+                }
+                i += 8;
+            }
+            same(n - 8, 8)
+        }
+    }
+}
+
 /// Adds the options of one Connection value to `opts`.
 pub fn connection_options(value: &[u8], opts: &mut ConnectionOptions) {
     // A single option needs no list parsing.
-    if value.eq_ignore_ascii_case(b"keep-alive") {
+    if eq_lower(value, b"keep-alive") {
         opts.keep_alive = true;
         return;
     }
-    if value.eq_ignore_ascii_case(b"close") {
+    if eq_lower(value, b"close") {
         opts.close = true;
         return;
     }
@@ -546,6 +585,49 @@ fn is_ipv_future(v: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 9110 §5.1, §7.6.1: field names and the connection options compare case-insensitively.
+    /// The word-wise compare agrees with a byte-by-byte one for every name and option it is used
+    /// for, in any case, with any byte that a field name or value may hold (no control byte but
+    /// HTAB) at any position, and at every other length.
+    #[test]
+    fn eq_lower_agrees_with_a_case_insensitive_compare() {
+        let targets: [&[u8]; 10] = [
+            b"host",
+            b"date",
+            b"close",
+            b"expect",
+            b"upgrade",
+            b"connection",
+            b"keep-alive",
+            b"content-length",
+            b"transfer-encoding",
+            b"abcdefghijklmnopqrstuvwxyz-0123456789",
+        ];
+        let bytes = core::iter::once(b'\t').chain(0x20..=0xff);
+        for t in targets {
+            let upper = t.to_ascii_uppercase();
+            let mixed: alloc::vec::Vec<u8> = t
+                .iter()
+                .enumerate()
+                .map(|(i, b)| if i % 2 == 0 { b.to_ascii_uppercase() } else { *b })
+                .collect();
+            for v in [t.to_vec(), upper, mixed] {
+                assert!(eq_lower(&v, t));
+                for at in 0..v.len() {
+                    for b in bytes.clone() {
+                        let mut w = v.clone();
+                        w[at] = b;
+                        assert_eq!(eq_lower(&w, t), w.eq_ignore_ascii_case(t), "{w:?}");
+                    }
+                }
+                for len in 0..v.len() + 9 {
+                    let w: alloc::vec::Vec<u8> = v.iter().copied().cycle().take(len).collect();
+                    assert_eq!(eq_lower(&w, t), w.eq_ignore_ascii_case(t), "{w:?}");
+                }
+            }
+        }
+    }
 
     /// The eight-at-a-time test agrees with a byte-by-byte one for every class, length and
     /// position of a byte that may lie outside the class.

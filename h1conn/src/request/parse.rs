@@ -533,7 +533,7 @@ impl SpecialFields {
     fn special(&mut self, i: usize, name: &[u8], value: &[u8]) -> Result<(), PeerError> {
         // `lower` is a lowercase name of the same length: the first letter decides most cases
         // without a call (OR 0x20 lowercases a letter and maps no other byte onto one).
-        let is = |lower: &[u8]| (name[0] | 0x20) == lower[0] && name.eq_ignore_ascii_case(lower);
+        let is = |lower: &[u8]| (name[0] | 0x20) == lower[0] && fields::eq_lower(name, lower);
         let sp = &mut self.sp;
         match name.len() {
             4 if is(b"host") => {

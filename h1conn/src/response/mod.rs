@@ -4,7 +4,7 @@
 
 use crate::conn::writer::Padded;
 use crate::error::UsageError;
-use crate::request::fields::{all_of, TCHAR};
+use crate::request::fields::{all_of, eq_lower, TCHAR};
 
 pub(crate) mod date;
 pub(crate) mod framing;
@@ -180,7 +180,7 @@ pub(crate) fn validate_fields(fields: &[(&str, &[u8])]) -> Result<FieldsInfo, Us
             return Err(UsageError::InvalidHeader);
         }
         match name.len() {
-            4 => info.has_date |= name.eq_ignore_ascii_case(b"date"),
+            4 => info.has_date |= eq_lower(name, b"date"),
             10 | 14 | 17 if is_reserved(name) => return Err(UsageError::ReservedHeader),
             _ => {}
         }
@@ -223,7 +223,7 @@ fn is_reserved(name: &[u8]) -> bool {
         17 => &["transfer-encoding"],
         _ => return false,
     };
-    reserved.iter().any(|r| name.eq_ignore_ascii_case(r.as_bytes()))
+    reserved.iter().any(|r| eq_lower(name, r.as_bytes()))
 }
 
 #[cfg(test)]
