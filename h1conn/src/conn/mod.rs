@@ -321,11 +321,17 @@ impl Connection {
             self.rbuf.extend_from_slice(&data[..n]);
             self.parse_ahead()
         };
+        self.settle_input(drained);
+        n
+    }
+
+    /// The end of a call that took input: `settle`, and remember when `poll_event` has nothing to
+    /// find (`drained`, from [`parse_ahead`](Self::parse_ahead)).
+    pub(super) fn settle_input(&mut self, drained: bool) {
         self.settle();
         if drained {
             self.taken = Taken::Drained;
         }
-        n
     }
 
     /// The peer ended its input (a read returned 0). Complete requests already buffered are still

@@ -121,10 +121,7 @@ impl Connection {
         let q = self.queued_error(e, self.rbuf.starts_with(b"HEAD "));
         self.enqueue(q);
         let drained = self.parse_ahead();
-        self.settle();
-        if drained {
-            self.taken = Taken::Drained;
-        }
+        self.settle_input(drained);
     }
 
     /// Parses one head; queues the request or the error. False when the head is not complete.

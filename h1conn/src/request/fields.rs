@@ -238,7 +238,8 @@ pub(crate) fn eq_lower(v: &[u8], lower: &[u8]) -> bool {
         word(v, i, k) | mask == word(lower, i, k)
     };
     match n {
-        0..=8 => same(0, n),
+        0 => true,
+        1..=8 => same(0, n),
         _ => {
             let mut i = 0;
             while i + 8 < n {
@@ -621,6 +622,7 @@ mod tests {
                         assert_eq!(eq_lower(&w, t), w.eq_ignore_ascii_case(t), "{w:?}");
                     }
                 }
+                assert!(eq_lower(b"", b""));
                 for len in 0..v.len() + 9 {
                     let w: alloc::vec::Vec<u8> = v.iter().copied().cycle().take(len).collect();
                     assert_eq!(eq_lower(&w, t), w.eq_ignore_ascii_case(t), "{w:?}");
