@@ -31,7 +31,8 @@ backend=$(free_port)
 
 # nginx as a reverse proxy (its common deployment, and one that reads request bodies, so the body
 # framing checks reach its chunked parser) in front of a second nginx server block answering
-# 200 "ok" (404 for /h1probe-missing). Timeouts of 2 s so the timing checks finish quickly;
+# 200 "ok" (404 for /h1probe-missing). Timeouts of 2 s so the timing checks finish quickly, but
+# 3 s for the body: a body timeout of 2 s would race the probe's 2 s wait for a first response;
 # `keepalive_timeout 2 2` also advertises `Keep-Alive: timeout=2`. gzip on the fly gives the
 # probe a chunked response to find.
 cat > "$work/nginx.conf" <<CONF
@@ -49,7 +50,7 @@ http {
     scgi_temp_path $work/tmp/scgi;
     keepalive_timeout 2 2;
     client_header_timeout 2;
-    client_body_timeout 2;
+    client_body_timeout 3;
     default_type text/plain;
     gzip on;
     gzip_types text/plain;
