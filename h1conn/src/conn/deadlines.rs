@@ -16,7 +16,7 @@
 
 use core::time::Duration;
 
-use crate::config::Config;
+use crate::config::{Config, Timeouts};
 
 /// The connection's timers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,15 +111,89 @@ pub(crate) fn rate_deadline(
     received: u64,
 ) -> u64 {
     let base = to_nanos(base);
-    let mut d = base;
+    let ceil = cap.map_or(u64::MAX, |cap| start.saturating_add(to_nanos(cap).max(base)));
+    grown_deadline(start.saturating_add(base), ceil, rate, received)
+}
+
+/// [`rate_deadline`] from its two ends: `floor` (the start plus the base) grows by one second per
+/// `rate` bytes received, up to `ceil`. Saturating addition is associative and keeps order, so
+/// `start + min(base + growth, cap)` is `min(floor + growth, ceil)`.
+#[inline]
+fn grown_deadline(floor: u64, ceil: u64, rate: u32, received: u64) -> u64 {
+    let mut d = floor;
     if rate > 0 {
         let ext_ms = received.saturating_mul(1000) / u64::from(rate);
         d = d.saturating_add(ext_ms.saturating_mul(1_000_000));
     }
-    if let Some(cap) = cap {
-        d = d.min(to_nanos(cap).max(base));
+    d.min(ceil).min(u64::MAX - 1)
+}
+
+/// The header timer of the head now arriving. Most heads arrive whole and are parsed at once, so
+/// the two ends of the deadline are worked out (in nanoseconds, from the configuration) only once
+/// a head turns out to arrive in pieces: asking for the deadline after each piece of a slow head
+/// then costs no conversions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeadClock {
+    /// The first byte of the head was seen at this time.
+    Began(u64),
+    /// The head is arriving in pieces: when it began, and the ends of [`grown_deadline`].
+    Timed {
+        /// When the first byte was seen.
+        start: u64,
+        /// `start + header`.
+        floor: u64,
+        /// `start + max(header_max, header)`.
+        ceil: u64,
+    },
+}
+
+impl HeadClock {
+    /// When the head began.
+    pub(crate) fn start(&self) -> u64 {
+        match *self {
+            HeadClock::Began(start) | HeadClock::Timed { start, .. } => start,
+        }
     }
-    start.saturating_add(d).min(u64::MAX - 1)
+
+    /// The head is incomplete: work out the ends of its deadline now.
+    pub(crate) fn time(&mut self, to: &Timeouts) {
+        if let HeadClock::Began(start) = *self {
+            let base = to_nanos(to.header);
+            *self = HeadClock::Timed {
+                start,
+                floor: start.saturating_add(base),
+                ceil: start.saturating_add(to_nanos(to.header_max).max(base)),
+            };
+        }
+    }
+
+    /// The server paused reading for `d` nanoseconds: the timer stands still that long.
+    pub(crate) fn shift(&mut self, d: u64) {
+        *self = match *self {
+            HeadClock::Began(start) => HeadClock::Began(start.saturating_add(d)),
+            HeadClock::Timed { start, floor, ceil } => HeadClock::Timed {
+                start: start.saturating_add(d),
+                floor: floor.saturating_add(d),
+                ceil: ceil.saturating_add(d),
+            },
+        };
+    }
+
+    /// The header deadline with `received` bytes of the head in: [`rate_deadline`] from the start
+    /// with `to.header`, `to.header_max` and `to.header_min_rate`.
+    #[inline]
+    pub(crate) fn deadline(&self, to: &Timeouts, received: u64) -> u64 {
+        match *self {
+            HeadClock::Began(start) => rate_deadline(
+                start,
+                to.header,
+                Some(to.header_max),
+                to.header_min_rate,
+                received,
+            ),
+            HeadClock::Timed { floor, ceil, .. } => grown_deadline(floor, ceil, to.header_min_rate, received),
+        }
+    }
 }
 
 /// What the deadlines depend on, read off the connection at the end of a call. Times are
@@ -249,7 +323,7 @@ impl super::Connection {
             input_ended: self.input == PeerInput::Ended,
             buffered: self.rbuf.len(),
             output_pending: !self.wbuf.is_empty() && !matches!(self.write, Write::Closed | Write::Upgraded),
-            head_start: b.and_then(|b| b.head_start),
+            head_start: b.and_then(|b| b.head_start).map(|h| h.start()),
             body: match (cur, self.read) {
                 (Some(c), Read::Body | Read::Discard) => Some((c.body_start, c.body_progress, c.received)),
                 _ => None,
@@ -297,16 +371,8 @@ impl super::Connection {
         }
         // A head arriving: the header timer alone.
         match head_start {
-            Some(start) if self.read == Read::Heads && self.intake == Intake::Wanted => {
-                let to = &self.cfg.timeouts;
-                let d = rate_deadline(
-                    start,
-                    to.header,
-                    Some(to.header_max),
-                    to.header_min_rate,
-                    self.rbuf.len() as u64,
-                );
-                Some(dur(d))
+            Some(h) if self.read == Read::Heads && self.intake == Intake::Wanted => {
+                Some(dur(h.deadline(&self.cfg.timeouts, self.rbuf.len() as u64)))
             }
             _ => None,
         }
@@ -354,5 +420,53 @@ mod tests {
             rate_deadline(0, Duration::from_secs(1), huge, 1, u64::MAX),
             u64::MAX - 1
         );
+    }
+
+    /// A head's header deadline (Apache `RequestReadTimeout header=20-40,MinRate=500`) is the same
+    /// whether its ends were worked out when it began or are converted at each ask, before and
+    /// after a pause of the server's own, at the edges of the clock too.
+    #[test]
+    fn timed_head_clock_agrees_with_the_rate_deadline() {
+        let secs = Duration::from_secs;
+        let configs = [
+            (secs(20), secs(40), 500),
+            (secs(20), secs(10), 500),
+            (secs(5), secs(5), 0),
+            (Duration::MAX, Duration::MAX, 1),
+        ];
+        for (header, header_max, header_min_rate) in configs {
+            let to = Timeouts {
+                header,
+                header_max,
+                header_min_rate,
+                ..Timeouts::default()
+            };
+            for start in [0, 7_000_000_123, u64::MAX - 9] {
+                for pause in [0, 3_000_000_000, u64::MAX / 2] {
+                    let mut began = HeadClock::Began(start);
+                    let mut timed = began;
+                    timed.time(&to);
+                    assert!(matches!(timed, HeadClock::Timed { .. }));
+                    began.shift(pause);
+                    timed.shift(pause);
+                    assert_eq!(began.start(), timed.start());
+                    for received in [0, 1, 499, 500, 10_000, u64::MAX] {
+                        let expected = rate_deadline(
+                            start.saturating_add(pause),
+                            header,
+                            Some(header_max),
+                            header_min_rate,
+                            received,
+                        );
+                        assert_eq!(began.deadline(&to, received), expected);
+                        assert_eq!(
+                            timed.deadline(&to, received),
+                            expected,
+                            "{to:?} {start} {pause} {received}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

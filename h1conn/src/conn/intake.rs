@@ -86,8 +86,8 @@ impl Connection {
                 // The pause does not count against the peer: move the read clocks forward.
                 let paused = now.saturating_sub(since);
                 if let Some(b) = self.busy.as_mut() {
-                    if let Some(s) = b.head_start.as_mut() {
-                        *s = s.saturating_add(paused);
+                    if let Some(h) = b.head_start.as_mut() {
+                        h.shift(paused);
                     }
                     if let Some(c) = b.cur.as_mut() {
                         c.body_start = c.body_start.saturating_add(paused);

@@ -125,8 +125,8 @@ impl Exchange {
 #[derive(Debug, Default)]
 struct Busy {
     scanner: HeadScanner,
-    /// When the first byte of the next head was seen (nanoseconds), if any.
-    head_start: Option<u64>,
+    /// When the first byte of the next head was seen, if any, and its header deadline.
+    head_start: Option<deadlines::HeadClock>,
     queue: VecDeque<Queued>,
     /// Bytes of the heads in `queue`: they count against `max_buffered` like unparsed input.
     queued_bytes: usize,
@@ -378,8 +378,32 @@ impl Connection {
             }
         }
         self.advance_close();
-        self.settle();
+        self.settle_written();
         Ok(())
+    }
+
+    /// The end of [`handle_written`](Self::handle_written). Less output pending can start input
+    /// again (reading waited for output to drain), and an emptied buffer can be given back. While
+    /// input is taken, the writer serves (not closing, closed or lingering) and idle memory is not
+    /// given back at once, neither can happen, and nothing else `settle` looks at changed since the
+    /// last call settled: only `poll_event` must look again.
+    fn settle_written(&mut self) {
+        let quiet = self.intake == Intake::Wanted
+            && !matches!(self.write, Write::Closing | Write::Closed | Write::Lingering)
+            && !(self.cfg.release_idle_memory && self.cfg.release_idle_after.is_zero());
+        if !quiet {
+            self.settle();
+            return;
+        }
+        // Every test run checks that `settle` would change nothing.
+        #[cfg(debug_assertions)]
+        {
+            let state = |c: &Self| (c.intake, c.wants_read(), c.heap_bytes());
+            let before = state(self);
+            self.settle();
+            assert_eq!(before, state(self), "written output left `settle` work to do");
+        }
+        self.taken = Taken::Nothing;
     }
 
     /// Writing failed or the bytes never left: the connection aborts and is never reused.

@@ -6,6 +6,7 @@ use alloc::boxed::Box;
 
 use bytes::Buf;
 
+use super::deadlines::HeadClock;
 use super::persistence::{close_reasons, RequestSide};
 use super::state::{Read, ReadEvent, Write, WriteEvent};
 use super::{writer, BodyRead, Connection, Event, Exchange, Intake, PeerInput, Queued, Request, Taken};
@@ -34,7 +35,7 @@ impl Connection {
         let reading_body = matches!(self.read, Read::Continue | Read::Body | Read::Discard);
         let b = self.busy.get_or_insert_with(Box::default);
         if was_empty && waiting_for_head && b.head_start.is_none() {
-            b.head_start = Some(now);
+            b.head_start = Some(HeadClock::Began(now));
         }
         if let Some(cur) = b.cur.as_mut().filter(|_| reading_body) {
             cur.body_progress = now;
@@ -240,6 +241,8 @@ impl Connection {
             Ok(Scan::Partial) => {
                 if self.rbuf.is_empty() {
                     b.head_start = None;
+                } else if let Some(h) = b.head_start.as_mut() {
+                    h.time(&cfg.timeouts);
                 }
                 None
             }
@@ -497,7 +500,7 @@ impl Connection {
             let now = self.clock.now;
             let pending = !self.rbuf.is_empty();
             if let Some(b) = self.busy.as_mut() {
-                b.head_start = pending.then_some(now);
+                b.head_start = pending.then_some(HeadClock::Began(now));
             }
         }
         self.check_eof();
