@@ -66,6 +66,16 @@ impl Connection {
         taking == (self.intake == Intake::Wanted)
     }
 
+    /// Debug builds, where a call skips `settle`: runs it and panics if it changed the intake,
+    /// whether input is wanted, or the memory held (`what` names the call's case).
+    #[cfg(debug_assertions)]
+    pub(super) fn assert_settled(&mut self, what: &str) {
+        let state = |c: &Self| (c.intake, c.wants_read(), c.heap_bytes());
+        let before = state(self);
+        self.settle();
+        assert_eq!(before, state(self), "{what} left `settle` work to do");
+    }
+
     /// End of every public call that changes state: release memory, and start or end a pause of
     /// the read timers when the connection stops or starts asking for input.
     pub(super) fn settle(&mut self) {

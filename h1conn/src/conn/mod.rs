@@ -397,12 +397,7 @@ impl Connection {
         }
         // Every test run checks that `settle` would change nothing.
         #[cfg(debug_assertions)]
-        {
-            let state = |c: &Self| (c.intake, c.wants_read(), c.heap_bytes());
-            let before = state(self);
-            self.settle();
-            assert_eq!(before, state(self), "written output left `settle` work to do");
-        }
+        self.assert_settled("written output");
         self.taken = Taken::Nothing;
     }
 

@@ -99,12 +99,7 @@ impl Connection {
                 // `settle` has nothing to change: the intake stays as it was, and no memory can be
                 // given back with a head in the buffer. Every test run checks that.
                 #[cfg(debug_assertions)]
-                {
-                    let state = |c: &Self| (c.intake, c.wants_read(), c.heap_bytes());
-                    let before = state(self);
-                    self.settle();
-                    assert_eq!(before, state(self), "a piece of a head left `settle` work to do");
-                }
+                self.assert_settled("a piece of a head");
                 self.taken = Taken::Drained;
                 Some(data.len())
             }
