@@ -423,8 +423,8 @@ mod tests {
     }
 
     /// A head's header deadline (Apache `RequestReadTimeout header=20-40,MinRate=500`) is the same
-    /// whether its ends were worked out when it began or are converted at each ask, before and
-    /// after a pause of the server's own, at the edges of the clock too.
+    /// whether its ends were worked out once (`Timed`) or are converted at each ask (`Began`),
+    /// before and after a pause of the server's own, at the edges of the clock too.
     #[test]
     fn timed_head_clock_agrees_with_the_rate_deadline() {
         let secs = Duration::from_secs;
