@@ -174,6 +174,9 @@ enum Taken {
     /// It has nothing to hand out until another call changes the connection: it answers `None`
     /// at once.
     Drained,
+    /// Drained, and the connection [awaits a piece of a head](Connection::awaits_head_piece):
+    /// `handle_input` only appends and checks a piece without a line end.
+    AwaitingHead,
 }
 
 /// Times kept on the caller's time line, in nanoseconds.
@@ -289,6 +292,11 @@ impl Connection {
     /// discarded; once upgraded or done, none is taken.
     pub fn handle_input(&mut self, data: &[u8], now: Duration) -> usize {
         self.tick(now);
+        if self.taken == Taken::AwaitingHead {
+            if let Some(n) = self.take_head_piece(data) {
+                return n;
+            }
+        }
         match self.write {
             Write::Upgraded | Write::Closed => return 0,
             Write::Lingering => {
@@ -302,9 +310,6 @@ impl Connection {
                 return data.len();
             }
             _ => {}
-        }
-        if let Some(n) = self.take_head_piece(data) {
-            return n;
         }
         let room = self.cfg.max_buffered.saturating_sub(self.input_held());
         let wanted = data.len().min(room);
@@ -330,7 +335,11 @@ impl Connection {
     pub(super) fn settle_input(&mut self, drained: bool) {
         self.settle();
         if drained {
-            self.taken = Taken::Drained;
+            self.taken = if self.awaits_head_piece() {
+                Taken::AwaitingHead
+            } else {
+                Taken::Drained
+            };
         }
     }
 
@@ -422,7 +431,7 @@ impl Connection {
     /// (any `&mut self` method: input, a timeout, the application's calls). An adapter may skip
     /// asking until then, as h1conn-tokio does.
     pub fn poll_event(&mut self) -> Option<Event> {
-        if self.taken == Taken::Drained {
+        if matches!(self.taken, Taken::Drained | Taken::AwaitingHead) {
             // Every test run checks the shortcut against the step it skips.
             #[cfg(debug_assertions)]
             {

@@ -54,58 +54,54 @@ impl Connection {
                 .is_none_or(|b| b.queue.len() < self.cfg.max_pipelined)
     }
 
-    /// Takes `data` when it is the next piece of a head that arrives in parts and all the general
-    /// path would do with it is scan it: a partial head was scanned to its end, nothing is queued,
-    /// pending or current, nothing changed since the last `settle`, the piece holds no line end
-    /// (so no head can complete) and fits the buffer without growing it, and input is taken (and
-    /// stays so: the buffer stays below `max_buffered`, output below its high-water mark). The
-    /// piece is checked against the scanner's limits and kept, with nothing else to sequence
-    /// unless it broke one. `None` leaves the input to the general path.
-    #[inline]
-    pub(super) fn take_head_piece(&mut self, data: &[u8]) -> Option<usize> {
+    /// True when a piece of a head is all the connection waits for, and all the general path
+    /// would do with a piece that holds no line end is scan it: a partial head was scanned to its
+    /// end, nothing is queued, pending or current, input is taken (the intake is `Wanted`, output
+    /// below its high-water mark) and the peer's input is open. Checked at the end of a call that
+    /// leaves the connection so ([`Taken::AwaitingHead`]); nothing but another call changes it.
+    pub(super) fn awaits_head_piece(&self) -> bool {
         let len = self.rbuf.len();
-        if !self.busy.as_deref().is_some_and(|b| b.scanner.seen_all(len)) {
-            return None;
-        }
-        self.take_piece_of_partial_head(data)
-    }
-
-    /// [`take_head_piece`](Self::take_head_piece) once a partial head was scanned to its end.
-    #[inline(never)]
-    fn take_piece_of_partial_head(&mut self, data: &[u8]) -> Option<usize> {
-        let len = self.rbuf.len();
-        let b = self.busy.as_deref_mut()?;
-        // `Taken::Since`: events were taken after the last `settle`, which must run again.
-        let fits = self.write == Write::Idle
-            && self.taken != Taken::Since
+        self.write == Write::Idle
             && self.read == Read::Heads
             && self.intake == Intake::Wanted
             && self.input == PeerInput::Open
-            && b.queue.is_empty()
-            && b.events.is_empty()
-            && b.cur.is_none()
-            && !data.is_empty()
-            && data.len() <= self.rbuf.spare()
-            && len + data.len() < self.cfg.max_buffered
             && self.wbuf.len() < self.cfg.output_high_water
             && self.cfg.max_pipelined > 0
-            && find_lf(data).is_none();
-        if !fits {
+            && self.busy.as_deref().is_some_and(|b| {
+                b.queue.is_empty() && b.events.is_empty() && b.cur.is_none() && b.scanner.seen_all(len)
+            })
+    }
+
+    /// Takes `data` as the next piece of a head that arrives in parts, when the last call left the
+    /// connection [awaiting one](Self::awaits_head_piece), the piece holds no line end (so no head
+    /// can complete) and it fits the buffer without growing it or reaching `max_buffered` (so input
+    /// stays taken). The piece is checked against the scanner's limits and kept, with nothing else
+    /// to sequence unless it broke one. `None` leaves the input to the general path.
+    #[inline]
+    pub(super) fn take_head_piece(&mut self, data: &[u8]) -> Option<usize> {
+        debug_assert!(self.awaits_head_piece(), "awaiting a head piece, yet not so");
+        let (len, n) = (self.rbuf.len(), data.len());
+        if n == 0 || n > self.rbuf.spare() || len + n >= self.cfg.max_buffered || find_lf(data).is_some() {
             return None;
         }
-        self.rbuf.extend_from_slice(data);
+        match *data {
+            // One byte at a time is how the slowest clients send: a store, not a copy call.
+            [byte] => self.rbuf.extend_from_slice(&[byte]),
+            _ => self.rbuf.extend_from_slice(data),
+        }
+        let b = self.busy.as_deref_mut()?;
         match b.scanner.grow_line(&self.rbuf, &self.cfg.limits) {
             Ok(()) => {
                 // `settle` has nothing to change: the intake stays as it was, and no memory can be
                 // given back with a head in the buffer. Every test run checks that.
                 #[cfg(debug_assertions)]
                 self.assert_settled("a piece of a head");
-                self.taken = Taken::Drained;
-                Some(data.len())
+                self.taken = Taken::AwaitingHead;
+                Some(n)
             }
             Err(e) => {
                 self.piece_broke_a_limit(e);
-                Some(data.len())
+                Some(n)
             }
         }
     }
