@@ -81,6 +81,7 @@ impl Connection {
     pub(super) fn take_head_piece(&mut self, data: &[u8]) -> Option<usize> {
         debug_assert!(self.awaits_head_piece(), "awaiting a head piece, yet not so");
         let (len, n) = (self.rbuf.len(), data.len());
+        let b = self.busy.as_deref_mut()?;
         if n == 0 || n > self.rbuf.spare() || len + n >= self.cfg.max_buffered || find_lf(data).is_some() {
             return None;
         }
@@ -89,7 +90,6 @@ impl Connection {
             [byte] => self.rbuf.extend_from_slice(&[byte]),
             _ => self.rbuf.extend_from_slice(data),
         }
-        let b = self.busy.as_deref_mut()?;
         match b.scanner.grow_line(&self.rbuf, &self.cfg.limits) {
             Ok(()) => {
                 // `settle` has nothing to change: the intake stays as it was, and no memory can be
