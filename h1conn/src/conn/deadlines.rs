@@ -346,6 +346,12 @@ impl super::Connection {
     /// idle, nothing queued or current, no output pending, the peer's input open and no lifetime
     /// limit; `None` in every other state. The answer is the whole table's ([`deadlines`]).
     pub(super) fn quick_deadline(&self) -> Option<Duration> {
+        self.quick_deadline_ns().map(dur)
+    }
+
+    /// [`quick_deadline`](Self::quick_deadline) in nanoseconds.
+    #[inline(always)]
+    pub(super) fn quick_deadline_ns(&self) -> Option<u64> {
         let b = self.busy.as_deref();
         let common = self.write == Write::Idle
             && self.input == PeerInput::Open
@@ -367,12 +373,12 @@ impl super::Connection {
             if self.cfg.release_idle_memory && !after.is_zero() && self.holds_memory() {
                 next = next.min(at(since, after));
             }
-            return Some(dur(next));
+            return Some(next);
         }
         // A head arriving: the header timer alone.
         match head_start {
             Some(h) if self.read == Read::Heads && self.intake == Intake::Wanted => {
-                Some(dur(h.deadline(&self.cfg.timeouts, self.rbuf.len() as u64)))
+                Some(h.deadline(&self.cfg.timeouts, self.rbuf.len() as u64))
             }
             _ => None,
         }

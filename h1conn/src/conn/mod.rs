@@ -359,6 +359,16 @@ impl Connection {
     /// changes nothing.
     pub fn handle_timeout(&mut self, now: Duration) {
         self.tick(now);
+        // In the states a connection spends most calls in, the earliest deadline is known without
+        // the whole table: when it lies ahead, nothing expired. Every test run checks the shortcut
+        // against the table.
+        if self.quick_deadline_ns().is_some_and(|d| d > self.clock.now) {
+            debug_assert!(self
+                .deadlines()
+                .expired(Duration::from_nanos(self.clock.now))
+                .is_none());
+            return;
+        }
         let mut fired = 0;
         while let Some(t) = self.deadlines().expired(Duration::from_nanos(self.clock.now)) {
             self.fire(t);
