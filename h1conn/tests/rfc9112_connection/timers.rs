@@ -259,3 +259,45 @@ fn timer_spurious_handle_timeout_changes_nothing() {
     assert_eq!(s.conn.poll_timeout(), before);
     assert_eq!(s.take_log(), vec!["request GET /", "end"]);
 }
+
+/// `handle_timeout` one nanosecond before each deadline of the two states a connection spends
+/// most calls in changes nothing; at the deadline the timer fires. Checked for the release timer
+/// and the idle timer (RFC 9112 §9.5) of a connection waiting for its next request, and for the
+/// header timer (RFC 9110 §15.5.9) of a head arriving.
+#[test]
+fn timer_handle_timeout_just_before_a_deadline_changes_nothing_and_at_it_fires() {
+    const NS: Duration = Duration::from_nanos(1);
+    // Waiting for the next request: the buffers are given back after `release_idle_after` (1 s),
+    // the connection closes after the keep-alive timeout (5 s).
+    let mut s = sent(&get("/"));
+    s.respond(200, b"");
+    let release = s.conn.poll_timeout().unwrap();
+    assert_eq!(release, s.now + SEC);
+    let held = s.conn.heap_bytes();
+    assert!(held > 0);
+    s.conn.handle_timeout(release - NS);
+    assert_eq!(
+        (s.conn.poll_timeout(), s.conn.heap_bytes()),
+        (Some(release), held)
+    );
+    s.conn.handle_timeout(release);
+    assert_eq!(s.conn.heap_bytes(), 0, "the release timer fired");
+    let idle = s.conn.poll_timeout().unwrap();
+    assert_eq!(idle, release + 4 * SEC);
+    s.conn.handle_timeout(idle - NS);
+    assert!(s.close().is_none() && s.conn.poll_timeout() == Some(idle));
+    s.conn.handle_timeout(idle);
+    assert_eq!(reasons(&s), vec![CloseReason::Timeout]);
+    assert_eq!(s.close().unwrap().how, CloseHow::Graceful);
+
+    // A head arriving: the header timer answers 408.
+    let mut s = sent(b"GET / HTTP/1.1\r\nHost: a\r\n");
+    let header = s.conn.poll_timeout().unwrap();
+    assert_eq!(Some(header), s.conn.timer(Timer::Header));
+    s.conn.handle_timeout(header - NS);
+    s.pump();
+    assert!(s.take_log().is_empty() && s.conn.poll_timeout() == Some(header));
+    s.conn.handle_timeout(header);
+    s.pump();
+    assert_eq!(s.take_log(), vec!["error 408"]);
+}
