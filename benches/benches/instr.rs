@@ -8,9 +8,10 @@
 //! MODE: `httparse` (the bare parse of the same bytes), `httparse_respond` (the parse plus writing
 //! the same response bytes into a reused buffer), `h1conn` (default configuration), `h1conn_keep`
 //! (`release_idle_memory = false`) or `h1conn_at_once` (`release_idle_after = 0`), each optionally
-//! with `_single` (one request per input call instead of 16 pipelined) or `_trickle` (one request
-//! fed one byte per input call, as a slow client sends it); REQUEST: `minimal` or `browser`; N:
-//! requests (multiple of 16).
+//! with `_single` (one request per input call instead of 16 pipelined), `_halves` (one request in
+//! two input calls, its first half and then the rest, as a head split across two reads) or
+//! `_trickle` (one request fed one byte per input call, as a slow client sends it); REQUEST:
+//! `minimal` or `browser`; N: requests (multiple of 16).
 //! `instr timers SERVED` instead runs 10000 `handle_timeout` + `poll_timeout` rounds on an idle
 //! connection that has served SERVED requests (collect `*measured_timers*`).
 //! Run without arguments (as `cargo bench` and `cargo test --all-targets` do) it does nothing.
@@ -34,6 +35,11 @@ fn measured(mode: &str, s: &mut Server, input: &[u8], rounds: usize) -> usize {
         answered += match mode {
             m if m.starts_with("httparse_respond") => httparse_respond(black_box(input), &mut out),
             m if m.starts_with("httparse") => bare_httparse(black_box(input)),
+            m if m.ends_with("_halves") => {
+                let now = Duration::from_micros(i as u64 + 100);
+                let (first, rest) = input.split_at(input.len() / 2);
+                serve(s, black_box(first), now).0 + serve(s, black_box(rest), now).0
+            }
             m if m.ends_with("_trickle") => input
                 .chunks(1)
                 .map(|byte| serve(s, black_box(byte), Duration::from_micros(i as u64 + 100)).0)
@@ -64,7 +70,10 @@ fn main() {
         other => panic!("unknown request {other}"),
     };
     let n: usize = n.parse().expect("N");
-    let per_input = if mode.ends_with("_single") || mode.ends_with("_trickle") {
+    let per_input = if ["_single", "_halves", "_trickle"]
+        .iter()
+        .any(|m| mode.ends_with(m))
+    {
         1
     } else {
         16

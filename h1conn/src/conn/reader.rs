@@ -120,8 +120,8 @@ impl Connection {
     ///
     /// A head that arrived whole is parsed in one pass ([`parse_quick`]); a head that arrives in
     /// pieces is scanned line by line as it grows (each byte looked at once, every limit checked
-    /// before more is buffered) and parsed when complete, as is anything the one pass leaves to the
-    /// canonical path.
+    /// before more is buffered) and parsed by the same one pass when complete. What the one pass
+    /// leaves undecided goes to the canonical parse.
     pub(super) fn parse_one(&mut self) -> bool {
         let Some(q) = self.parse_next() else {
             return false;
@@ -217,8 +217,9 @@ impl Connection {
         Queued::Error(e, to_head)
     }
 
-    /// The scanner's way to a head: `None` while it is incomplete; the canonical parse once it is.
-    /// An error says whether it answers a HEAD request.
+    /// The scanner's way to a head: `None` while it is incomplete; once it is whole, the one pass
+    /// parses it, or the canonical parse when the one pass leaves it undecided. An error says
+    /// whether it answers a HEAD request.
     fn scan_head(&mut self, held: bool) -> Option<Result<RequestHead, (PeerError, bool)>> {
         let cfg = &*self.cfg;
         let b = self.busy.get_or_insert_with(Box::default);
@@ -242,8 +243,20 @@ impl Connection {
                 end,
                 fields: count,
             }) => {
-                let bytes = self.rbuf.split_to(end - start).freeze();
                 b.scanner.reset();
+                let len = end - start;
+                // The head is whole now: the one pass parses it as it parses a head that arrived
+                // whole, with the same verdict, unless it leaves it to the canonical parse.
+                let fields = &mut b.fields;
+                let quick = parse_quick(&self.rbuf[..len], &cfg.limits, &cfg.profile, |n| {
+                    fields.reserve_fields(n, held)
+                });
+                if let Quick::Head(mut head, n) = quick {
+                    debug_assert_eq!(n, len, "the one pass ends the head where the scanner did");
+                    head.buf = self.rbuf.split_to(len).freeze();
+                    return Some(Ok(head));
+                }
+                let bytes = self.rbuf.split_to(len).freeze();
                 let to_head = bytes.starts_with(b"HEAD ");
                 let arena = b.fields.reserve_fields(count, held);
                 Some(
