@@ -6,7 +6,9 @@
 # - user-space instructions per request (valgrind --tool=callgrind, counters zeroed after the
 #   warm-up, dumped after the run);
 # - the same under `wrk -c 50` keep-alive for $WRK_SECONDS s (default 4), divided by the requests
-#   wrk counted: HTTP/1.1 with Host as the only field, where a request's fixed cost decides;
+#   wrk counted: HTTP/1.1 with Host as the only field, where a request's fixed cost decides, and
+#   with the eleven fields of a browser's navigation request, repeated on every request as a
+#   page's requests repeat them;
 # - system calls per request (strace -c -f attached for the run).
 #
 #   scripts/server-cost.sh            # N=20000 on GET $LOAD_PATH (default /)
@@ -80,10 +82,26 @@ instructions() {
 
 ab_warm() { load "$ADDR" "$ka" 2000; }
 ab_measure() { load "$ADDR" "$ka" "$N"; }
-wrk_warm() { timeout 60 wrk -t1 -c50 -d1s "http://$ADDR$LOAD_PATH" >/dev/null; }
+# Fields wrk adds to each request (none: Host alone; the browser run sets a browser's).
+FIELDS=()
+wrk_warm() { timeout 60 wrk -t1 -c50 -d1s "${FIELDS[@]}" "http://$ADDR$LOAD_PATH" >/dev/null; }
 wrk_measure() {
-  WRK_REQUESTS="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
+  WRK_REQUESTS="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "${FIELDS[@]}" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
 }
+# The fields of a browser's navigation request (as benches/src/lib.rs BROWSER): what a page's
+# requests repeat on a kept-alive connection.
+BROWSER_FIELDS=(
+  -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"
+  -H "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+  -H "Accept-Language: en-US,en;q=0.9,de;q=0.7,fr;q=0.5"
+  -H "Accept-Encoding: gzip, deflate, br, zstd"
+  -H "Referer: https://www.example.com/articles/2024/06/index.html?page=2"
+  -H "Cookie: session=6f1c2b9e4d8a47f0b3e5c7d9a1f3e5b7; theme=dark; consent=analytics%3D0%26ads%3D0; _ga=GA1.2.1234567890.1717171717"
+  -H "Upgrade-Insecure-Requests: 1"
+  -H "Sec-Fetch-Dest: document"
+  -H "Sec-Fetch-Mode: navigate"
+  -H "Sec-Fetch-Site: same-origin"
+)
 
 declare -A IR SYS
 for ka in 1 0; do
@@ -116,12 +134,20 @@ for ka in 1 0; do
   awk -v a="${IR[serve$ka]}" -v b="${IR[hyper$ka]}" 'BEGIN {printf "  serve/hyper instructions: %.2f\n", a / b}'
 done
 
-echo
-echo "== HTTP/1.1 keep-alive, one field (wrk -c 50, ${WRK_SECONDS} s after 1 s)"
 declare -A WIR
-for name in serve hyper; do
-  instructions "$name" wrk_warm wrk_measure
-  WIR[$name]=$((IR_TOTAL / WRK_REQUESTS))
-  printf '  %-6s %7d Ir/request   (%d requests)\n' "$name" "${WIR[$name]}" "$WRK_REQUESTS"
+for fields in one browser; do
+  FIELDS=()
+  title="one field"
+  if [ "$fields" = browser ]; then
+    FIELDS=("${BROWSER_FIELDS[@]}")
+    title="a browser's 11 fields"
+  fi
+  echo
+  echo "== HTTP/1.1 keep-alive, $title (wrk -c 50, ${WRK_SECONDS} s after 1 s)"
+  for name in serve hyper; do
+    instructions "$name" wrk_warm wrk_measure
+    WIR[$name]=$((IR_TOTAL / WRK_REQUESTS))
+    printf '  %-6s %7d Ir/request   (%d requests)\n' "$name" "${WIR[$name]}" "$WRK_REQUESTS"
+  done
+  awk -v a="${WIR[serve]}" -v b="${WIR[hyper]}" 'BEGIN {printf "  serve/hyper instructions: %.2f\n", a / b}'
 done
-awk -v a="${WIR[serve]}" -v b="${WIR[hyper]}" 'BEGIN {printf "  serve/hyper instructions: %.2f\n", a / b}'

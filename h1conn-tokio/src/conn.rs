@@ -14,7 +14,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Buf, Bytes};
-use h1conn::{BodyFraming, CloseHow, Connection, Event, HttpResponseHead, ResponseFraming};
+use h1conn::{BodyFraming, CloseHow, Connection, Event, FieldCache, HttpResponseHead, ResponseFraming};
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
 use http_body::Body;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -162,6 +162,10 @@ where
     /// The emptied field map of the last response, to hold the next request's fields (as hyper
     /// does): a request in steady keep-alive allocates no map. Given back with the idle memory.
     headers: Option<HeaderMap>,
+    /// The field lines of the last request, to convert the next one's repeated lines cheaply
+    /// (from the second request on: a connection that serves one request never makes it). Given
+    /// back with the idle memory.
+    fields: Option<Box<FieldCache>>,
     body: Option<BodySender>,
     continue_pending: bool,
     /// The current request is HTTP/1.1: a response can be chunked, and so carry trailers.
@@ -262,6 +266,7 @@ where
             call: None,
             resp_body: None,
             headers: None,
+            fields: None,
             body: None,
             continue_pending: false,
             chunked_ok: false,
@@ -303,6 +308,10 @@ where
             + self.headers.as_ref().map_or(0, |h| {
                 h.capacity() * (std::mem::size_of::<HeaderName>() + std::mem::size_of::<HeaderValue>())
             })
+            + self
+                .fields
+                .as_ref()
+                .map_or(0, |f| std::mem::size_of::<FieldCache>() + f.heap_bytes())
     }
 
     /// The time of the current wake-up.
@@ -377,7 +386,14 @@ where
     fn on_event(&mut self, ev: Event, cx: &mut Context<'_>) {
         match ev {
             Event::Request(req) => {
-                let parts = match req.head.to_http_parts_in(self.headers.take().unwrap_or_default()) {
+                let map = self.headers.take().unwrap_or_default();
+                let parts = match self.conn.requests_served() {
+                    0 => req.head.to_http_parts_in(map),
+                    _ => req
+                        .head
+                        .to_http_parts_cached(map, self.fields.get_or_insert_with(Box::default)),
+                };
+                let parts = match parts {
                     Ok(p) => p,
                     Err(_) => return self.fail_exchange(400, b"bad request\n"),
                 };
@@ -873,6 +889,7 @@ where
             self.call = None;
             self.resp_body = None;
             self.headers = None;
+            self.fields = None;
         }
     }
 

@@ -363,6 +363,44 @@ where
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Scenario: a browser's requests on one kept-alive connection (RFC 9112 §9.3). Most field lines
+/// repeat from one request to the next, some change, go missing or come back; the server takes
+/// repeated lines from what it kept of the last request. Every request reaches the service with
+/// exactly its own fields, in order, names in lower case (RFC 9110 §5).
+#[tokio::test]
+async fn rfc9110_5_each_kept_alive_request_reaches_the_service_with_exactly_its_fields() {
+    let echo = Router::new().fallback(|h: http::HeaderMap| async move {
+        h.iter()
+            .map(|(n, v)| format!("{n}={}|", v.to_str().unwrap()))
+            .collect::<String>()
+    });
+    let requests = [
+        "GET /1 HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: */*\r\nCookie: a=1\r\n\r\n",
+        "GET /2 HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: */*\r\nCookie: a=1\r\n\r\n",
+        "GET /3 HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: */*\r\nCookie: a=1\r\n\r\n",
+        "GET /4 HTTP/1.1\r\nhost: h\r\nAccept: image/*\r\ncookie: a=2\r\n\r\n",
+        "GET /5 HTTP/1.1\r\nX-New: 1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: image/*\r\nCookie: a=2\r\n\r\n",
+        "GET /6 HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nConnection: close\r\n\r\n",
+    ];
+    let out = in_memory(echo, requests.concat().as_bytes()).await;
+    let bodies: Vec<&str> = out
+        .split("HTTP/1.1 200 OK\r\n")
+        .skip(1)
+        .map(|r| r.split_once("\r\n\r\n").expect("a head").1)
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            "host=h|user-agent=ua|accept=*/*|cookie=a=1|",
+            "host=h|user-agent=ua|accept=*/*|cookie=a=1|",
+            "host=h|user-agent=ua|accept=*/*|cookie=a=1|",
+            "host=h|accept=image/*|cookie=a=2|",
+            "x-new=1|host=h|user-agent=ua|accept=image/*|cookie=a=2|",
+            "host=h|user-agent=ua|connection=close|",
+        ]
+    );
+}
+
 #[tokio::test]
 async fn rfc9110_10_1_1_100_continue_is_sent_only_when_the_body_is_polled() {
     let read = Arc::new(AtomicU64::new(0));

@@ -3,7 +3,9 @@
 //!
 //! Requests: [`RequestHead::to_http_parts`] builds the method, URI, version and [`http::HeaderMap`]
 //! from the head the connection already parsed and checked. Values and the target are slices of
-//! the head's buffer (no copy of the bytes); names are the `http` crate's (lower case).
+//! the head's buffer (no copy of the bytes); names are the `http` crate's (lower case). On a
+//! kept-alive connection, [`RequestHead::to_http_parts_cached`] takes the names and values of the
+//! lines that repeat from the last request instead ([`FieldCache`]).
 //!
 //! Responses: [`HttpResponseHead`].
 
@@ -11,7 +13,7 @@ use alloc::vec::Vec;
 
 use crate::conn::Connection;
 use crate::error::UsageError;
-use crate::request::fields::list_members;
+use crate::request::fields::{eq_lower, list_members};
 use crate::request::head::{RequestHead, Version};
 use crate::response::{FieldsInfo, Response};
 use crate::ResponseFraming;
@@ -48,20 +50,42 @@ impl RequestHead {
         Ok(parts)
     }
 
+    /// [`to_http_parts_in`](Self::to_http_parts_in) for the next request on a connection that
+    /// keeps `cache`: a field line that the connection's last request also had (the same name and
+    /// value, in about the same place) takes its `http` name and value from the cache, without the
+    /// name look-up and the check of the value's bytes; every other line is converted as
+    /// `to_http_parts_in` converts it and replaces the cached one. The result is the same; only
+    /// the values are the cache's copies instead of slices of the head.
+    ///
+    /// A client on a kept-alive connection sends most lines unchanged from one request to the
+    /// next (User-Agent, Accept-Language, Accept-Encoding, Cookie, ...), so from the third
+    /// request on, most lines cost a comparison of their bytes. For a connection that serves
+    /// one request, [`to_http_parts_in`](Self::to_http_parts_in) does less work.
+    pub fn to_http_parts_cached(
+        &self,
+        mut headers: http::HeaderMap,
+        cache: &mut FieldCache,
+    ) -> Result<http::request::Parts, http::Error> {
+        if !headers.is_empty() {
+            headers.clear();
+        }
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        parts.headers = headers;
+        self.fill_line(&mut parts)?;
+        if let Err(e) = self.fill_fields_cached(&mut parts.headers, cache) {
+            cache.clear();
+            return Err(e);
+        }
+        Ok(parts)
+    }
+
     /// Sets the method, URI and version of `parts` and appends the fields to its (empty) map.
     #[inline]
     fn fill_parts(&self, parts: &mut http::request::Parts) -> Result<(), http::Error> {
+        self.fill_line(parts)?;
         let buf = self.as_bytes();
-        // Raw bytes: the method and the names were checked as tokens, no UTF-8 check is needed.
-        parts.method = http::Method::from_bytes(&buf[..self.method_len as usize])?;
-        parts.uri = http::Uri::from_maybe_shared(buf.slice(self.target.0 as usize..self.target.1 as usize))?;
-        parts.version = match self.version() {
-            Version::Http10 => http::Version::HTTP_10,
-            Version::Http11 => http::Version::HTTP_11,
-        };
         parts.headers.reserve(self.fields.len());
-        // The parse found the Host field already: its name needs no lookup.
-        let host = (self.special.host_count == 1).then_some(usize::from(self.special.host_idx));
+        let host = self.host_index();
         for (i, p) in self.fields.iter().enumerate() {
             let name = match Some(i) == host {
                 true => http::header::HOST,
@@ -72,6 +96,141 @@ impl RequestHead {
             parts.headers.append(name, value);
         }
         Ok(())
+    }
+
+    /// Sets the method, URI and version of `parts`.
+    #[inline]
+    fn fill_line(&self, parts: &mut http::request::Parts) -> Result<(), http::Error> {
+        let buf = self.as_bytes();
+        // Raw bytes: the method and the names were checked as tokens, no UTF-8 check is needed.
+        parts.method = http::Method::from_bytes(&buf[..self.method_len as usize])?;
+        parts.uri = http::Uri::from_maybe_shared(buf.slice(self.target.0 as usize..self.target.1 as usize))?;
+        parts.version = match self.version() {
+            Version::Http10 => http::Version::HTTP_10,
+            Version::Http11 => http::Version::HTTP_11,
+        };
+        Ok(())
+    }
+
+    /// Where the Host field stands: the parse found it already, so its name needs no look-up.
+    fn host_index(&self) -> Option<usize> {
+        (self.special.host_count == 1).then_some(usize::from(self.special.host_idx))
+    }
+
+    /// Appends the fields to the (empty) `map`, taking repeated lines from `cache` and leaving
+    /// this head's lines in it.
+    fn fill_fields_cached(
+        &self,
+        map: &mut http::HeaderMap,
+        cache: &mut FieldCache,
+    ) -> Result<(), http::Error> {
+        let buf = self.as_bytes();
+        map.reserve(self.fields.len());
+        let host = self.host_index();
+        let lines = &mut cache.lines;
+        // The lines are rewritten in place: `lines[..w]` are this head's so far, `lines[w..at]`
+        // the last head's lines this one lacks, `lines[at..]` the last head's lines not looked
+        // at yet. A line is looked for where the last head had it next, or one further on (a
+        // line this head lacks); a line this head adds leaves `at` where it was.
+        let (mut w, mut at) = (0, 0);
+        for (i, p) in self.fields.iter().enumerate() {
+            let (name, value) = (p.name_in(buf), p.value_in(buf));
+            let is_host = Some(i) == host;
+            let found = lines
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take(2)
+                .position(|l| l.is_named(name, is_host));
+            match found {
+                Some(k) => {
+                    if w != at + k {
+                        lines.swap(w, at + k);
+                    }
+                    at += k + 1;
+                    let line = &mut lines[w];
+                    if line.value.as_bytes() != value {
+                        line.value = http::HeaderValue::from_bytes(value)?;
+                    }
+                }
+                None => {
+                    let name = match is_host {
+                        true => http::header::HOST,
+                        false => http::HeaderName::from_bytes(name)?,
+                    };
+                    let line = CachedLine::new(name, http::HeaderValue::from_bytes(value)?);
+                    if w < at {
+                        lines[w] = line;
+                    } else {
+                        lines.insert(w, line);
+                        at += 1;
+                    }
+                }
+            }
+            let line = &lines[w];
+            map.append(line.name.clone(), line.value.clone());
+            w += 1;
+        }
+        lines.truncate(w);
+        Ok(())
+    }
+}
+
+/// The field lines of a connection's last request as `http` names and values, for
+/// [`RequestHead::to_http_parts_cached`]. It holds copies of one request's names and values (no
+/// more than the head limits let in) and gives them back when cleared or dropped, as a server
+/// gives back the rest of an idle connection's memory.
+#[derive(Debug, Default)]
+pub struct FieldCache {
+    /// The last request's lines, in order.
+    lines: Vec<CachedLine>,
+}
+
+impl FieldCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets every line and gives the memory back.
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Heap bytes held: the places of the lines and the bytes of the cached values (names of
+    /// the `http` crate's own list take none).
+    pub fn heap_bytes(&self) -> usize {
+        self.lines.capacity() * core::mem::size_of::<CachedLine>()
+            + self.lines.iter().map(|l| l.value.len()).sum::<usize>()
+    }
+}
+
+/// One cached field line.
+#[derive(Debug)]
+struct CachedLine {
+    name: http::HeaderName,
+    /// The name holds only lowercase letters, digits and `-`: a received name matches it when
+    /// equal but for case ([`eq_lower`]). A line with any other name is never matched.
+    plain: bool,
+    value: http::HeaderValue,
+}
+
+impl CachedLine {
+    fn new(name: http::HeaderName, value: http::HeaderValue) -> Self {
+        let plain = name
+            .as_str()
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        CachedLine { name, plain, value }
+    }
+
+    /// The line is named `name` as received (a token); `is_host` when it is the head's Host field.
+    #[inline]
+    fn is_named(&self, name: &[u8], is_host: bool) -> bool {
+        match is_host {
+            true => self.name == http::header::HOST,
+            false => self.plain && eq_lower(name, self.name.as_str().as_bytes()),
+        }
     }
 }
 
@@ -408,6 +567,134 @@ mod tests {
                 got.sort();
                 want.sort();
                 assert_eq!(got, want, "{raw:?}");
+            }
+        }
+    }
+
+    /// Everything a conversion gives, in the map's order.
+    fn summary(p: &http::request::Parts) -> (http::Method, http::Uri, http::Version, Vec<(String, Vec<u8>)>) {
+        use alloc::string::ToString;
+        let fields = p
+            .headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+            .collect();
+        (p.method.clone(), p.uri.clone(), p.version, fields)
+    }
+    use alloc::string::String;
+
+    /// Scenario: one kept-alive connection's requests, converted with its cache. Each request's
+    /// parts are exactly the uncached conversion's (RFC 9110 §5: names, values and order of the
+    /// field lines), whether its lines repeat the last request's, change value, go missing, are
+    /// added, or come with another case; names that differ only in bytes other than letters are
+    /// never taken for each other.
+    #[test]
+    fn rfc9110_5_cached_conversion_equals_the_plain_one_over_a_connection() {
+        let heads: [&[u8]; 7] = [
+            b"GET /1 HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: */*\r\nCookie: a=1\r\n\r\n",
+            // The same lines.
+            b"GET /2 HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: */*\r\nCookie: a=1\r\n\r\n",
+            // A value changes, a line goes missing, another case.
+            b"GET /3 HTTP/1.1\r\nHOST: h\r\nAccept: text/html\r\nCOOKIE: a=1\r\n\r\n",
+            // A line is added, one comes back, Host moves.
+            b"GET /4 HTTP/1.1\r\nX-New: n\r\nUser-Agent: ua\r\nAccept: text/html\r\nHost: h\r\nCookie: a=1\r\n\r\n",
+            // Names that are equal but for bytes other than letters, and a repeated name.
+            b"GET /5 HTTP/1.1\r\nHost: h\r\nX~y: 1\r\nX_y: 2\r\nAccept: a\r\naccept: b\r\n\r\n",
+            b"GET /6 HTTP/1.1\r\nHost: h\r\nx^Y: 1\r\nx_Y: 2\r\nAccept: a\r\naccept: b\r\n\r\n",
+            // HTTP/1.0 without Host, no fields at all.
+            b"GET /7 HTTP/1.0\r\n\r\n",
+        ];
+        let mut cache = FieldCache::new();
+        for raw in heads {
+            let h = head(raw);
+            let cached = h
+                .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
+                .unwrap();
+            let plain = h.to_http_parts().unwrap();
+            assert_eq!(summary(&cached), summary(&plain), "{}", raw.escape_ascii());
+            let values: usize = h.headers().iter().map(|f| f.value.len()).sum();
+            assert!(cache.heap_bytes() >= values, "the cache holds this head's values");
+        }
+        assert!(cache.lines.is_empty(), "the last head had no field lines");
+        cache.clear();
+        assert_eq!(cache.heap_bytes(), 0);
+    }
+
+    /// A line that repeats is taken from the cache: its value is the cache's copy, shared with
+    /// the map, not a slice of the new head.
+    #[test]
+    fn repeated_lines_share_the_cached_value() {
+        let mut cache = FieldCache::new();
+        let raw = b"GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\n\r\n";
+        let first = head(raw);
+        let a = first
+            .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
+            .unwrap();
+        let second = head(raw);
+        let b = second
+            .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
+            .unwrap();
+        let ua = |p: &http::request::Parts| p.headers["user-agent"].as_bytes().as_ptr();
+        assert_eq!(ua(&a), ua(&b), "the second request reuses the first one's value");
+        assert_eq!(ua(&b), cache.lines[1].value.as_bytes().as_ptr());
+    }
+
+    /// Field lines for [`cached_conversion_equals_the_plain_one`]: names in several cases and
+    /// with bytes other than letters, values that repeat often.
+    fn arb_fields() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
+        const NAMES: &[&str] = &[
+            "Accept",
+            "accept",
+            "ACCEPT",
+            "User-Agent",
+            "Cookie",
+            "X-A",
+            "x_b",
+            "X~c",
+            "x^C",
+            "Referer",
+            "a",
+        ];
+        const VALUES: &[&str] = &[
+            "1",
+            "2",
+            "text/html",
+            "",
+            "a b",
+            "gzip, deflate, br, zstd; q=0.9 and more",
+        ];
+        proptest::collection::vec(
+            (proptest::sample::select(NAMES), proptest::sample::select(VALUES)),
+            0..8,
+        )
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// RFC 9110 §5: over any sequence of requests on one connection, the cached conversion
+        /// gives each request exactly the parts the plain one gives.
+        #[test]
+        fn cached_conversion_equals_the_plain_one(
+            seq in proptest::collection::vec((arb_fields(), 0usize..8), 1..6),
+        ) {
+            let mut cache = FieldCache::new();
+            for (fields, host_at) in seq {
+                let mut raw = String::from("GET / HTTP/1.1\r\n");
+                for (i, (n, v)) in fields.iter().enumerate() {
+                    if i == host_at.min(fields.len()) {
+                        raw.push_str("Host: h\r\n");
+                    }
+                    raw.push_str(&alloc::format!("{n}: {v}\r\n"));
+                }
+                if host_at >= fields.len() {
+                    raw.push_str("Host: h\r\n");
+                }
+                raw.push_str("\r\n");
+                let h = head(raw.as_bytes());
+                let cached = h.to_http_parts_cached(http::HeaderMap::new(), &mut cache).unwrap();
+                prop_assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()));
+                prop_assert_eq!(cache.lines.len(), fields.len() + 1);
             }
         }
     }

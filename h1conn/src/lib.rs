@@ -158,7 +158,7 @@ pub use conn::persistence::{CloseReason, CloseReasons, Persistence};
 pub use conn::{Close, CloseHow, Connection, Event, Request};
 pub use error::{PeerError, PeerErrorKind, UsageError};
 #[cfg(feature = "http")]
-pub use http_interop::HttpResponseHead;
+pub use http_interop::{FieldCache, HttpResponseHead};
 pub use request::fields::{ConnectionOptions, Expect};
 pub use request::framing::BodyFraming;
 pub use request::head::{Field, Fields, Method, RequestHead, TargetForm, Trailers, Version};
