@@ -59,24 +59,62 @@ impl RequestHead {
     ///
     /// A client on a kept-alive connection sends most lines unchanged from one request to the
     /// next (User-Agent, Accept-Language, Accept-Encoding, Cookie, ...), so from the third
-    /// request on, most lines cost a comparison of their bytes. For a connection that serves
-    /// one request, [`to_http_parts_in`](Self::to_http_parts_in) does less work.
+    /// request on, most lines cost a comparison of their bytes. When two requests in a row had
+    /// the very same lines (three or more), the cache keeps the second one's map too, and a
+    /// request with those lines again gets a copy of it (`headers` is then not used) instead of
+    /// filling a map line by line: a page's images or scripts are requested with the same lines.
+    /// For a connection
+    /// that serves one request, [`to_http_parts_in`](Self::to_http_parts_in) does less work.
     pub fn to_http_parts_cached(
         &self,
         mut headers: http::HeaderMap,
         cache: &mut FieldCache,
     ) -> Result<http::request::Parts, http::Error> {
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        self.fill_line(&mut parts)?;
+        // Every line as the last request had it, in the same places: the map is the last one's.
+        // (A copy costs the map's two allocations, which pays from three lines on.)
+        let copies = self.fields.len() >= COPY_FROM;
+        if let Some(map) = cache
+            .map
+            .as_ref()
+            .filter(|_| copies && self.repeats(&cache.lines))
+        {
+            parts.headers = map.clone();
+            return Ok(parts);
+        }
         if !headers.is_empty() {
             headers.clear();
         }
-        let (mut parts, ()) = http::Request::new(()).into_parts();
         parts.headers = headers;
-        self.fill_line(&mut parts)?;
-        if let Err(e) = self.fill_fields_cached(&mut parts.headers, cache) {
-            cache.clear();
-            return Err(e);
+        match self.fill_fields_cached(&mut parts.headers, cache) {
+            // The second request in a row with these lines: its map is kept for the next ones.
+            Ok(true) if copies => cache.map = Some(parts.headers.clone()),
+            Ok(_) => cache.map = None,
+            Err(e) => {
+                cache.clear();
+                return Err(e);
+            }
         }
         Ok(parts)
+    }
+
+    /// Whether every field line is the one `lines` holds in its place: the same name and value,
+    /// and as many lines.
+    fn repeats(&self, lines: &[CachedLine]) -> bool {
+        let buf = self.as_bytes();
+        let host = self.host_index();
+        let mut n = 0;
+        for (i, p) in self.fields.iter().enumerate() {
+            let Some(line) = lines.get(i) else {
+                return false;
+            };
+            if !line.is_named(p.name_in(buf), Some(i) == host) || line.value.as_bytes() != p.value_in(buf) {
+                return false;
+            }
+            n += 1;
+        }
+        n == lines.len()
     }
 
     /// Sets the method, URI and version of `parts` and appends the fields to its (empty) map.
@@ -118,12 +156,12 @@ impl RequestHead {
     }
 
     /// Appends the fields to the (empty) `map`, taking repeated lines from `cache` and leaving
-    /// this head's lines in it.
+    /// this head's lines in it. True when every line was the cached one in its place.
     fn fill_fields_cached(
         &self,
         map: &mut http::HeaderMap,
         cache: &mut FieldCache,
-    ) -> Result<(), http::Error> {
+    ) -> Result<bool, http::Error> {
         let buf = self.as_bytes();
         map.reserve(self.fields.len());
         let host = self.host_index();
@@ -133,6 +171,7 @@ impl RequestHead {
         // at yet. A line is looked for where the last head had it next, or one further on (a
         // line this head lacks); a line this head adds leaves `at` where it was.
         let (mut w, mut at) = (0, 0);
+        let mut same = true;
         for (i, p) in self.fields.iter().enumerate() {
             let (name, value) = (p.name_in(buf), p.value_in(buf));
             let is_host = Some(i) == host;
@@ -146,14 +185,17 @@ impl RequestHead {
                 Some(k) => {
                     if w != at + k {
                         lines.swap(w, at + k);
+                        same = false;
                     }
                     at += k + 1;
                     let line = &mut lines[w];
                     if line.value.as_bytes() != value {
                         line.value = http::HeaderValue::from_bytes(value)?;
+                        same = false;
                     }
                 }
                 None => {
+                    same = false;
                     let name = match is_host {
                         true => http::header::HOST,
                         false => http::HeaderName::from_bytes(name)?,
@@ -171,10 +213,16 @@ impl RequestHead {
             map.append(line.name.clone(), line.value.clone());
             w += 1;
         }
+        same &= lines.len() == w;
         lines.truncate(w);
-        Ok(())
+        Ok(same)
     }
 }
+
+/// Field lines from which a request whose lines repeat the last one's gets a copy of its map
+/// ([`FieldCache`]): a copy allocates the map's two tables, which filling the map kept from the
+/// last response does not; per line it saves the name's hashing and the map's probing.
+const COPY_FROM: usize = 3;
 
 /// The field lines of a connection's last request as `http` names and values, for
 /// [`RequestHead::to_http_parts_cached`]. It holds copies of one request's names and values (no
@@ -184,6 +232,9 @@ impl RequestHead {
 pub struct FieldCache {
     /// The last request's lines, in order.
     lines: Vec<CachedLine>,
+    /// The map of the last request, once two requests in a row had the same lines: a request
+    /// with those lines again gets a copy of it (the names and values are shared, not built).
+    map: Option<http::HeaderMap>,
 }
 
 impl FieldCache {
@@ -200,8 +251,13 @@ impl FieldCache {
     /// Heap bytes held: the places of the lines and the bytes of the cached values (names of
     /// the `http` crate's own list take none).
     pub fn heap_bytes(&self) -> usize {
+        let map = self.map.as_ref().map_or(0, |m| {
+            m.capacity()
+                * (core::mem::size_of::<http::HeaderName>() + core::mem::size_of::<http::HeaderValue>())
+        });
         self.lines.capacity() * core::mem::size_of::<CachedLine>()
             + self.lines.iter().map(|l| l.value.len()).sum::<usize>()
+            + map
     }
 }
 
@@ -620,6 +676,41 @@ mod tests {
         assert_eq!(cache.heap_bytes(), 0);
     }
 
+    /// Requests that repeat the last one's lines exactly (three or more) get a copy of its map
+    /// from the second repeat on; one line more, less or changed, and the map is built again.
+    #[test]
+    fn rfc9110_5_exact_repeats_copy_the_last_map() {
+        let a: &[u8] = b"GET /a HTTP/1.1\r\nHost: h\r\nAccept: x\r\nAccept: y\r\nUser-Agent: ua\r\n\r\n";
+        let b: &[u8] = b"GET /b HTTP/1.1\r\nHost: h\r\nAccept: x\r\nAccept: z\r\nUser-Agent: ua\r\n\r\n";
+        let shorter: &[u8] = b"GET /c HTTP/1.1\r\nHost: h\r\nAccept: x\r\nAccept: y\r\n\r\n";
+        let mut cache = FieldCache::new();
+        let mut kept = Vec::new();
+        for raw in [a, a, a, shorter, a, a, b, b, b] {
+            let h = head(raw);
+            let cached = h
+                .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
+                .unwrap();
+            assert_eq!(
+                summary(&cached),
+                summary(&h.to_http_parts().unwrap()),
+                "{}",
+                raw.escape_ascii()
+            );
+            kept.push(cache.map.is_some());
+        }
+        assert_eq!(kept, [false, true, true, false, false, true, false, true, true]);
+        // Two lines: filling the map kept from the last response costs less than a copy.
+        let two: &[u8] = b"GET / HTTP/1.1\r\nHost: h\r\nAccept: x\r\n\r\n";
+        for _ in 0..3 {
+            let h = head(two);
+            let cached = h
+                .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
+                .unwrap();
+            assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()));
+            assert!(cache.map.is_none());
+        }
+    }
+
     /// A line that repeats is taken from the cache: its value is the cache's copy, shared with
     /// the map, not a slice of the new head.
     #[test]
@@ -676,10 +767,21 @@ mod tests {
         /// gives each request exactly the parts the plain one gives.
         #[test]
         fn cached_conversion_equals_the_plain_one(
-            seq in proptest::collection::vec((arb_fields(), 0usize..8), 1..6),
+            seq in proptest::collection::vec((arb_fields(), 0usize..8, any::<bool>()), 1..8),
         ) {
             let mut cache = FieldCache::new();
-            for (fields, host_at) in seq {
+            let mut last: Option<(String, usize)> = None;
+            for (fields, host_at, again) in seq {
+                // Often the last request again, as a page's requests repeat their lines.
+                if again {
+                    if let Some((raw, n)) = &last {
+                        let h = head(raw.as_bytes());
+                        let cached = h.to_http_parts_cached(http::HeaderMap::new(), &mut cache).unwrap();
+                        prop_assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()));
+                        prop_assert_eq!(cache.lines.len(), *n);
+                        continue;
+                    }
+                }
                 let mut raw = String::from("GET / HTTP/1.1\r\n");
                 for (i, (n, v)) in fields.iter().enumerate() {
                     if i == host_at.min(fields.len()) {
@@ -695,6 +797,7 @@ mod tests {
                 let cached = h.to_http_parts_cached(http::HeaderMap::new(), &mut cache).unwrap();
                 prop_assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()));
                 prop_assert_eq!(cache.lines.len(), fields.len() + 1);
+                last = Some((raw, fields.len() + 1));
             }
         }
     }
