@@ -137,7 +137,7 @@ impl RequestHead {
     }
 
     /// Sets the method, URI and version of `parts`.
-    #[inline]
+    #[inline(always)]
     fn fill_line(&self, parts: &mut http::request::Parts) -> Result<(), http::Error> {
         let buf = self.as_bytes();
         // Raw bytes: the method and the names were checked as tokens, no UTF-8 check is needed.
@@ -213,8 +213,10 @@ impl RequestHead {
             map.append(line.name.clone(), line.value.clone());
             w += 1;
         }
-        same &= lines.len() == w;
-        lines.truncate(w);
+        if lines.len() > w {
+            lines.truncate(w);
+            same = false;
+        }
         Ok(same)
     }
 }
