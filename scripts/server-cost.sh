@@ -88,20 +88,6 @@ wrk_warm() { timeout 60 wrk -t1 -c50 -d1s "${FIELDS[@]}" "http://$ADDR$LOAD_PATH
 wrk_measure() {
   WRK_REQUESTS="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "${FIELDS[@]}" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
 }
-# The fields of a browser's navigation request (as benches/src/lib.rs BROWSER): what a page's
-# requests repeat on a kept-alive connection.
-BROWSER_FIELDS=(
-  -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"
-  -H "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-  -H "Accept-Language: en-US,en;q=0.9,de;q=0.7,fr;q=0.5"
-  -H "Accept-Encoding: gzip, deflate, br, zstd"
-  -H "Referer: https://www.example.com/articles/2024/06/index.html?page=2"
-  -H "Cookie: session=6f1c2b9e4d8a47f0b3e5c7d9a1f3e5b7; theme=dark; consent=analytics%3D0%26ads%3D0; _ga=GA1.2.1234567890.1717171717"
-  -H "Upgrade-Insecure-Requests: 1"
-  -H "Sec-Fetch-Dest: document"
-  -H "Sec-Fetch-Mode: navigate"
-  -H "Sec-Fetch-Site: same-origin"
-)
 
 declare -A IR SYS
 for ka in 1 0; do
