@@ -160,7 +160,8 @@ where
     /// The response body being sent; reused like `call`.
     resp_body: Slot<B>,
     /// The emptied field map of the last response, to hold the next request's fields (as hyper
-    /// does): a request in steady keep-alive allocates no map. Given back with the idle memory.
+    /// does): a request in steady keep-alive allocates no map, unless it gets a copy of the last
+    /// request's (`fields`). Given back with the idle memory.
     headers: Option<HeaderMap>,
     /// The field lines of the last request, to convert the next one's repeated lines cheaply
     /// (from the second request on: a connection that serves one request never makes it). Given
@@ -292,10 +293,11 @@ where
 
     /// Heap bytes this connection holds beyond its own size: the h1conn connection's (see
     /// [`Connection::heap_bytes`]), input read but not taken yet, the timer, the places of the
-    /// service future and the response body, and the field map kept for the next request
-    /// (counted as its capacity in names and values; these three are kept from one request to
-    /// the next). Between requests only the timer (made when a deadline is first armed) remains
-    /// once the connection released its buffers (`Config::release_idle_after`).
+    /// service future and the response body, the field map kept for the next request (counted
+    /// as its capacity in names and values; these three are kept from one request to the next),
+    /// and the last request's field lines (`FieldCache::heap_bytes`). Between requests only the
+    /// timer (made when a deadline is first armed) remains once the connection released its
+    /// buffers (`Config::release_idle_after`).
     pub fn heap_bytes(&self) -> usize {
         fn place<T>(slot: &Slot<T>) -> usize {
             slot.as_ref().map_or(0, |_| std::mem::size_of::<Option<T>>())

@@ -63,8 +63,8 @@ impl RequestHead {
     /// the very same lines (three or more), the cache keeps the second one's map too, and a
     /// request with those lines again gets a copy of it (`headers` is then not used) instead of
     /// filling a map line by line: a page's images or scripts are requested with the same lines.
-    /// For a connection
-    /// that serves one request, [`to_http_parts_in`](Self::to_http_parts_in) does less work.
+    /// For a connection that serves one request, [`to_http_parts_in`](Self::to_http_parts_in)
+    /// does less work.
     pub fn to_http_parts_cached(
         &self,
         mut headers: http::HeaderMap,
@@ -543,6 +543,7 @@ fn content_length(v: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::{Config, Connection, Event};
+    use alloc::string::String;
     use core::time::Duration;
 
     fn head(raw: &[u8]) -> RequestHead {
@@ -639,7 +640,6 @@ mod tests {
             .collect();
         (p.method.clone(), p.uri.clone(), p.version, fields)
     }
-    use alloc::string::String;
 
     /// Scenario: one kept-alive connection's requests, converted with its cache. Each request's
     /// parts are exactly the uncached conversion's (RFC 9110 §5: names, values and order of the
