@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use arbitrary::{Arbitrary, Unstructured};
+#[cfg(feature = "http")]
 use h1conn_testkit::check::http_fields::{http_fields, HttpFieldsInput};
 use h1conn_testkit::check::ops::{connection_ops, OpsInput};
 use h1conn_testkit::check::verdicts::{self, HeaderRulesInput};
@@ -81,6 +82,7 @@ fn fuzz_corpus_connection_ops() {
 
 /// Scenario: the `http_fields` target's corpus and findings (RFC 9110 §5: a kept-alive
 /// connection's requests convert to the same `http` parts with its field cache as without).
+#[cfg(feature = "http")]
 #[test]
 fn fuzz_corpus_http_fields() {
     replay("http_fields", |b| {

@@ -4,9 +4,11 @@
 //! - [`stream`]: raw bytes in seeded pieces with clock ticks, every request answered;
 //! - [`ops`]: arbitrary operation sequences on one connection, responses read back from the wire;
 //! - [`verdicts`]: the targets that compare h1conn with the reference model;
-//! - [`http_fields`]: the `http` conversion with a connection's field cache against without;
+//! - `http_fields` (feature `http`): the `http` conversion with a connection's field cache
+//!   against without;
 //! - [`limits`]: the small limits and timers those targets choose from their input.
 
+#[cfg(feature = "http")]
 pub mod http_fields;
 pub mod limits;
 pub mod ops;
