@@ -14,8 +14,9 @@ need() {
   done
 }
 
-# The fields of a browser's navigation request (as benches/src/lib.rs BROWSER), as wrk arguments:
-# what a page's requests repeat on a kept-alive connection.
+# The fields of a browser's navigation request, as wrk arguments: those of benches/src/lib.rs
+# BROWSER but Host (wrk sends it) and `Connection: keep-alive` (HTTP/1.1 keeps alive anyway);
+# eleven field lines with Host. What a page's requests repeat on a kept-alive connection.
 BROWSER_FIELDS=(
   -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"
   -H "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
