@@ -4,8 +4,11 @@
 # worker, `return 200`) as a reference column when it is installed.
 #
 # Scenarios: wrk keep-alive (50 connections), wrk with `Connection: close`, ab -k (HTTP/1.0
-# keep-alive), wrk keep-alive with a browser's eleven request fields, all on `GET $LOAD_PATH`
-# (default `/`). hyper and nginx answer with a body as long as
+# keep-alive), wrk keep-alive with a browser's eleven request fields, and wrk keep-alive with a
+# page's requests (scripts/wrk-page.lua: document, stylesheets, scripts, images), all on
+# `GET $LOAD_PATH` (default `/`; the page's requests have their own paths, which the demo `serve`
+# answers with the page's own resources: compare on that scenario with
+# SERVE_BIN=target/release/examples/hello, which answers every GET as hyper's hello does). hyper and nginx answer with a body as long as
 # the one `serve` sends for that path (read from its Content-Length first); `serve` runs with
 # `--max-requests 0` (unlimited, as hyper; nginx gets keepalive_requests 1000000) unless
 # MAX_REQUESTS says otherwise.
@@ -109,6 +112,10 @@ measure() {
       out="$(timeout $((DURATION + 30)) "${CLIENT_ON[@]}" wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" \
         "${BROWSER_FIELDS[@]}" "http://$addr$LOAD_PATH" || true)"
       rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
+    wrk_page)
+      out="$(timeout $((DURATION + 30)) "${CLIENT_ON[@]}" wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" \
+        -s scripts/wrk-page.lua "http://$addr$LOAD_PATH" || true)"
+      rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" ;;
     ab_http10_keepalive)
       out="$(timeout $((DURATION + 30)) "${CLIENT_ON[@]}" ab -k -q -c "$CONNS" -t "$DURATION" -n 10000000 "http://$addr$LOAD_PATH" 2>&1 || true)"
       rps="$(awk '/^Requests per second:/ {print $4}' <<<"$out")"
@@ -123,7 +130,7 @@ measure() {
 }
 
 # shellcheck disable=SC2206 # SCENARIOS is a list of words
-SCENARIOS=(${SCENARIOS:-wrk_keepalive wrk_close ab_http10_keepalive wrk_browser})
+SCENARIOS=(${SCENARIOS:-wrk_keepalive wrk_close ab_http10_keepalive wrk_browser wrk_page})
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 echo "== load: $ROUNDS rounds x ${DURATION}s, $CONNS connections, wrk threads $WRK_THREADS"

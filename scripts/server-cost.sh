@@ -6,9 +6,10 @@
 # - user-space instructions per request (valgrind --tool=callgrind, counters zeroed after the
 #   warm-up, dumped after the run);
 # - the same under `wrk -c 50` keep-alive for $WRK_SECONDS s (default 4), divided by the requests
-#   wrk counted: HTTP/1.1 with Host as the only field, where a request's fixed cost decides, and
-#   with the eleven fields of a browser's navigation request, repeated on every request as a
-#   page's requests repeat them;
+#   wrk counted: HTTP/1.1 with Host as the only field, where a request's fixed cost decides;
+#   with the eleven fields of a browser's navigation request, the same on every request; and a
+#   page's requests (scripts/wrk-page.lua: the document, stylesheets, scripts and images, each
+#   kind with its own Accept and Sec-Fetch fields, the other lines shared);
 # - system calls per request (strace -c -f attached for the run).
 #
 #   scripts/server-cost.sh            # N=20000 on GET $LOAD_PATH (default /)
@@ -82,11 +83,11 @@ instructions() {
 
 ab_warm() { load "$ADDR" "$ka" 2000; }
 ab_measure() { load "$ADDR" "$ka" "$N"; }
-# Fields wrk adds to each request (none: Host alone; the browser run sets a browser's).
-FIELDS=()
-wrk_warm() { timeout 60 wrk -t1 -c50 -d1s "${FIELDS[@]}" "http://$ADDR$LOAD_PATH" >/dev/null; }
+# What wrk adds to each request: nothing (Host alone), a browser's fields, or a page's requests.
+WRK_ARGS=()
+wrk_warm() { timeout 60 wrk -t1 -c50 -d1s "${WRK_ARGS[@]}" "http://$ADDR$LOAD_PATH" >/dev/null; }
 wrk_measure() {
-  WRK_REQUESTS="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "${FIELDS[@]}" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
+  WRK_REQUESTS="$(timeout 120 wrk -t1 -c50 -d"${WRK_SECONDS}s" "${WRK_ARGS[@]}" "http://$ADDR$LOAD_PATH" | awk '/requests in/ {print $1}')"
 }
 
 declare -A IR SYS
@@ -121,13 +122,12 @@ for ka in 1 0; do
 done
 
 declare -A WIR
-for fields in one browser; do
-  FIELDS=()
-  title="one field"
-  if [ "$fields" = browser ]; then
-    FIELDS=("${BROWSER_FIELDS[@]}")
-    title="a browser's 11 fields"
-  fi
+for run in one browser page; do
+  case "$run" in
+    one) WRK_ARGS=() title="one field" ;;
+    browser) WRK_ARGS=("${BROWSER_FIELDS[@]}") title="a browser's 11 fields" ;;
+    page) WRK_ARGS=(-s scripts/wrk-page.lua) title="a page's 11 kinds of request (scripts/wrk-page.lua)" ;;
+  esac
   echo
   echo "== HTTP/1.1 keep-alive, $title (wrk -c 50, ${WRK_SECONDS} s after 1 s)"
   for name in serve hyper; do
