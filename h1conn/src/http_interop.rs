@@ -53,18 +53,22 @@ impl RequestHead {
     /// [`to_http_parts_in`](Self::to_http_parts_in) for the next request on a connection that
     /// keeps `cache`: a field line that the connection's last request also had (the same name and
     /// value, in about the same place) takes its `http` name and value from the cache, without the
-    /// name look-up and the check of the value's bytes; every other line is converted as
-    /// `to_http_parts_in` converts it and replaces the cached one. The result is the same; only
-    /// the values are the cache's copies instead of slices of the head.
+    /// name look-up and the check of the value's bytes. The result is the same; only such values
+    /// are the cache's copies instead of slices of the head.
     ///
-    /// A client on a kept-alive connection sends most lines unchanged from one request to the
-    /// next (User-Agent, Accept-Language, Accept-Encoding, Cookie, ...), so from the third
-    /// request on, most lines cost a comparison of their bytes. When two requests in a row had
-    /// the very same lines (three or more), the cache keeps the second one's map too, and a
-    /// request with those lines again gets a copy of it (`headers` is then not used) instead of
-    /// filling a map line by line: a page's images or scripts are requested with the same lines.
-    /// For a connection that serves one request, [`to_http_parts_in`](Self::to_http_parts_in)
-    /// does less work.
+    /// A name is kept from the first time, a value is copied into the cache once it came twice
+    /// in a row in its place. A value that changes from one request to the next (Accept or
+    /// Sec-Fetch-Dest, with the kind of resource) is converted as `to_http_parts_in` converts it,
+    /// without an allocation, and never replaces a copied value it alternates with. A client on
+    /// a kept-alive connection sends most lines unchanged (User-Agent, Accept-Language,
+    /// Accept-Encoding, Cookie, ...), so from the third request with the cache on, most lines
+    /// cost a comparison of their bytes.
+    ///
+    /// When every line was the copied one in its place (three lines or more), the cache keeps
+    /// the map too, and a request with those lines again gets a copy of it (`headers` is then not
+    /// used) instead of filling a map line by line: a page's images or scripts are requested with
+    /// the same lines. For a connection that serves one request,
+    /// [`to_http_parts_in`](Self::to_http_parts_in) does less work.
     pub fn to_http_parts_cached(
         &self,
         mut headers: http::HeaderMap,
