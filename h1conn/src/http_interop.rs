@@ -271,9 +271,9 @@ fn value_hash(v: &[u8]) -> u64 {
 const COPY_FROM: usize = 3;
 
 /// The field lines of a connection's last request as `http` names and values, for
-/// [`RequestHead::to_http_parts_cached`]. It holds copies of one request's names and values (no
-/// more than the head limits let in) and gives them back when cleared or dropped, as a server
-/// gives back the rest of an idle connection's memory.
+/// [`RequestHead::to_http_parts_cached`]. It holds one request's names, copies of the values that
+/// repeated and the last map (no more than the head limits let in), and gives them back when
+/// cleared or dropped, as a server gives back the rest of an idle connection's memory.
 #[derive(Debug, Default)]
 pub struct FieldCache {
     /// The last request's lines, in order.
