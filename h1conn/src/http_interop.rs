@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use crate::conn::Connection;
 use crate::error::UsageError;
 use crate::request::fields::{eq_lower, list_members};
-use crate::request::head::{RequestHead, Version};
+use crate::request::head::{FieldPos, RequestHead, Version};
 use crate::response::{FieldsInfo, Response};
 use crate::ResponseFraming;
 use core::time::Duration;
@@ -92,7 +92,7 @@ impl RequestHead {
         }
         parts.headers = headers;
         match self.fill_fields_cached(&mut parts.headers, cache) {
-            // The second request in a row with these lines: its map is kept for the next ones.
+            // Every line was the copied one in its place: the map is kept for the next ones.
             Ok(true) if copies => cache.map = Some(parts.headers.clone()),
             Ok(_) => cache.map = None,
             Err(e) => {
@@ -132,13 +132,8 @@ impl RequestHead {
         parts.headers.reserve(self.fields.len());
         let host = self.host_index();
         for (i, p) in self.fields.iter().enumerate() {
-            let name = match Some(i) == host {
-                true => http::header::HOST,
-                false => http::HeaderName::from_bytes(p.name_in(buf))?,
-            };
-            let at = p.value as usize;
-            let value = http::HeaderValue::from_maybe_shared(buf.slice(at..at + p.value_len as usize))?;
-            parts.headers.append(name, value);
+            let name = field_name(p.name_in(buf), Some(i) == host)?;
+            parts.headers.append(name, head_value(buf, p)?);
         }
         Ok(())
     }
@@ -163,7 +158,7 @@ impl RequestHead {
     }
 
     /// Appends the fields to the (empty) `map`, taking repeated lines from `cache` and leaving
-    /// this head's lines in it. True when every line was the cached one in its place.
+    /// this head's lines in it. True when every line was the copied one in its place.
     fn fill_fields_cached(
         &self,
         map: &mut http::HeaderMap,
@@ -199,11 +194,7 @@ impl RequestHead {
                 }
                 None => {
                     same = false;
-                    let name = match is_host {
-                        true => http::header::HOST,
-                        false => http::HeaderName::from_bytes(name)?,
-                    };
-                    let line = CachedLine::new(name);
+                    let line = CachedLine::new(field_name(name, is_host)?);
                     if w < at {
                         lines[w] = line;
                     } else {
@@ -233,8 +224,7 @@ impl RequestHead {
                         v
                     } else {
                         line.seen = Some(seen);
-                        let at = p.value as usize;
-                        http::HeaderValue::from_maybe_shared(buf.slice(at..at + p.value_len as usize))?
+                        head_value(buf, p)?
                     }
                 }
             };
@@ -247,6 +237,24 @@ impl RequestHead {
         }
         Ok(same)
     }
+}
+
+/// A field's `http` name: Host's from the parse, which found it already; any other looked up.
+#[inline]
+fn field_name(name: &[u8], is_host: bool) -> Result<http::HeaderName, http::Error> {
+    Ok(match is_host {
+        true => http::header::HOST,
+        false => http::HeaderName::from_bytes(name)?,
+    })
+}
+
+/// A field's value as a slice of the head `buf` (no copy), checked by the `http` type.
+#[inline]
+fn head_value(buf: &bytes::Bytes, p: FieldPos) -> Result<http::HeaderValue, http::Error> {
+    let at = p.value as usize;
+    Ok(http::HeaderValue::from_maybe_shared(
+        buf.slice(at..at + p.value_len as usize),
+    )?)
 }
 
 /// A hash of a field value, to tell whether a value came again in its place before it is copied
