@@ -112,6 +112,7 @@ pub fn server(cfg: &Arc<Config>) -> Server {
 /// Feeds `input` at `now`, answers every request, and writes all output (acknowledged in one
 /// `handle_written` per input call, as after one successful write). Returns how many requests were
 /// answered and how many output bytes were produced.
+#[inline]
 pub fn serve(s: &mut Server, input: &[u8], now: Duration) -> (usize, usize) {
     s.now = now;
     s.feed(input);

@@ -104,6 +104,7 @@ impl<P: Policy, R: Record> Driver<P, R> {
     /// Feeds `bytes`, draining events and output after every call, until all are taken or the
     /// connection stops taking them (done, upgraded, or full while nothing drains). Returns how
     /// many it took.
+    #[inline]
     pub fn feed(&mut self, bytes: &[u8]) -> usize {
         let mut off = 0;
         let mut idle = 0;
@@ -140,6 +141,7 @@ impl<P: Policy, R: Record> Driver<P, R> {
     }
 
     /// Drains events (recording each, then handing it to the policy), then output.
+    #[inline]
     pub fn pump(&mut self) {
         while let Some(ev) = self.conn.poll_event() {
             self.rec.event(&ev);
@@ -153,6 +155,7 @@ impl<P: Policy, R: Record> Driver<P, R> {
     }
 
     /// Writes and acknowledges all pending output, unless output is stalled.
+    #[inline]
     pub fn flush(&mut self) {
         if !self.stall_output {
             self.ack(self.conn.transmit().len());
@@ -160,6 +163,7 @@ impl<P: Policy, R: Record> Driver<P, R> {
     }
 
     /// Writes and acknowledges the first `n` bytes of pending output.
+    #[inline]
     pub fn ack(&mut self, n: usize) {
         if n > 0 {
             self.rec.wire(&self.conn.transmit()[..n]);

@@ -5,7 +5,7 @@
 use core::time::Duration;
 
 use h1conn::Config;
-use h1conn_testkit::driver::{feed_then_eof, Driver};
+use h1conn_testkit::driver::{feed_then_eof, run_all_splits, Driver};
 use h1conn_testkit::strategies::{cut, hostile_head, valid_request};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -61,5 +61,60 @@ proptest! {
         prop_assert_eq!(&whole, &feed_then_eof(&pieces), "split {:?}", pieces);
         let bytes: Vec<&[u8]> = input.chunks(1).collect();
         prop_assert_eq!(&whole, &feed_then_eof(&bytes), "byte by byte");
+    }
+}
+
+/// Small limits, so that generated lines cross them.
+fn small_limits() -> Config {
+    let mut c = Config::default();
+    c.limits.max_method = 6;
+    c.limits.max_request_line = 40;
+    c.limits.max_field_line = 24;
+    c.limits.max_head = 90;
+    c.limits.max_fields = 4;
+    c
+}
+
+/// A request line and field lines of the given lengths (padding in the target and the values),
+/// then the empty line: lengths around the limits of [`small_limits`].
+fn sized_head(method: usize, line: usize, fields: &[usize]) -> Vec<u8> {
+    let mut h = "M".repeat(method).into_bytes();
+    h.extend_from_slice(b" /");
+    let fixed = h.len() + " HTTP/1.1".len();
+    h.extend(core::iter::repeat_n(b'a', line.saturating_sub(fixed)));
+    h.extend_from_slice(b" HTTP/1.1\r\nHost: h\r\n");
+    for (i, &len) in fields.iter().enumerate() {
+        let name = format!("F{i}: ");
+        h.extend_from_slice(name.as_bytes());
+        h.extend(core::iter::repeat_n(b'v', len.saturating_sub(name.len()).max(1)));
+        h.extend_from_slice(b"\r\n");
+    }
+    h.extend_from_slice(b"\r\n");
+    h
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// RFC 9112 §2, with the size limits of RFC 9112 §3 and RFC 9110 §5.4 (414; 431 for a
+    /// field line, the field count or the whole head; 501 for a method longer than any known):
+    /// a head whose method, request line, field lines and size fall just under, at and just
+    /// over the limits gets the same verdict and the same bytes whether it arrives whole, one
+    /// byte at a time, in two pieces or in arbitrary ones. When one piece crosses two limits,
+    /// the verdict is the limit crossed first. A piece of a partial line is taken without its
+    /// checks only while the line cannot reach a limit.
+    #[test]
+    fn rfc9112_2_limits_do_not_depend_on_the_split(
+        method in 3usize..9,
+        line in 30usize..46,
+        fields in proptest::collection::vec(18usize..30, 0..5),
+        cuts in proptest::collection::vec(any::<Index>(), 0..8),
+    ) {
+        let head = sized_head(method, line, &fields);
+        let cfg = small_limits();
+        // Whole, byte by byte and in two pieces at every boundary: one piece may cross two limits.
+        let whole = run_all_splits(&head, &cfg);
+        let pieces = cut(&head, &cuts);
+        prop_assert_eq!(whole, Driver::new(cfg).run(&pieces, &[]), "in pieces {:?}", pieces);
     }
 }

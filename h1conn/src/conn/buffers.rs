@@ -145,14 +145,17 @@ pub(crate) struct OutBuf {
 
 impl OutBuf {
     /// The bytes not yet written.
+    #[inline]
     pub(crate) fn pending(&self) -> &[u8] {
         &self.buf[self.sent..]
     }
 
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.buf.len() - self.sent
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }

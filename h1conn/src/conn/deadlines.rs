@@ -302,6 +302,7 @@ pub(crate) fn deadlines(s: &Snapshot, cfg: &Config) -> TimerTable {
     t
 }
 
+#[inline]
 fn dur(n: u64) -> Duration {
     Duration::from_nanos(n)
 }
@@ -347,6 +348,21 @@ impl super::Connection {
     /// limit; `None` in every other state. The answer is the whole table's ([`deadlines`]).
     pub(super) fn quick_deadline(&self) -> Option<Duration> {
         self.quick_deadline_ns().map(dur)
+    }
+
+    /// The header timer while the connection awaits a piece of a head
+    /// ([`Taken::AwaitingHead`](super::Taken::AwaitingHead)) with no output pending and no
+    /// lifetime limit: the one deadline of that state. `None` in every other state.
+    #[inline(always)]
+    pub(super) fn head_piece_deadline(&self) -> Option<Duration> {
+        if !matches!(self.taken, super::Taken::AwaitingHead { .. })
+            || !self.wbuf.is_empty()
+            || self.cfg.keep_alive.max_lifetime.is_some()
+        {
+            return None;
+        }
+        let h = self.busy.as_deref()?.head_start?;
+        Some(dur(h.deadline(&self.cfg.timeouts, self.rbuf.len() as u64)))
     }
 
     /// [`quick_deadline`](Self::quick_deadline) in nanoseconds.

@@ -175,8 +175,14 @@ enum Taken {
     /// at once.
     Drained,
     /// Drained, and the connection [awaits a piece of a head](Connection::awaits_head_piece):
-    /// `handle_input` only appends and checks a piece without a line end.
-    AwaitingHead,
+    /// `handle_input` only appends a piece without a line end of at most `room` bytes, the bytes
+    /// the partial line can take with no limit check able to fail ([`HeadScanner::room`], the
+    /// input buffer's spare capacity and `max_buffered`).
+    ///
+    /// [`HeadScanner::room`]: crate::request::scan::HeadScanner::room
+    AwaitingHead {
+        room: u32,
+    },
 }
 
 /// Times kept on the caller's time line, in nanoseconds.
@@ -290,13 +296,20 @@ impl Connection {
     /// error response is in [`transmit`](Connection::transmit) right after this call. Input that
     /// can no longer matter (after the last request was read, or while lingering) is taken and
     /// discarded; once upgraded or done, none is taken.
+    #[inline]
     pub fn handle_input(&mut self, data: &[u8], now: Duration) -> usize {
-        self.tick(now);
-        if self.taken == Taken::AwaitingHead {
-            if let Some(n) = self.take_head_piece(data) {
+        if let Taken::AwaitingHead { room } = self.taken {
+            if let Some(n) = self.take_head_piece(data, room, now) {
                 return n;
             }
         }
+        self.take_input(data, now)
+    }
+
+    /// [`handle_input`](Self::handle_input) but for a piece of a head taken as is.
+    #[inline(never)]
+    fn take_input(&mut self, data: &[u8], now: Duration) -> usize {
+        self.tick(now);
         match self.write {
             Write::Upgraded | Write::Closed => return 0,
             Write::Lingering => {
@@ -336,7 +349,9 @@ impl Connection {
         self.settle();
         if drained {
             self.taken = if self.awaits_head_piece() {
-                Taken::AwaitingHead
+                Taken::AwaitingHead {
+                    room: self.head_piece_room(),
+                }
             } else {
                 Taken::Drained
             };
@@ -440,8 +455,9 @@ impl Connection {
     /// Once it returns `None`, it returns `None` again until another call changes the connection
     /// (any `&mut self` method: input, a timeout, the application's calls). An adapter may skip
     /// asking until then, as h1conn-tokio does.
+    #[inline]
     pub fn poll_event(&mut self) -> Option<Event> {
-        if matches!(self.taken, Taken::Drained | Taken::AwaitingHead) {
+        if matches!(self.taken, Taken::Drained | Taken::AwaitingHead { .. }) {
             // Every test run checks the shortcut against the step it skips.
             #[cfg(debug_assertions)]
             {
@@ -453,6 +469,12 @@ impl Connection {
             }
             return None;
         }
+        self.next_event()
+    }
+
+    /// [`poll_event`](Self::poll_event) once something may have changed since it last answered.
+    #[inline(never)]
+    fn next_event(&mut self) -> Option<Event> {
         let buffered = self.rbuf.len();
         let mut moved = false;
         loop {
@@ -478,6 +500,7 @@ impl Connection {
     }
 
     /// Bytes to write to the peer. Acknowledge with [`handle_written`](Connection::handle_written).
+    #[inline]
     pub fn transmit(&self) -> &[u8] {
         if self.write == Write::Closed && self.how == CloseHow::Abort {
             return &[];
@@ -486,7 +509,19 @@ impl Connection {
     }
 
     /// The earliest deadline, if any timer is armed.
+    #[inline]
     pub fn poll_timeout(&self) -> Option<Duration> {
+        if let Some(d) = self.head_piece_deadline() {
+            // Every test run checks the shortcut against the whole table.
+            debug_assert_eq!(Some(d), self.deadlines().next());
+            return Some(d);
+        }
+        self.next_deadline()
+    }
+
+    /// [`poll_timeout`](Self::poll_timeout) in any state but awaiting a piece of a head.
+    #[inline(never)]
+    fn next_deadline(&self) -> Option<Duration> {
         if let Some(d) = self.quick_deadline() {
             // Every test run checks the shortcut against the whole table.
             debug_assert_eq!(Some(d), self.deadlines().next());
@@ -574,6 +609,7 @@ impl Connection {
 
     // ---- sequencing -----------------------------------------------------------------------------
 
+    #[inline]
     fn tick(&mut self, now: Duration) {
         self.clock.now = self.clock.now.max(to_nanos(now));
     }

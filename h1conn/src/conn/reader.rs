@@ -3,6 +3,7 @@
 //! Every change of the reader's state goes through the table in [`super::state`].
 
 use alloc::boxed::Box;
+use core::time::Duration;
 
 use bytes::Buf;
 
@@ -72,48 +73,66 @@ impl Connection {
             })
     }
 
+    /// The bytes without a line end that the next piece of the head can bring while the
+    /// connection [awaits one](Self::awaits_head_piece): what the partial line can take with no
+    /// limit check able to fail ([`HeadScanner::room`](crate::request::scan::HeadScanner::room)),
+    /// within the input buffer's spare capacity (no growth) and below `max_buffered` (input stays
+    /// taken).
+    pub(super) fn head_piece_room(&self) -> u32 {
+        let len = self.rbuf.len();
+        let line = self
+            .busy
+            .as_deref()
+            .map_or(0, |b| b.scanner.room(len, &self.cfg.limits));
+        let room = line
+            .min(self.rbuf.spare())
+            .min(self.cfg.max_buffered.saturating_sub(len + 1));
+        u32::try_from(room).unwrap_or(u32::MAX)
+    }
+
     /// Takes `data` as the next piece of a head that arrives in parts, when the last call left the
-    /// connection [awaiting one](Self::awaits_head_piece), the piece holds no line end (so no head
-    /// can complete) and it fits the buffer without growing it or reaching `max_buffered` (so input
-    /// stays taken). The piece is checked against the scanner's limits and kept, with nothing else
-    /// to sequence unless it broke one. `None` leaves the input to the general path.
-    #[inline]
-    pub(super) fn take_head_piece(&mut self, data: &[u8]) -> Option<usize> {
+    /// connection [awaiting one](Self::awaits_head_piece) with `room` for it
+    /// ([`head_piece_room`](Self::head_piece_room)) and the piece holds no line end (so no head
+    /// can complete and no line's checks are due). All there is to do is keep it: the connection
+    /// still awaits a piece, with less room. `None` leaves the input to the general path.
+    #[inline(always)]
+    pub(super) fn take_head_piece(&mut self, data: &[u8], room: u32, now: Duration) -> Option<usize> {
         debug_assert!(self.awaits_head_piece(), "awaiting a head piece, yet not so");
-        let (len, n) = (self.rbuf.len(), data.len());
-        let b = self.busy.as_deref_mut()?;
-        if n == 0 || n > self.rbuf.spare() || len + n >= self.cfg.max_buffered || find_lf(data).is_some() {
+        debug_assert!(room <= self.head_piece_room(), "more room than the limits leave");
+        let n = data.len();
+        let fits = match *data {
+            // One byte at a time is how the slowest clients send: a compare and a store.
+            [byte] => room > 0 && byte != b'\n',
+            _ => false,
+        };
+        if !fits {
             return None;
         }
+        let b = self.busy.as_deref_mut()?;
         match *data {
-            // One byte at a time is how the slowest clients send: a store, not a copy call.
             [byte] => self.rbuf.extend_from_slice(&[byte]),
             _ => self.rbuf.extend_from_slice(data),
         }
-        match b.scanner.grow_line(&self.rbuf, &self.cfg.limits) {
-            Ok(()) => {
-                // `settle` has nothing to change: the intake stays as it was, and no memory can be
-                // given back with a head in the buffer. Every test run checks that.
-                #[cfg(debug_assertions)]
-                self.assert_settled("a piece of a head");
-                self.taken = Taken::AwaitingHead;
-                Some(n)
-            }
-            Err(e) => {
-                self.piece_broke_a_limit(e);
-                Some(n)
-            }
+        b.scanner.grow_within(self.rbuf.len());
+        self.tick(now);
+        self.taken = Taken::AwaitingHead {
+            room: room - n as u32,
+        };
+        // The limits agree, and `settle` has nothing to change: the intake stays as it was, and
+        // no memory can be given back with a head in the buffer. Every test run checks both.
+        #[cfg(debug_assertions)]
+        {
+            let mut scanner = self.busy.as_deref().map(|b| b.scanner.clone());
+            let ok = scanner
+                .as_mut()
+                .map(|s| s.grow_line(&self.rbuf, &self.cfg.limits));
+            assert_eq!(ok, Some(Ok(())), "a piece within room broke a limit");
+            self.assert_settled("a piece of a head");
+            self.taken = Taken::AwaitingHead {
+                room: room - n as u32,
+            };
         }
-    }
-
-    /// A piece of a partial head broke one of the scanner's limits: the error is answered as the
-    /// general path answers it.
-    #[cold]
-    fn piece_broke_a_limit(&mut self, e: PeerError) {
-        let q = self.queued_error(e, self.rbuf.starts_with(b"HEAD "));
-        self.enqueue(q);
-        let drained = self.parse_ahead();
-        self.settle_input(drained);
+        Some(n)
     }
 
     /// Parses one head; queues the request or the error. False when the head is not complete.

@@ -131,6 +131,29 @@ impl HeadScanner {
         self.check_partial(buf, limits)
     }
 
+    /// How many more bytes without an LF the partial line ending at `len` can take with no limit
+    /// check able to fail: 0 while the method of the request line is still being checked (each
+    /// of its bytes is looked at). A trailing CR is counted here, which `check_partial` does not:
+    /// the room is never more than the checks allow.
+    pub fn room(&self, len: usize, limits: &Limits) -> usize {
+        let line = len - self.line_start;
+        if self.line_no == 0 {
+            match self.method {
+                MethodCheck::Ended => limits.max_request_line.saturating_sub(line),
+                MethodCheck::Checked(_) => 0,
+            }
+        } else {
+            let head = (limits.max_head + 1).saturating_sub(len - self.start);
+            limits.max_field_line.saturating_sub(line).min(head)
+        }
+    }
+
+    /// The partial line grew to `len` within its [`room`](Self::room): nothing to check.
+    #[inline]
+    pub fn grow_within(&mut self, len: usize) {
+        self.pos = len;
+    }
+
     /// Takes the lines that ended, the first at `nl`.
     #[inline(never)]
     fn lines(
@@ -194,27 +217,26 @@ impl HeadScanner {
                 for b in &mut buf[self.prev_line_end..ls] {
                     *b = b' ';
                 }
-                // The merged line is measured from the previous line start (kept in line_no > 1).
+                if !self.line_fits(le, nl, false, limits) {
+                    return Err(self.first_broken(buf, le, nl, false, limits));
+                }
                 self.line_no += 1;
                 self.prev_line_end = content_end;
                 self.line_start = nl + 1;
                 self.pos = nl + 1;
-                self.check_head_len(nl + 1, limits)?;
                 continue;
             } else {
                 self.fields += 1;
-                if self.fields as usize > limits.max_fields {
-                    return Err(K::TooManyFields.into());
-                }
-                if le - ls > limits.max_field_line {
-                    return Err(K::FieldTooLarge.into());
+                let too_many = self.fields as usize > limits.max_fields;
+                if !self.line_fits(le, nl, too_many, limits) {
+                    return Err(self.first_broken(buf, le, nl, too_many, limits));
                 }
             }
+            // `line_fits` checked the head's size with the line's.
             self.line_no += 1;
             self.prev_line_end = content_end;
             self.line_start = nl + 1;
             self.pos = nl + 1;
-            self.check_head_len(nl + 1, limits)?;
         }
     }
 
@@ -223,6 +245,43 @@ impl HeadScanner {
             return Err(K::HeadTooLarge.into());
         }
         Ok(())
+    }
+
+    /// A field line (or an obs-fold continuation) ending at `nl`, its content ending at `le`,
+    /// breaks no limit; `too_many`: it is one field line too many.
+    #[inline(always)]
+    fn line_fits(&self, le: usize, nl: usize, too_many: bool, limits: &Limits) -> bool {
+        le - self.line_start <= limits.max_field_line && nl + 1 - self.start <= limits.max_head && !too_many
+    }
+
+    /// The limit a line that does not [fit](Self::line_fits) breaks first, as the checks of its
+    /// partial prefixes meet them when it arrives a byte at a time
+    /// ([`check_partial`](Self::check_partial)), and then the checks at its end: so the verdict
+    /// does not depend on how the line was split. Positions count the head's bytes; at one
+    /// position the checks run in the order listed.
+    #[cold]
+    #[inline(never)]
+    fn first_broken(&self, buf: &[u8], le: usize, nl: usize, too_many: bool, limits: &Limits) -> PeerError {
+        let lf_at = nl + 1 - self.start;
+        let field = (le - self.line_start > limits.max_field_line)
+            .then(|| (self.field_break_at(buf, limits), K::FieldTooLarge));
+        let many = too_many.then_some((lf_at, K::TooManyFields));
+        // A partial prefix is too large past `max_head + 1` bytes, the whole line past `max_head`.
+        let head = (lf_at > limits.max_head).then_some((lf_at.min(limits.max_head + 2), K::HeadTooLarge));
+        let first = [field, many, head]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| if b.0 < a.0 { b } else { a });
+        let (_, kind) = first.expect("a line that does not fit breaks a limit");
+        kind.into()
+    }
+
+    /// The head's byte count at which the checks of a partial line first find the current field
+    /// line longer than `max_field_line`: its next content byte, unless that byte is a CR, which
+    /// counts once the line goes on (a trailing CR may begin the terminator).
+    fn field_break_at(&self, buf: &[u8], limits: &Limits) -> usize {
+        let at = self.line_start + limits.max_field_line;
+        at + 1 + usize::from(buf.get(at) == Some(&b'\r')) - self.start
     }
 
     fn check_partial(&mut self, buf: &[u8], limits: &Limits) -> Result<(), PeerError> {
@@ -234,13 +293,19 @@ impl HeadScanner {
             if len > limits.max_request_line {
                 check_request_line_len(&line[..len], limits)?;
             }
-        } else if len > limits.max_field_line {
-            return Err(K::FieldTooLarge.into());
+            return Ok(());
         }
-        if self.line_no > 0 && buf.len() - self.start > limits.max_head + 1 {
-            return Err(K::HeadTooLarge.into());
+        // Both limits broken at once (a piece brought many bytes): the one the line crossed first.
+        let field = len > limits.max_field_line;
+        let head = buf.len() - self.start > limits.max_head + 1;
+        match (field, head) {
+            (true, true) if limits.max_head + 2 < self.field_break_at(buf, limits) => {
+                Err(K::HeadTooLarge.into())
+            }
+            (true, _) => Err(K::FieldTooLarge.into()),
+            (false, true) => Err(K::HeadTooLarge.into()),
+            (false, false) => Ok(()),
         }
-        Ok(())
     }
 }
 
