@@ -135,6 +135,9 @@ struct Busy {
     /// Field positions of the heads parsed (see `FieldTable`): one buffer, reused once the
     /// application has dropped the heads, so the default loop allocates nothing per request.
     fields: InBuf,
+    /// The length of the last head parsed (0 before the first): the input a head that arrived
+    /// whole likely fills ([`reader::may_be_whole`]).
+    last_head: usize,
 }
 
 /// The first input buffer of a connection, and the least it grows by.
@@ -175,7 +178,7 @@ enum Taken {
     /// at once.
     Drained,
     /// Drained, and the connection [awaits a piece of a head](Connection::awaits_head_piece):
-    /// `handle_input` only appends a piece without a line end of at most `room` bytes, the bytes
+    /// `handle_input` only appends a byte that is not a line end, while `room` is left: the bytes
     /// the partial line can take with no limit check able to fail ([`HeadScanner::room`], the
     /// input buffer's spare capacity and `max_buffered`).
     ///
@@ -299,14 +302,14 @@ impl Connection {
     #[inline]
     pub fn handle_input(&mut self, data: &[u8], now: Duration) -> usize {
         if let Taken::AwaitingHead { room } = self.taken {
-            if let Some(n) = self.take_head_piece(data, room, now) {
+            if let Some(n) = self.take_head_byte(data, room, now) {
                 return n;
             }
         }
         self.take_input(data, now)
     }
 
-    /// [`handle_input`](Self::handle_input) but for a piece of a head taken as is.
+    /// [`handle_input`](Self::handle_input) but for a byte of a head taken as is.
     #[inline(never)]
     fn take_input(&mut self, data: &[u8], now: Duration) -> usize {
         self.tick(now);

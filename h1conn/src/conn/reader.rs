@@ -18,9 +18,18 @@ use crate::request::framing::{request_framing, BodyFraming};
 use crate::request::head::Method;
 use crate::request::head::RequestHead;
 use crate::request::parse::{parse_head_reusing, parse_quick, Quick};
-use crate::request::scan::{find_lf, Scan};
+use crate::request::scan::Scan;
 use crate::CloseHow;
 use crate::CloseReason;
+
+/// Whether the input a head starts may hold all of it, so that the one pass ([`parse_quick`]) is
+/// tried before the scanner: it ends a line, or it is as long as the last head was. The first
+/// piece of a head that arrives in parts is neither, most of the time, and goes to the scanner
+/// at once instead of being parsed in vain first. Either way the verdict is the same: the
+/// scanner hands a head it finds whole to the one pass.
+pub(super) fn may_be_whole(buf: &[u8], last_head: usize) -> bool {
+    buf.last() == Some(&b'\n') || buf.len() >= last_head
+}
 
 impl Connection {
     /// False once no further input can matter: nothing more is parsed and no body is to be read.
@@ -90,34 +99,28 @@ impl Connection {
         u32::try_from(room).unwrap_or(u32::MAX)
     }
 
-    /// Takes `data` as the next piece of a head that arrives in parts, when the last call left the
-    /// connection [awaiting one](Self::awaits_head_piece) with `room` for it
-    /// ([`head_piece_room`](Self::head_piece_room)) and the piece holds no line end (so no head
-    /// can complete and no line's checks are due). All there is to do is keep it: the connection
-    /// still awaits a piece, with less room. `None` leaves the input to the general path.
+    /// Takes `data` as the next piece of a head that arrives in parts, when it is one byte (how
+    /// the slowest clients send), not a line end (so no head can complete and no line's checks are
+    /// due), and the last call left the connection [awaiting a piece](Self::awaits_head_piece)
+    /// with `room` for it ([`head_piece_room`](Self::head_piece_room)). All there is to do is
+    /// keep it: the connection still awaits a piece, with one byte less room. `None` leaves the
+    /// input to the general path, as it does every longer piece (one that holds no line end
+    /// costs the general path a scan of its own bytes, so the saving would be small).
     #[inline(always)]
-    pub(super) fn take_head_piece(&mut self, data: &[u8], room: u32, now: Duration) -> Option<usize> {
+    pub(super) fn take_head_byte(&mut self, data: &[u8], room: u32, now: Duration) -> Option<usize> {
         debug_assert!(self.awaits_head_piece(), "awaiting a head piece, yet not so");
         debug_assert!(room <= self.head_piece_room(), "more room than the limits leave");
-        let n = data.len();
-        let fits = match *data {
-            // One byte at a time is how the slowest clients send: a compare and a store.
-            [byte] => room > 0 && byte != b'\n',
-            _ => false,
+        let [byte] = *data else {
+            return None;
         };
-        if !fits {
+        if room == 0 || byte == b'\n' {
             return None;
         }
         let b = self.busy.as_deref_mut()?;
-        match *data {
-            [byte] => self.rbuf.extend_from_slice(&[byte]),
-            _ => self.rbuf.extend_from_slice(data),
-        }
+        self.rbuf.extend_from_slice(&[byte]);
         b.scanner.grow_within(self.rbuf.len());
         self.tick(now);
-        self.taken = Taken::AwaitingHead {
-            room: room - n as u32,
-        };
+        self.taken = Taken::AwaitingHead { room: room - 1 };
         // The limits agree, and `settle` has nothing to change: the intake stays as it was, and
         // no memory can be given back with a head in the buffer. Every test run checks both.
         #[cfg(debug_assertions)]
@@ -126,13 +129,11 @@ impl Connection {
             let ok = scanner
                 .as_mut()
                 .map(|s| s.grow_line(&self.rbuf, &self.cfg.limits));
-            assert_eq!(ok, Some(Ok(())), "a piece within room broke a limit");
-            self.assert_settled("a piece of a head");
-            self.taken = Taken::AwaitingHead {
-                room: room - n as u32,
-            };
+            assert_eq!(ok, Some(Ok(())), "a byte within room broke a limit");
+            self.assert_settled("a byte of a head");
+            self.taken = Taken::AwaitingHead { room: room - 1 };
         }
-        Some(n)
+        Some(1)
     }
 
     /// Parses one head; queues the request or the error. False when the head is not complete.
@@ -175,12 +176,13 @@ impl Connection {
     fn parse_new_bytes(&mut self) -> Option<Queued> {
         let b = self.busy.get_or_insert_with(Box::default);
         let held = !b.queue.is_empty() || !b.events.is_empty();
-        if b.scanner.is_fresh() {
+        if b.scanner.is_fresh() && may_be_whole(&self.rbuf, b.last_head) {
             let (fields, cfg) = (&mut b.fields, &*self.cfg);
             let quick = parse_quick(&self.rbuf, &cfg.limits, &cfg.profile, |n| {
                 fields.reserve_fields(n, held)
             });
             if let Quick::Head(mut head, len) = quick {
+                b.last_head = len;
                 head.buf = self.rbuf.split_to(len).freeze();
                 return Some(self.queued(head));
             }
@@ -264,6 +266,7 @@ impl Connection {
             }) => {
                 b.scanner.reset();
                 let len = end - start;
+                b.last_head = len;
                 // The head is whole now: the one pass parses it as it parses a head that arrived
                 // whole, with the same verdict, unless it leaves it to the canonical parse.
                 let fields = &mut b.fields;
