@@ -28,7 +28,7 @@ use crate::CloseReason;
 /// at once instead of being parsed in vain first. Either way the verdict is the same: the
 /// scanner hands a head it finds whole to the one pass.
 pub(super) fn may_be_whole(buf: &[u8], last_head: usize) -> bool {
-    buf.last() == Some(&b'\n') || buf.len() >= last_head
+    buf.len() >= last_head || buf.last() == Some(&b'\n')
 }
 
 impl Connection {
