@@ -186,3 +186,26 @@ fn replay_connection_ops(file: &str) {
     let data = std::fs::read(path).unwrap();
     connection_ops(&OpsInput::arbitrary_take_rest(Unstructured::new(&data)).unwrap());
 }
+
+/// RFC 9110 §5.4 and RFC 9112 §2: a field line that is both longer than `max_field_line` (24)
+/// and takes the head past `max_head` (90) crosses the head's limit first: at its 18th byte (the
+/// head's 92nd), before its 25th.
+/// Fed one byte at a time it got 431 "header section too large"; fed whole, 431 "header field
+/// too large": the check at the line's end looked at the line first. Both now name the limit
+/// the bytes crossed first. Found by `prop_split.rs`: `rfc9112_2_limits_do_not_depend_on_the_split`.
+#[test]
+fn rfc9110_5_4_the_limit_crossed_first_names_the_error_however_split() {
+    let mut cfg = Config::default();
+    cfg.limits.max_field_line = 24;
+    cfg.limits.max_head = 90;
+    let head = b"MMM /aaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\nHost: h\r\nF0: vvvvvvvvvvvvvvvvvvvv\r\n\
+F1: vvvvvvvvvvvvvvvvvvvvvvv\r\n\r\n";
+    let run = |pieces: &[&[u8]]| Driver::new(cfg.clone()).run(pieces, &[]);
+    let (outs, wire) = run(&[head]);
+    assert!(
+        matches!(outs[..], [Out::Err(PeerErrorKind::HeadTooLarge)]),
+        "{outs:?}"
+    );
+    assert_eq!(status(&wire), Some(431));
+    assert_eq!(run(&head.chunks(1).collect::<Vec<_>>()), (outs, wire));
+}

@@ -309,7 +309,8 @@ impl Connection {
         self.take_input(data, now)
     }
 
-    /// [`handle_input`](Self::handle_input) but for a byte of a head taken as is.
+    /// The general path of [`handle_input`](Self::handle_input): every input but the byte of a
+    /// head that [`take_head_byte`](Self::take_head_byte) keeps.
     #[inline(never)]
     fn take_input(&mut self, data: &[u8], now: Duration) -> usize {
         self.tick(now);
