@@ -23,12 +23,20 @@ use crate::CloseHow;
 use crate::CloseReason;
 
 /// Whether the input a head starts may hold all of it, so that the one pass ([`parse_quick`]) is
-/// tried before the scanner: it ends a line, or it is as long as the last head was. The first
+/// tried before the scanner: it is as long as the last head was, or it ends a line. The first
 /// piece of a head that arrives in parts is neither, most of the time, and goes to the scanner
 /// at once instead of being parsed in vain first. Either way the verdict is the same: the
 /// scanner hands a head it finds whole to the one pass.
 pub(super) fn may_be_whole(buf: &[u8], last_head: usize) -> bool {
     buf.len() >= last_head || buf.last() == Some(&b'\n')
+}
+
+/// Whether the input ends with an empty line, as the last piece of a head does: the one pass is
+/// tried on the head before the scanner looks at the rest. The verdict is the one the head gets
+/// when it arrives whole: the one pass decides a head only when it is whole and keeps every rule
+/// and limit, and leaves every other head to the scanner.
+fn ends_a_head(buf: &[u8]) -> bool {
+    buf.ends_with(b"\n\r\n") || buf.ends_with(b"\n\n")
 }
 
 impl Connection {
@@ -176,12 +184,22 @@ impl Connection {
     fn parse_new_bytes(&mut self) -> Option<Queued> {
         let b = self.busy.get_or_insert_with(Box::default);
         let held = !b.queue.is_empty() || !b.events.is_empty();
-        if b.scanner.is_fresh() && may_be_whole(&self.rbuf, b.last_head) {
+        let fresh = b.scanner.is_fresh();
+        let whole = if fresh {
+            may_be_whole(&self.rbuf, b.last_head)
+        } else {
+            // The last piece of a head that arrived in parts: the rest needs no scan.
+            ends_a_head(&self.rbuf)
+        };
+        if whole {
             let (fields, cfg) = (&mut b.fields, &*self.cfg);
             let quick = parse_quick(&self.rbuf, &cfg.limits, &cfg.profile, |n| {
                 fields.reserve_fields(n, held)
             });
             if let Quick::Head(mut head, len) = quick {
+                if !fresh {
+                    b.scanner.reset();
+                }
                 b.last_head = len;
                 head.buf = self.rbuf.split_to(len).freeze();
                 return Some(self.queued(head));
