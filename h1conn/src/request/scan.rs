@@ -143,7 +143,7 @@ impl HeadScanner {
                 MethodCheck::Checked(_) => 0,
             }
         } else {
-            let head = (limits.max_head + 1).saturating_sub(len - self.start);
+            let head = (head_break_at(limits) - 1).saturating_sub(len - self.start);
             limits.max_field_line.saturating_sub(line).min(head)
         }
     }
@@ -266,8 +266,8 @@ impl HeadScanner {
         let field = (le - self.line_start > limits.max_field_line)
             .then(|| (self.field_break_at(buf, limits), K::FieldTooLarge));
         let many = too_many.then_some((lf_at, K::TooManyFields));
-        // A partial prefix is too large past `max_head + 1` bytes, the whole line past `max_head`.
-        let head = (lf_at > limits.max_head).then_some((lf_at.min(limits.max_head + 2), K::HeadTooLarge));
+        // A partial prefix breaks the head's limit at `head_break_at`, the whole line past `max_head`.
+        let head = (lf_at > limits.max_head).then_some((lf_at.min(head_break_at(limits)), K::HeadTooLarge));
         let first = [field, many, head]
             .into_iter()
             .flatten()
@@ -297,9 +297,9 @@ impl HeadScanner {
         }
         // Both limits broken at once (a piece brought many bytes): the one the line crossed first.
         let field = len > limits.max_field_line;
-        let head = buf.len() - self.start > limits.max_head + 1;
+        let head = buf.len() - self.start >= head_break_at(limits);
         match (field, head) {
-            (true, true) if limits.max_head + 2 < self.field_break_at(buf, limits) => {
+            (true, true) if head_break_at(limits) < self.field_break_at(buf, limits) => {
                 Err(K::HeadTooLarge.into())
             }
             (true, _) => Err(K::FieldTooLarge.into()),
@@ -307,6 +307,12 @@ impl HeadScanner {
             (false, false) => Ok(()),
         }
     }
+}
+
+/// The head's byte count at which the checks of a partial field line find the head too large:
+/// past `max_head + 1` bytes, which leaves room for the CR of a final CRLF whose LF has not come.
+fn head_break_at(limits: &Limits) -> usize {
+    limits.max_head + 2
 }
 
 /// Lenient profile: bare CR and (if allowed) other control bytes become SP.
