@@ -160,11 +160,12 @@ where
     /// The response body being sent; reused like `call`.
     resp_body: Slot<B>,
     /// The emptied field map of the last response, to hold the next request's fields (as hyper
-    /// does): a request in steady keep-alive allocates no map, unless it gets a copy of the last
-    /// request's (`fields`). Given back with the idle memory.
+    /// does): a request in steady keep-alive allocates no map, unless it gets a copy of a kept
+    /// one (`fields`). Given back with the idle memory.
     headers: Option<HeaderMap>,
-    /// The field lines of the last request, to convert the next one's repeated lines cheaply
-    /// (from the second request on: a connection that serves one request never makes it). Given
+    /// The field lines of the last request and the maps of field sections that came again, to
+    /// convert the next request's repeated lines or section cheaply (from the second request
+    /// on: a connection that serves one request never makes it). Given
     /// back with the idle memory.
     fields: Option<Box<FieldCache>>,
     body: Option<BodySender>,
@@ -295,7 +296,7 @@ where
     /// [`Connection::heap_bytes`]), input read but not taken yet, the timer, the places of the
     /// service future and the response body, the field map kept for the next request (counted
     /// as its capacity in names and values; these three are kept from one request to the next),
-    /// and the last request's field lines (`FieldCache::heap_bytes`). Between requests only the
+    /// and the field cache (`FieldCache::heap_bytes`). Between requests only the
     /// timer (made when a deadline is first armed) remains once the connection released its
     /// buffers (`Config::release_idle_after`).
     pub fn heap_bytes(&self) -> usize {

@@ -1,7 +1,7 @@
 //! Allocations per request on a kept-alive connection, counted by a global allocator: the
 //! server allocates nothing of its own per request (the service future and the response body
 //! live in places kept from one request to the next; the request's field map is the emptied map
-//! of the last response, or a copy of the last request's when the lines repeat).
+//! of the last response, or a copy of a kept map when the field section came before).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
@@ -75,8 +75,9 @@ impl tower_service::Service<Request<Incoming>> for Hello {
 /// request only the `http` types allocate, and the server nothing of its own:
 /// - the service's response `HeaderMap` (its index table and entries, 2);
 /// - a request of one or two field lines fills the emptied map of the previous response (0);
-/// - a request of three or more lines that repeat the last request's gets a copy of that
-///   request's map (`FieldCache`: its two tables, 2), instead of filling a map line by line.
+/// - a request of three or more lines whose field section came before (the same request
+///   repeated, or a page's kinds of request in turn) gets a copy of the map kept for it
+///   (`FieldCache`: its two tables, 2), instead of filling a map line by line.
 #[test]
 fn keep_alive_request_allocates_only_the_http_types() {
     // The runtime runs on this thread: the connection, the service and the client alike.
@@ -102,27 +103,37 @@ fn keep_alive_request_allocates_only_the_http_types() {
             }
             assert!(buf.starts_with(b"HTTP/1.1 200 OK\r\n"));
         };
-        let requests: [(&[u8], f64, &str); 2] = [
+        let requests: [(&[&[u8]], f64, &str); 3] = [
             (
-                b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\n\r\n",
+                &[b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\n\r\n"],
                 2.0,
                 "the response's HeaderMap takes 2",
             ),
             (
-                b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\nAccept: */*\r\n\r\n",
+                &[b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\nAccept: */*\r\n\r\n"],
                 4.0,
-                "the response's HeaderMap takes 2, the copy of the last request's map 2",
+                "the response's HeaderMap takes 2, the copy of the kept map 2",
+            ),
+            // A page's kinds of request in turn, each with its own Accept.
+            (
+                &[
+                    b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\nAccept: text/html\r\n\r\n",
+                    b"GET /a.css HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\nAccept: text/css\r\n\r\n",
+                    b"GET /a.png HTTP/1.1\r\nHost: x\r\nUser-Agent: t\r\nAccept: image/*\r\n\r\n",
+                ],
+                4.0,
+                "the response's HeaderMap takes 2, the copy of the kind's kept map 2",
             ),
         ];
-        for (request, most, what) in requests {
+        for (kinds, most, what) in requests {
             // Warm up: buffers and places reach their steady size.
-            for _ in 0..20 {
-                exchange(&mut client, request).await;
+            for i in 0..21 {
+                exchange(&mut client, kinds[i % kinds.len()]).await;
             }
-            const N: usize = 200;
+            const N: usize = 201;
             let before = ALLOCS.load(Ordering::SeqCst);
-            for _ in 0..N {
-                exchange(&mut client, request).await;
+            for i in 0..N {
+                exchange(&mut client, kinds[i % kinds.len()]).await;
             }
             let per_request = (ALLOCS.load(Ordering::SeqCst) - before) as f64 / N as f64;
             assert!(
