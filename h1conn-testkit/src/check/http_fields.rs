@@ -1,5 +1,5 @@
 //! The requests of one kept-alive connection, built from arbitrary field lines that repeat,
-//! change, go missing or come back: every head h1conn hands over converts to the same `http`
+//! change, go missing or come back, and earlier requests that come again: every head h1conn hands over converts to the same `http`
 //! parts with the connection's `FieldCache` (`RequestHead::to_http_parts_cached`) as without it
 //! (`RequestHead::to_http_parts`), the same error included. The body of the `http_fields` fuzz
 //! target.
@@ -9,11 +9,14 @@ use core::time::Duration;
 use arbitrary::Arbitrary;
 use h1conn::{Config, Connection, Event, FieldCache, RequestHead, Response};
 
-/// One request of the connection, made from the last one or new.
+/// One request of the connection, made from the last one, from an earlier one, or new.
 #[derive(Arbitrary, Debug)]
 pub enum Req {
     /// The last request again.
     Again,
+    /// The request `n` places back (modulo their number) again: a page's kinds of request come
+    /// back in any order.
+    Earlier(u8),
     /// The last request with line `at` (modulo their number) dropped.
     Without(u8),
     /// The last request with line `at`'s value replaced.
@@ -89,9 +92,10 @@ pub struct HttpFieldsInput(pub Vec<Req>);
 pub fn http_fields(input: &HttpFieldsInput) {
     let reqs = &input.0;
     let mut stream = Vec::new();
-    let mut last: Option<(bool, Lines)> = None;
+    let mut sent: Vec<(bool, Lines)> = Vec::new();
     for r in reqs.iter().take(16) {
-        let (http10, lines) = match (r, last.take()) {
+        let last = sent.last().cloned();
+        let (http10, lines) = match (r, last) {
             (
                 Req::New {
                     http10,
@@ -110,6 +114,7 @@ pub fn http_fields(input: &HttpFieldsInput) {
                 (http10, lines)
             }
             (Req::Again, Some(l)) => l,
+            (Req::Earlier(n), Some(_)) => sent[sent.len() - 1 - usize::from(*n) % sent.len()].clone(),
             (Req::Without(at), Some((http10, mut lines))) if !lines.is_empty() => {
                 let at = usize::from(*at) % lines.len();
                 if !lines[at].0.eq_ignore_ascii_case(b"host") {
@@ -136,7 +141,7 @@ pub fn http_fields(input: &HttpFieldsInput) {
             stream.extend_from_slice(b"\r\n");
         }
         stream.extend_from_slice(b"\r\n");
-        last = Some((http10, lines));
+        sent.push((http10, lines));
     }
 
     let mut cfg = Config::default();
