@@ -71,7 +71,9 @@ impl RequestHead {
     /// map instead of filling one line by line (`headers` is then not used). A page's requests
     /// come in a few kinds (the document, its stylesheets, scripts, images), each kind with the
     /// same lines, in any order: the cache keeps the maps of the four kinds used last
-    /// ([`FieldCache`]). For a connection that serves one request,
+    /// ([`FieldCache`]). Keeping a map costs more than a copy saves, so it takes credit that
+    /// copies earn back: more kinds in turn than maps are kept leave most maps in place instead
+    /// of pushing each other out. For a connection that serves one request,
     /// [`to_http_parts_in`](Self::to_http_parts_in) does less work.
     pub fn to_http_parts_cached(
         &self,
@@ -195,12 +197,12 @@ impl RequestHead {
                     &mut lines[w]
                 }
             };
-            let (value, hash) = match line.value.as_ref().filter(|v| v.as_bytes() == value) {
+            let value = match line.value.as_ref().filter(|v| v.as_bytes() == value) {
                 Some(v) => {
                     // Twice in a row means twice in a row: a value that alternates with the copied
                     // one is never copied in its place.
                     line.seen = None;
-                    (v.clone(), line.copied)
+                    v.clone()
                 }
                 None => {
                     // A value is copied into the cache once it came twice in a row in this place:
@@ -212,19 +214,20 @@ impl RequestHead {
                         let v = http::HeaderValue::from_bytes(value)?;
                         line.value = Some(v.clone());
                         line.copied = seen;
-                        (v, seen)
+                        v
                     } else {
                         line.seen = Some(seen);
-                        (head_value(buf, p)?, seen)
+                        head_value(buf, p)?
                     }
                 }
             };
             map.append(line.name.clone(), value);
-            print = (print.rotate_left(5) ^ hash ^ name.len() as u64).wrapping_mul(PRINT_K);
+            // The value's hash: the copied value's, or the one just computed.
+            print = print.rotate_left(5) ^ line.seen.unwrap_or(line.copied) ^ name.len() as u64;
             w += 1;
         }
         lines.truncate(w);
-        Ok(print)
+        Ok(print.wrapping_mul(PRINT_K))
     }
 }
 
@@ -282,6 +285,15 @@ const MAP_BYTES: usize = 8 * 1024;
 /// that comes again.
 const PRINTS: usize = 8;
 
+/// What keeping a map costs, in copies of kept maps: keeping one (a copy of its section, a map
+/// built line by line) costs more than a copy saves, so copies earn the credit back, four for a
+/// map. More kinds of request in turn than [`MAPS`] then leave most maps in place instead of
+/// pushing each other out before use.
+const KEEP_COST: u8 = 4;
+
+/// The credit for keeping maps: enough to fill the cache at first.
+const CREDIT: u8 = KEEP_COST * MAPS as u8;
+
 /// The field lines of a connection's last request as `http` names and values, and the maps of
 /// the field sections that came again, for [`RequestHead::to_http_parts_cached`]. It holds one
 /// request's names, copies of the values that repeated, and up to four maps with copies of
@@ -298,6 +310,9 @@ pub struct FieldCache {
     /// goes.
     prints: [u64; PRINTS],
     next_print: usize,
+    /// Credit spent on keeping maps ([`KEEP_COST`] each), earned back one a copy: keeping is
+    /// refused once it would pass [`CREDIT`].
+    spent: u8,
 }
 
 /// A field section that came again, and its map.
@@ -344,6 +359,7 @@ impl FieldCache {
     fn map_of(&mut self, section: &[u8]) -> Option<&http::HeaderMap> {
         let i = self.maps.iter().position(|m| m.section == section)?;
         self.maps[..=i].rotate_right(1);
+        self.spent = self.spent.saturating_sub(1);
         Some(&self.maps[0].map)
     }
 
@@ -360,25 +376,36 @@ impl FieldCache {
         false
     }
 
-    /// Keeps a map of `head`'s fields, whose lines `lines` holds in order, built on a copy of
-    /// its field `section`; the least recently used maps make room.
+    /// Keeps a map of `head`'s fields, whose lines `lines` holds in order: values the lines hold
+    /// copies of are shared, the others are slices of a copy of the field `section`. The least
+    /// recently used maps make room. Refused while the credit is spent: more kinds of request
+    /// in turn than maps are kept would otherwise push each other out before any is used.
     #[inline(never)]
     fn keep_map(&mut self, head: &RequestHead, section: &[u8]) {
-        if section.len() > MAP_BYTES {
+        if section.len() > MAP_BYTES || self.spent + KEEP_COST > CREDIT {
             return;
         }
         let copy = bytes::Bytes::copy_from_slice(section);
-        let start = head.as_bytes().len() - section.len();
+        let buf = head.as_bytes();
+        let start = buf.len() - section.len();
         let mut map = http::HeaderMap::with_capacity(self.lines.len());
         for (line, p) in self.lines.iter().zip(head.fields.iter()) {
-            let at = p.value as usize - start;
-            // The head's values passed the same check: this never fails.
-            let Ok(value) = http::HeaderValue::from_maybe_shared(copy.slice(at..at + p.value_len as usize))
-            else {
-                return;
+            let value = match line.value.as_ref().filter(|v| v.as_bytes() == p.value_in(buf)) {
+                Some(v) => v.clone(),
+                None => {
+                    let at = p.value as usize - start;
+                    // The head's values passed the same check: this never fails.
+                    let Ok(v) =
+                        http::HeaderValue::from_maybe_shared(copy.slice(at..at + p.value_len as usize))
+                    else {
+                        return;
+                    };
+                    v
+                }
             };
             map.append(line.name.clone(), value);
         }
+        self.spent += KEEP_COST;
         self.maps.insert(0, CachedMap { section: copy, map });
         self.maps.truncate(MAPS);
         let mut total = 0;
@@ -821,14 +848,15 @@ mod tests {
         assert_eq!(cache.heap_bytes(), 0);
     }
 
-    /// Whether the map of `p` is a copy of one the cache keeps: its values are slices of a kept
-    /// section.
-    fn copied(p: &http::request::Parts, cache: &FieldCache) -> bool {
-        let v = p.headers.values().next().map(|v| v.as_bytes().as_ptr());
-        cache
-            .maps
-            .iter()
-            .any(|m| v.is_some_and(|v| m.section.as_ptr_range().contains(&v)))
+    /// The cached conversion of `h`, and whether its map is a copy of a kept one: a map given
+    /// to fill is not used then (a copy has the kept map's capacity, not the given one's).
+    fn convert(h: &RequestHead, cache: &mut FieldCache) -> (http::request::Parts, bool) {
+        const ROOM: usize = 64;
+        let p = h
+            .to_http_parts_cached(http::HeaderMap::with_capacity(ROOM), cache)
+            .unwrap();
+        let copied = p.headers.capacity() < ROOM;
+        (p, copied)
     }
 
     /// A request whose field section (three lines or more) came twice before gets a copy of its
@@ -843,27 +871,23 @@ mod tests {
         let mut got = Vec::new();
         for raw in [a, a, a, shorter, a, b, b, a, b] {
             let h = head(raw);
-            let cached = h
-                .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
-                .unwrap();
+            let (cached, copied) = convert(&h, &mut cache);
             assert_eq!(
                 summary(&cached),
                 summary(&h.to_http_parts().unwrap()),
                 "{}",
                 raw.escape_ascii()
             );
-            got.push(copied(&cached, &cache));
+            got.push(copied);
         }
         assert_eq!(got, [false, false, true, false, true, false, false, true, true]);
         // Two lines: filling the map kept from the last response costs less than a copy.
         let two: &[u8] = b"GET / HTTP/1.1\r\nHost: h\r\nAccept: x\r\n\r\n";
         for _ in 0..3 {
             let h = head(two);
-            let cached = h
-                .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
-                .unwrap();
+            let (cached, copied) = convert(&h, &mut cache);
             assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()));
-            assert!(!copied(&cached, &cache));
+            assert!(!copied);
         }
     }
 
@@ -889,11 +913,9 @@ mod tests {
         let mut cache = FieldCache::new();
         let mut convert = |raw: &str| {
             let h = head(raw.as_bytes());
-            let cached = h
-                .to_http_parts_cached(http::HeaderMap::new(), &mut cache)
-                .unwrap();
+            let (cached, copied) = convert(&h, &mut cache);
             assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()), "{raw}");
-            copied(&cached, &cache)
+            copied
         };
         let rounds: Vec<Vec<bool>> = (0..4)
             .map(|_| kinds.iter().map(|k| convert(k)).collect())
@@ -907,6 +929,32 @@ mod tests {
         assert!(!convert(&kinds[0]), "the document's map was pushed out");
         assert!(convert(&kinds[3]), "the image's map was kept");
         assert!(cache.maps.len() <= MAPS);
+    }
+
+    /// More kinds of request in turn than maps are kept (six against four): keeping a map
+    /// costs credit that copies earn back, so the maps are not pushed out before they are used,
+    /// and most requests still get a copy. Without the credit each kept map is pushed out
+    /// before its kind comes again, and none does.
+    #[test]
+    fn more_kinds_in_turn_than_maps_still_get_copies() {
+        let kinds: Vec<String> = (0..6)
+            .map(|i| {
+                alloc::format!("GET /{i} HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: kind/{i}\r\n\r\n")
+            })
+            .collect();
+        let mut cache = FieldCache::new();
+        let mut copies = 0;
+        for round in 0..12 {
+            for k in &kinds {
+                let h = head(k.as_bytes());
+                let (cached, copied) = convert(&h, &mut cache);
+                assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()));
+                if round >= 4 && copied {
+                    copies += 1;
+                }
+            }
+        }
+        assert!(copies >= 8 * 6 / 2, "{copies} copies of 48 requests");
     }
 
     /// A value that came twice in a row in its place is copied into the cache, and from then on
@@ -995,9 +1043,9 @@ mod tests {
                 // Often an earlier request again, as a page's requests repeat their lines.
                 if let Some((raw, n)) = again.filter(|_| !history.is_empty()).map(|i| &history[i % history.len()]) {
                     let h = head(raw.as_bytes());
-                    let cached = h.to_http_parts_cached(http::HeaderMap::new(), &mut cache).unwrap();
+                    let (cached, copied) = convert(&h, &mut cache);
                     prop_assert_eq!(summary(&cached), summary(&h.to_http_parts().unwrap()));
-                    if !copied(&cached, &cache) {
+                    if !copied {
                         prop_assert_eq!(cache.lines.len(), *n);
                     }
                     continue;
