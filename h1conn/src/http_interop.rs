@@ -252,17 +252,16 @@ fn head_value(buf: &bytes::Bytes, p: FieldPos) -> Result<http::HeaderValue, http
 /// A hash of a field value, to tell whether a value came again in its place before it is copied
 /// (a collision only copies a value that did not repeat). Eight bytes at a time.
 fn value_hash(v: &[u8]) -> u64 {
-    const K: u64 = PRINT_K;
     let mut h = v.len() as u64;
     let mut chunks = v.chunks_exact(8);
     for c in &mut chunks {
         let mut a = [0u8; 8];
         a.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(PRINT_K);
     }
     let mut a = [0u8; 8];
     a[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    (h.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(K)
+    (h.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(PRINT_K)
 }
 
 /// The multiplier of [`value_hash`] and of the print of a head's lines.
@@ -318,7 +317,8 @@ pub struct FieldCache {
 /// A field section that came again, and its map.
 #[derive(Debug)]
 struct CachedMap {
-    /// A copy of the section's bytes: the map's values are slices of it.
+    /// A copy of the section's bytes: the map's values are slices of it, but those the line
+    /// cache held copies of (shared with it).
     section: bytes::Bytes,
     map: http::HeaderMap,
 }
