@@ -957,6 +957,47 @@ mod tests {
         assert!(copies >= 8 * 6 / 2, "{copies} copies of 48 requests");
     }
 
+    /// The memory a hostile client can make the cache keep is bounded: a section over 8 KiB is
+    /// never kept (and pushes no kept map out), and sections of 3 KiB, each sent three times,
+    /// keep no more than 8 KiB of sections in all; `heap_bytes` counts what is kept.
+    #[test]
+    fn kept_sections_stay_within_their_bound() {
+        let big = |i: usize, len: usize| {
+            alloc::format!(
+                "GET / HTTP/1.1\r\nHost: h\r\nX-A: {i}\r\nX-Pad: {}\r\n\r\n",
+                "p".repeat(len)
+            )
+        };
+        let mut cache = FieldCache::new();
+        let small = big(0, 10);
+        for _ in 0..3 {
+            convert(&head(small.as_bytes()), &mut cache);
+        }
+        assert_eq!(cache.maps.len(), 1);
+        // Two lines of half the bound each (a line is held to `max_field_line`, 8 KiB).
+        let half = "p".repeat(MAP_BYTES / 2);
+        let huge = alloc::format!("GET / HTTP/1.1\r\nHost: h\r\nX-A: {half}\r\nX-B: {half}\r\n\r\n");
+        for _ in 0..3 {
+            let (_, copied) = convert(&head(huge.as_bytes()), &mut cache);
+            assert!(!copied, "a section over the bound is never kept");
+        }
+        assert_eq!(cache.maps.len(), 1, "the kept map stays");
+        for i in 1..7 {
+            for _ in 0..3 {
+                let raw = big(i, 3 * 1024);
+                let (cached, _) = convert(&head(raw.as_bytes()), &mut cache);
+                assert_eq!(
+                    summary(&cached),
+                    summary(&head(raw.as_bytes()).to_http_parts().unwrap())
+                );
+                let kept: usize = cache.maps.iter().map(|m| m.section.len()).sum();
+                assert!(kept <= MAP_BYTES, "{kept} bytes of sections kept");
+                assert!(cache.heap_bytes() >= kept);
+            }
+        }
+        assert!(cache.maps.len() >= 2, "sections of 3 KiB are kept");
+    }
+
     /// A value that came twice in a row in its place is copied into the cache, and from then on
     /// shared with the maps; before that, it is a slice of the head.
     #[test]
