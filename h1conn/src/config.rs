@@ -178,7 +178,9 @@ pub struct Timeouts {
     /// Cap on the header deadline after extensions by `header_min_rate` (default 40 s).
     pub header_max: Duration,
     /// Each `header_min_rate` bytes received extend the header deadline by one second, up to
-    /// `header_max` (default 500 B/s; 0 = no extension).
+    /// `header_max` (default 500 B/s; 0 = no extension). Each byte adds its share, a second
+    /// divided by the rate in whole nanoseconds, as Apache's mod_reqtimeout adds whole
+    /// microseconds per byte. The other minimum rates count the same way.
     pub header_min_rate: u32,
     /// Longest silence between body bytes while the body is read (default 20 s).
     pub body: Duration,

@@ -100,9 +100,9 @@ impl TimerTable {
     }
 }
 
-/// A deadline that starts at `start`, is `base` long, and grows by one second per `rate` bytes
-/// received, never past `start + cap` (Apache `RequestReadTimeout ... MinRate=`). `rate == 0`: no
-/// growth. In nanoseconds, as every deadline.
+/// A deadline that starts at `start`, is `base` long, and grows by [`rate_step`] for each byte
+/// received (one second per `rate` bytes), never past `start + cap` (Apache `RequestReadTimeout
+/// ... MinRate=`). `rate == 0`: no growth. In nanoseconds, as every deadline.
 pub(crate) fn rate_deadline(
     start: u64,
     base: Duration,
@@ -112,20 +112,28 @@ pub(crate) fn rate_deadline(
 ) -> u64 {
     let base = to_nanos(base);
     let ceil = cap.map_or(u64::MAX, |cap| start.saturating_add(to_nanos(cap).max(base)));
-    grown_deadline(start.saturating_add(base), ceil, rate, received)
+    grown_deadline(start.saturating_add(base), ceil, rate_step(rate), received)
 }
 
-/// [`rate_deadline`] from its two ends: `floor` (the start plus the base) grows by one second per
-/// `rate` bytes received, up to `ceil`. Saturating addition is associative and keeps order, so
+/// What each byte received adds to a deadline under a minimum rate of `rate` bytes per second:
+/// a second divided by `rate`, in whole nanoseconds (Apache's mod_reqtimeout adds the same share
+/// of a second per byte, in whole microseconds). 0 for no rate.
+pub(crate) fn rate_step(rate: u32) -> u64 {
+    match rate {
+        0 => 0,
+        r => 1_000_000_000 / u64::from(r),
+    }
+}
+
+/// [`rate_deadline`] from its two ends: `floor` (the start plus the base) grows by `step` per
+/// byte `received`, up to `ceil`. Saturating addition is associative and keeps order, so
 /// `start + min(base + growth, cap)` is `min(floor + growth, ceil)`.
 #[inline]
-fn grown_deadline(floor: u64, ceil: u64, rate: u32, received: u64) -> u64 {
-    let mut d = floor;
-    if rate > 0 {
-        let ext_ms = received.saturating_mul(1000) / u64::from(rate);
-        d = d.saturating_add(ext_ms.saturating_mul(1_000_000));
-    }
-    d.min(ceil).min(u64::MAX - 1)
+fn grown_deadline(floor: u64, ceil: u64, step: u64, received: u64) -> u64 {
+    floor
+        .saturating_add(received.saturating_mul(step))
+        .min(ceil)
+        .min(u64::MAX - 1)
 }
 
 /// The header timer of the head now arriving. Most heads arrive whole and are parsed at once, so
@@ -136,7 +144,8 @@ fn grown_deadline(floor: u64, ceil: u64, rate: u32, received: u64) -> u64 {
 pub(crate) enum HeadClock {
     /// The first byte of the head was seen at this time.
     Began(u64),
-    /// The head is arriving in pieces: when it began, and the ends of [`grown_deadline`].
+    /// The head is arriving in pieces: when it began, and the ends and step of
+    /// [`grown_deadline`].
     Timed {
         /// When the first byte was seen.
         start: u64,
@@ -144,6 +153,8 @@ pub(crate) enum HeadClock {
         floor: u64,
         /// `start + max(header_max, header)`.
         ceil: u64,
+        /// What each byte adds: [`rate_step`] of `header_min_rate`.
+        step: u64,
     },
 }
 
@@ -163,6 +174,7 @@ impl HeadClock {
                 start,
                 floor: start.saturating_add(base),
                 ceil: start.saturating_add(to_nanos(to.header_max).max(base)),
+                step: rate_step(to.header_min_rate),
             };
         }
     }
@@ -171,10 +183,16 @@ impl HeadClock {
     pub(crate) fn shift(&mut self, d: u64) {
         *self = match *self {
             HeadClock::Began(start) => HeadClock::Began(start.saturating_add(d)),
-            HeadClock::Timed { start, floor, ceil } => HeadClock::Timed {
+            HeadClock::Timed {
+                start,
+                floor,
+                ceil,
+                step,
+            } => HeadClock::Timed {
                 start: start.saturating_add(d),
                 floor: floor.saturating_add(d),
                 ceil: ceil.saturating_add(d),
+                step,
             },
         };
     }
@@ -191,7 +209,9 @@ impl HeadClock {
                 to.header_min_rate,
                 received,
             ),
-            HeadClock::Timed { floor, ceil, .. } => grown_deadline(floor, ceil, to.header_min_rate, received),
+            HeadClock::Timed {
+                floor, ceil, step, ..
+            } => grown_deadline(floor, ceil, step, received),
         }
     }
 }
@@ -351,18 +371,29 @@ impl super::Connection {
     }
 
     /// The header timer while the connection awaits a piece of a head
-    /// ([`Taken::AwaitingHead`](super::Taken::AwaitingHead)) with no output pending and no
-    /// lifetime limit: the one deadline of that state. `None` in every other state.
+    /// ([`Taken::AwaitingHead`](super::Taken::AwaitingHead)), worked out when the state was
+    /// entered or kept a byte: `None` in every other state, and when the header timer is not the
+    /// state's one deadline.
     #[inline(always)]
     pub(super) fn head_piece_deadline(&self) -> Option<Duration> {
-        if !matches!(self.taken, super::Taken::AwaitingHead { .. })
-            || !self.wbuf.is_empty()
-            || self.cfg.keep_alive.max_lifetime.is_some()
-        {
-            return None;
+        match self.taken {
+            super::Taken::AwaitingHead { deadline, .. } if deadline != u64::MAX => Some(dur(deadline)),
+            _ => None,
         }
-        let h = self.busy.as_deref()?.head_start?;
-        Some(dur(h.deadline(&self.cfg.timeouts, self.rbuf.len() as u64)))
+    }
+
+    /// The header deadline of a connection that awaits a piece of a head, with `len` bytes of
+    /// it buffered, when it is that state's one deadline (no output pending and no lifetime
+    /// limit); `u64::MAX` otherwise.
+    #[inline(always)]
+    pub(super) fn head_piece_deadline_ns(&self, len: usize) -> u64 {
+        if !self.wbuf.is_empty() || self.cfg.keep_alive.max_lifetime.is_some() {
+            return u64::MAX;
+        }
+        match self.busy.as_deref().and_then(|b| b.head_start) {
+            Some(h) => h.deadline(&self.cfg.timeouts, len as u64),
+            None => u64::MAX,
+        }
     }
 
     /// [`quick_deadline`](Self::quick_deadline) in nanoseconds.
@@ -428,6 +459,27 @@ mod tests {
         assert_eq!(rate_deadline(s, b, cap, 500, 1000), secs(122));
         assert_eq!(rate_deadline(s, b, cap, 500, 1_000_000), secs(140));
         assert_eq!(rate_deadline(s, b, cap, 0, 1_000_000), secs(120));
+    }
+
+    /// Each byte adds its share of a second under a minimum rate (Apache mod_reqtimeout's
+    /// `MinRate`): 2 ms at 500 B/s, so that 500 bytes add a second; a rate that does not divide a
+    /// second adds its share rounded down; no rate adds nothing, and neither does a rate above a
+    /// byte per nanosecond.
+    #[test]
+    fn min_rate_adds_a_share_of_a_second_per_byte() {
+        assert_eq!(rate_step(500), 2_000_000);
+        assert_eq!(rate_step(3), 333_333_333);
+        assert_eq!(rate_step(0), 0);
+        assert_eq!(rate_step(u32::MAX), 0);
+        let s = 7_000_000_000;
+        let b = Duration::from_secs(20);
+        for received in [0, 1, 2, 499, 500, 501] {
+            assert_eq!(
+                rate_deadline(s, b, None, 500, received),
+                s + 20_000_000_000 + received * 2_000_000
+            );
+        }
+        assert_eq!(rate_deadline(s, b, None, 3, 3), s + 20_999_999_999);
     }
 
     /// Huge limits saturate at the last representable deadline instead of wrapping.

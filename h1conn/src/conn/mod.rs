@@ -177,14 +177,18 @@ enum Taken {
     /// It has nothing to hand out until another call changes the connection: it answers `None`
     /// at once.
     Drained,
-    /// Drained, and the connection [awaits a piece of a head](Connection::awaits_head_piece):
-    /// `handle_input` only appends a byte that is not a line end, while `room` is left: the bytes
-    /// the partial line can take with no limit check able to fail ([`HeadScanner::room`], the
-    /// input buffer's spare capacity and `max_buffered`).
+    /// Drained, and the connection [awaits a piece of a head](Connection::awaits_head_piece): a
+    /// one-byte piece is only appended, while `room` is left (the bytes the partial line can take
+    /// with no limit check able to fail: [`HeadScanner::room`], the input buffer's spare capacity
+    /// and `max_buffered`), or else scanned, unless it ends the head.
     ///
     /// [`HeadScanner::room`]: crate::request::scan::HeadScanner::room
     AwaitingHead {
         room: u32,
+        /// The header deadline in nanoseconds, when it is the connection's one deadline
+        /// ([`head_piece_deadline_ns`](Connection::head_piece_deadline_ns)); `u64::MAX` when
+        /// [`poll_timeout`](Connection::poll_timeout) must look at the whole table.
+        deadline: u64,
     },
 }
 
@@ -301,8 +305,8 @@ impl Connection {
     /// discarded; once upgraded or done, none is taken.
     #[inline]
     pub fn handle_input(&mut self, data: &[u8], now: Duration) -> usize {
-        if let Taken::AwaitingHead { room } = self.taken {
-            if let Some(n) = self.take_head_byte(data, room, now) {
+        if let Taken::AwaitingHead { room, deadline } = self.taken {
+            if let Some(n) = self.take_head_byte(data, room, deadline, now) {
                 return n;
             }
         }
@@ -353,9 +357,7 @@ impl Connection {
         self.settle();
         if drained {
             self.taken = if self.awaits_head_piece() {
-                Taken::AwaitingHead {
-                    room: self.head_piece_room(),
-                }
+                self.awaiting_head()
             } else {
                 Taken::Drained
             };

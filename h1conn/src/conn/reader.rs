@@ -90,6 +90,16 @@ impl Connection {
             })
     }
 
+    /// The state of a connection that [awaits a piece of a head](Self::awaits_head_piece): the
+    /// piece's [room](Self::head_piece_room) and the header deadline.
+    #[inline]
+    pub(super) fn awaiting_head(&self) -> Taken {
+        Taken::AwaitingHead {
+            room: self.head_piece_room(),
+            deadline: self.head_piece_deadline_ns(self.rbuf.len()),
+        }
+    }
+
     /// The bytes without a line end that the next piece of the head can bring while the
     /// connection [awaits one](Self::awaits_head_piece): what the partial line can take with no
     /// limit check able to fail ([`HeadScanner::room`](crate::request::scan::HeadScanner::room)),
@@ -108,29 +118,46 @@ impl Connection {
     }
 
     /// Takes `data` as the next piece of a head that arrives in parts, when it is one byte (how
-    /// the slowest clients send), not a line end (so no head can complete and no line's checks are
-    /// due), and the last call left the connection [awaiting a piece](Self::awaits_head_piece)
-    /// with `room` for it ([`head_piece_room`](Self::head_piece_room)). All there is to do is
-    /// keep it: the connection still awaits a piece, with one byte less room. `None` leaves the
-    /// input to the general path, as it does every longer piece (one that holds no line end
-    /// costs the general path a scan of its own bytes, so the saving would be small).
+    /// the slowest clients send) and the last call left the connection [awaiting a
+    /// piece](Self::awaits_head_piece) with `room` for it ([`head_piece_room`](Self::head_piece_room)).
+    /// A byte within `room` that is not a line end needs no check: it is kept, and the connection
+    /// still awaits a piece, with one byte less room. Any other byte goes to
+    /// [`take_head_line_byte`](Self::take_head_line_byte). `None` leaves the input to the general
+    /// path, as it does every longer piece (one that holds no line end costs the general path a
+    /// scan of its own bytes, so the saving would be small).
     #[inline(always)]
-    pub(super) fn take_head_byte(&mut self, data: &[u8], room: u32, now: Duration) -> Option<usize> {
+    pub(super) fn take_head_byte(
+        &mut self,
+        data: &[u8],
+        room: u32,
+        deadline: u64,
+        now: Duration,
+    ) -> Option<usize> {
         debug_assert!(self.awaits_head_piece(), "awaiting a head piece, yet not so");
         debug_assert!(room <= self.head_piece_room(), "more room than the limits leave");
         let [byte] = *data else {
             return None;
         };
         if room == 0 || byte == b'\n' {
-            return None;
+            return self.take_head_line_byte(byte, now);
         }
         let b = self.busy.as_deref_mut()?;
         self.rbuf.extend_from_slice(&[byte]);
-        b.scanner.grow_within(self.rbuf.len());
+        let len = self.rbuf.len();
+        b.scanner.grow_within(len);
+        // The header deadline moves with each byte (`header_min_rate`).
+        let deadline = match b.head_start {
+            Some(h) if deadline != u64::MAX => h.deadline(&self.cfg.timeouts, len as u64),
+            _ => u64::MAX,
+        };
         self.tick(now);
-        self.taken = Taken::AwaitingHead { room: room - 1 };
-        // The limits agree, and `settle` has nothing to change: the intake stays as it was, and
-        // no memory can be given back with a head in the buffer. Every test run checks both.
+        self.taken = Taken::AwaitingHead {
+            room: room - 1,
+            deadline,
+        };
+        // The limits agree, `settle` has nothing to change (the intake stays as it was, and no
+        // memory can be given back with a head in the buffer), and the state is the one the
+        // general path would enter. Every test run checks all three.
         #[cfg(debug_assertions)]
         {
             let mut scanner = self.busy.as_deref().map(|b| b.scanner.clone());
@@ -138,8 +165,52 @@ impl Connection {
                 .as_mut()
                 .map(|s| s.grow_line(&self.rbuf, &self.cfg.limits));
             assert_eq!(ok, Some(Ok(())), "a byte within room broke a limit");
+            let taken = self.taken;
             self.assert_settled("a byte of a head");
-            self.taken = Taken::AwaitingHead { room: room - 1 };
+            if let Taken::AwaitingHead { deadline: d, .. } = self.awaiting_head() {
+                assert_eq!(deadline, d, "the header deadline after a byte of a head");
+            }
+            self.taken = taken;
+        }
+        Some(1)
+    }
+
+    /// The byte of a head piece that the scanner must look at: a byte of the request line's
+    /// method, a byte past the partial line's room, or a line end. It is scanned as the general
+    /// path scans it ([`HeadScanner::scan_byte`](crate::request::scan::HeadScanner::scan_byte)); when the
+    /// head stays partial and every limit holds, it is kept and the connection still awaits a
+    /// piece. `None` leaves it to the general path, untaken: a line end that ends the head (or an
+    /// empty line before it), a byte that breaks a rule or a limit (the scanner's progress is
+    /// undone, and the general path reaches the same verdict on the same bytes), or an input
+    /// buffer without spare room.
+    #[inline(never)]
+    fn take_head_line_byte(&mut self, byte: u8, now: Duration) -> Option<usize> {
+        let len = self.rbuf.len();
+        if self.rbuf.spare() == 0 || len + 1 >= self.cfg.max_buffered {
+            return None;
+        }
+        let b = self.busy.as_deref_mut()?;
+        if byte == b'\n' && b.scanner.line_is_blank(&self.rbuf) {
+            return None;
+        }
+        let before = b.scanner.clone();
+        self.rbuf.extend_from_slice(&[byte]);
+        let cfg = &*self.cfg;
+        match b.scanner.scan_byte(&mut self.rbuf, &cfg.limits, &cfg.profile) {
+            Ok(Scan::Partial) if b.scanner.skipped() == 0 => {}
+            _ => {
+                b.scanner = before;
+                self.rbuf.truncate(len);
+                return None;
+            }
+        }
+        self.tick(now);
+        self.taken = self.awaiting_head();
+        #[cfg(debug_assertions)]
+        {
+            let taken = self.taken;
+            self.assert_settled("a scanned byte of a head");
+            self.taken = taken;
         }
         Some(1)
     }

@@ -123,6 +123,17 @@ impl HeadScanner {
         }
     }
 
+    /// [`scan`](Self::scan) for a buffer that grew by one byte since the last call: the line it
+    /// ends, or the partial line it grew, without a search for line ends.
+    #[inline]
+    pub fn scan_byte(&mut self, buf: &mut [u8], limits: &Limits, r: &Profile) -> Result<Scan, PeerError> {
+        debug_assert_eq!(self.pos + 1, buf.len(), "one byte since the last scan");
+        match buf.last() {
+            Some(b'\n') => self.lines(buf, limits, r, self.pos),
+            _ => self.grow_line(buf, limits).map(|()| Scan::Partial),
+        }
+    }
+
     /// [`scan`](Self::scan) for a buffer whose bytes since the last call hold no LF: the current
     /// line grew, and is checked against its limits.
     pub fn grow_line(&mut self, buf: &[u8], limits: &Limits) -> Result<(), PeerError> {
@@ -148,6 +159,13 @@ impl HeadScanner {
         }
     }
 
+    /// True when the partial line in `buf` holds nothing but, at most, the CR of its terminator: a
+    /// line end now makes it an empty line, which ends the head (or, before the request line, is
+    /// skipped).
+    pub fn line_is_blank(&self, buf: &[u8]) -> bool {
+        matches!(buf.get(self.line_start..), Some([] | [b'\r']))
+    }
+
     /// The partial line grew to `len` within its [`room`](Self::room): nothing to check.
     #[inline]
     pub fn grow_within(&mut self, len: usize) {
@@ -165,6 +183,11 @@ impl HeadScanner {
     ) -> Result<Scan, PeerError> {
         let mut found = Some(first);
         loop {
+            if found.is_none() && self.pos == buf.len() {
+                // The last line ended with the buffer: the next one is empty, and an empty
+                // partial line breaks no limit (the line that ended fit in the head's).
+                return Ok(Scan::Partial);
+            }
             let nl = match found
                 .take()
                 .or_else(|| find_lf(&buf[self.pos..]).map(|i| self.pos + i))
@@ -189,7 +212,10 @@ impl HeadScanner {
                 } else {
                     // The same early checks as on a partial line, so the verdict does not depend on
                     // how the input was split.
-                    check_request_line_prefix(&buf[ls..le], limits)?;
+                    if self.method != MethodCheck::Ended {
+                        // A method that a SP ended was checked as it arrived.
+                        check_request_line_prefix(&buf[ls..le], limits)?;
+                    }
                     check_request_line_len(&buf[ls..le], limits)?;
                     self.line_no = 1;
                 }
@@ -459,6 +485,67 @@ mod tests {
                     match incremental {
                         Ok(d) => done = d,
                         Err(_) => break,
+                    }
+                }
+            }
+        }
+    }
+
+    /// RFC 9112 §2.2, §3, §5: a head trickled one byte at a time gets the same scan, byte for
+    /// byte, from [`HeadScanner::scan_byte`] as from [`HeadScanner::scan`]: valid heads (with
+    /// empty lines before the request line), and heads that break a rule or a limit at a line
+    /// end (bare LF, whitespace after the request line, obs-fold, a field line and a head too
+    /// long, too many fields, a request line too long) or inside a line (a bad method byte, a
+    /// method too long), in the strict and the lenient profile.
+    #[test]
+    fn rfc9112_2_scanning_a_byte_agrees_with_scanning_the_buffer() {
+        let limits = Limits {
+            max_method: 7,
+            max_request_line: 40,
+            max_field_line: 24,
+            max_fields: 3,
+            max_head: 90,
+            ..Limits::default()
+        };
+        let heads: [&[u8]; 14] = [
+            b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+            b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n\r\n",
+            b"GET / HTTP/1.1\nHost: a\n\n",
+            b"GET / HTTP/1.1\r\n Host: a\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\n b\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: aaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n",
+            b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n",
+            b"GET / HTTP/1.1\r\nA: 11111111111111\r\nB: 22222222222222\r\nC: 333333333333333\r\n\r\n",
+            b"GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n\r\n",
+            b"G@T / HTTP/1.1\r\n\r\n",
+            b"OPTIONSX / HTTP/1.1\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\x01b\r\n\r\n",
+            b"\nGET / HTTP/1.1\r\n\r\n",
+        ];
+        for profile in [Profile::strict(), Profile::lenient()] {
+            for head in heads {
+                let (mut a, mut b) = (HeadScanner::default(), HeadScanner::default());
+                let (mut buf_a, mut buf_b) = (alloc::vec::Vec::new(), alloc::vec::Vec::new());
+                for &byte in head {
+                    buf_a.push(byte);
+                    buf_b.push(byte);
+                    let whole = a.scan(&mut buf_a, &limits, &profile);
+                    let one = b.scan_byte(&mut buf_b, &limits, &profile);
+                    let show = head.escape_ascii();
+                    assert_eq!(whole, one, "{show} at {}", buf_a.len());
+                    assert_eq!(buf_a, buf_b, "{show}: the bytes as rewritten");
+                    match whole {
+                        Ok(Scan::Partial) if a.skipped() > 0 => {
+                            // As the connection does: drop the skipped empty lines.
+                            let n = a.skipped();
+                            buf_a.drain(..n);
+                            buf_b.drain(..n);
+                            a.rebase(n);
+                            b.rebase(n);
+                        }
+                        Ok(Scan::Partial) => {}
+                        _ => break,
                     }
                 }
             }
