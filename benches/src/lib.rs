@@ -116,6 +116,12 @@ pub fn server(cfg: &Arc<Config>) -> Server {
 pub fn serve(s: &mut Server, input: &[u8], now: Duration) -> (usize, usize) {
     s.now = now;
     s.feed(input);
+    served(s)
+}
+
+/// How many requests were answered and how many output bytes were produced since the last ask.
+#[inline]
+pub fn served(s: &mut Server) -> (usize, usize) {
     (
         core::mem::take(&mut s.policy.answered),
         core::mem::take(&mut s.rec.0),

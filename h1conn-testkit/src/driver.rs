@@ -104,7 +104,7 @@ impl<P: Policy, R: Record> Driver<P, R> {
     /// Feeds `bytes`, draining events and output after every call, until all are taken or the
     /// connection stops taking them (done, upgraded, or full while nothing drains). Returns how
     /// many it took.
-    #[inline]
+    #[inline(always)]
     pub fn feed(&mut self, bytes: &[u8]) -> usize {
         let mut off = 0;
         let mut idle = 0;
@@ -141,7 +141,7 @@ impl<P: Policy, R: Record> Driver<P, R> {
     }
 
     /// Drains events (recording each, then handing it to the policy), then output.
-    #[inline]
+    #[inline(always)]
     pub fn pump(&mut self) {
         while let Some(ev) = self.conn.poll_event() {
             self.rec.event(&ev);
