@@ -209,3 +209,45 @@ F1: vvvvvvvvvvvvvvvvvvvvvvv\r\n\r\n";
     assert_eq!(status(&wire), Some(431));
     assert_eq!(run(&head.chunks(1).collect::<Vec<_>>()), (outs, wire));
 }
+
+/// RFC 9112 §2.2: a byte of a head that breaks a rule, sent alone, is taken once: the
+/// connection holds the same input as when the head so far came in one piece, whether the byte
+/// is a method byte, a line end or a byte past a line's limit.
+#[test]
+fn rfc9112_2_a_byte_that_breaks_a_rule_is_taken_once() {
+    let cfg = Config {
+        limits: h1conn::Limits {
+            max_field_line: 16,
+            ..h1conn::Limits::default()
+        },
+        ..Config::default()
+    };
+    let heads: [&[u8]; 4] = [
+        b"G@",
+        b"GET / HTTP/1.1\n",
+        b"GET / HTTP/1.1\r\nHost: a\r\n b\r\n",
+        // The field line's 17th byte, one past `max_field_line`.
+        b"GET / HTTP/1.1\r\nHost: aaaaaaaaaaa",
+    ];
+    for head in heads {
+        let now = Duration::ZERO;
+        let mut whole = Connection::new(cfg.clone(), now);
+        let took = whole.handle_input(head, now);
+        let mut bytewise = Connection::new(cfg.clone(), now);
+        let mut took_bytewise = 0;
+        for byte in head.chunks(1) {
+            took_bytewise += bytewise.handle_input(byte, now);
+            while bytewise.poll_event().is_some() {}
+            let _ = bytewise.poll_timeout();
+        }
+        let show = head.escape_ascii();
+        assert_eq!(took, took_bytewise, "{show}: bytes taken");
+        assert_eq!(
+            whole.buffered_input(),
+            bytewise.buffered_input(),
+            "{show}: bytes held"
+        );
+        assert_eq!(whole.peer_error(), bytewise.peer_error(), "{show}: the verdict");
+        assert!(whole.peer_error().is_some(), "{show}: a broken head");
+    }
+}
