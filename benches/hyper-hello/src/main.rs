@@ -3,15 +3,18 @@
 //! answered 200 with a text body of `--body-bytes N` bytes (default 6, `hello` and a newline), so
 //! scripts/load.sh can match the length of what `serve` sends; anything else gets 404.
 //!
-//! By default hyper runs without a timer, as in its own examples: tokio's time driver is off and no
-//! request has a deadline. `--header-read-timeout SECS` turns both on (hyper's only server timer,
-//! on the tokio timer), for a comparison where both servers keep deadlines.
+//! The runtime is the one `#[tokio::main]` builds (as in hyper's examples, and as h1conn-tokio's
+//! hello builds it): every driver on. The service sets the same two static fields as hello's, with
+//! `HeaderValue::from_static`. By default hyper runs without a timer, as in its own examples: no
+//! request has a deadline. `--header-read-timeout SECS` turns hyper's only server timer on (on the
+//! tokio timer), for a comparison where both servers keep deadlines.
 
 use std::convert::Infallible;
 use std::io::Write;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
+use hyper::header::HeaderValue;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -26,8 +29,9 @@ async fn hello(req: Request<Incoming>, body: Bytes) -> Result<Response<Full<Byte
     let mut resp = Response::new(Full::new(body));
     *resp.status_mut() = status;
     let headers = resp.headers_mut();
-    headers.insert("server", "hyper-hello".parse().expect("static value"));
-    headers.insert("content-type", "text/plain".parse().expect("static value"));
+    // As examples/hello on h1conn-tokio: the same two static fields, built without a parse.
+    headers.insert("server", HeaderValue::from_static("hyper-hello"));
+    headers.insert("content-type", HeaderValue::from_static("text/plain"));
     Ok(resp)
 }
 
@@ -55,12 +59,13 @@ fn main() {
             other => panic!("unknown argument {other}"),
         }
     }
-    let mut rt = tokio::runtime::Builder::new_multi_thread();
-    rt.worker_threads(threads).enable_io();
-    if header_read_timeout.is_some() {
-        rt.enable_time();
-    }
-    let rt = rt.build().expect("runtime");
+    // The runtime of hyper's examples (`#[tokio::main]`) and of h1conn-tokio's hello: every
+    // driver on.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .expect("runtime");
     let mut text = b"hello\n".repeat(body_bytes / 6 + 1);
     text.truncate(body_bytes);
     let body = Bytes::from(text);
