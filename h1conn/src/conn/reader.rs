@@ -118,10 +118,11 @@ impl Connection {
     }
 
     /// Takes `data` as the next piece of a head that arrives in parts, when it is one byte (how
-    /// the slowest clients send) and the last call left the connection [awaiting a
-    /// piece](Self::awaits_head_piece) with `room` for it ([`head_piece_room`](Self::head_piece_room)).
-    /// A byte within `room` that is not a line end needs no check: it is kept, and the connection
-    /// still awaits a piece, with one byte less room. Any other byte goes to
+    /// the slowest clients send) and the last call left the connection
+    /// [awaiting a piece](Self::awaits_head_piece) with `room` for it
+    /// ([`head_piece_room`](Self::head_piece_room)) and the header `deadline`. A byte within
+    /// `room` that is not a line end needs no check: it is kept, and the connection still awaits
+    /// a piece, with one byte less room and the deadline moved. Any other byte goes to
     /// [`take_head_line_byte`](Self::take_head_line_byte). `None` leaves the input to the general
     /// path, as it does every longer piece (one that holds no line end costs the general path a
     /// scan of its own bytes, so the saving would be small).
@@ -177,12 +178,13 @@ impl Connection {
 
     /// The byte of a head piece that the scanner must look at: a byte of the request line's
     /// method, a byte past the partial line's room, or a line end. It is scanned as the general
-    /// path scans it ([`HeadScanner::scan_byte`](crate::request::scan::HeadScanner::scan_byte)); when the
-    /// head stays partial and every limit holds, it is kept and the connection still awaits a
-    /// piece. `None` leaves it to the general path, untaken: a line end that ends the head (or an
-    /// empty line before it), a byte that breaks a rule or a limit (the scanner's progress is
-    /// undone, and the general path reaches the same verdict on the same bytes), or an input
-    /// buffer without spare room.
+    /// path scans it ([`HeadScanner::scan_byte`]); when the head stays partial and every limit
+    /// holds, it is kept and the connection still awaits a piece. `None` leaves it to the general
+    /// path, untaken: a line end that ends the head (or an empty line before it), a byte that
+    /// breaks a rule or a limit (the scanner's progress is undone, and the general path reaches
+    /// the same verdict on the same bytes), or an input buffer without spare room.
+    ///
+    /// [`HeadScanner::scan_byte`]: crate::request::scan::HeadScanner::scan_byte
     #[inline(never)]
     fn take_head_line_byte(&mut self, byte: u8, now: Duration) -> Option<usize> {
         let len = self.rbuf.len();
