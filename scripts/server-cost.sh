@@ -13,6 +13,9 @@
 # - system calls per request (strace -c -f attached for the run).
 #
 #   scripts/server-cost.sh            # N=20000 on GET $LOAD_PATH (default /)
+#   HYPER_ARGS="--header-read-timeout 30" scripts/server-cost.sh
+#                                     # hyper with its one server timer on (by default it keeps
+#                                     # no deadline at all), as `serve` keeps its own
 #
 # Needs valgrind, strace, ab and wrk. Servers get --threads 1; hyper answers with a body as long as
 # serve's (read from its Content-Length). Everything is bounded and the servers are stopped.
@@ -60,7 +63,8 @@ server_cmd() {
   if [ "$1" = serve ]; then
     cmd=("$SERVE_BIN" --listen 127.0.0.1:0 --threads 1 --max-requests 0)
   else
-    cmd=("$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$BODY")
+    # shellcheck disable=SC2206 # HYPER_ARGS is a list of words
+    cmd=("$HYPER_BIN" --listen 127.0.0.1:0 --threads 1 --body-bytes "$BODY" ${HYPER_ARGS:-})
   fi
 }
 

@@ -371,9 +371,12 @@ where
 /// Serves `conn` until it ends (false) or the server's phase satisfies `f` (true).
 ///
 /// The phase is read first on every wake-up, so once the server drains no response started after
-/// that point goes out without `Connection: close`. The wake-up for a change of phase is
-/// registered once, with this task's waker (only this task polls it, and it stays registered
-/// until the phase changes); a change that does not satisfy `f` registers it again.
+/// that point goes out without `Connection: close`. A change of phase wakes the task through a
+/// `Notified` made before the phase is first read: `notify_waiters` reaches it from its creation,
+/// polled or not. It is polled (which takes the waiters' lock and registers this task's waker)
+/// only once the connection waits, and once: only this task polls it, and it stays registered
+/// until the phase changes. A connection served within its first poll (one request per
+/// connection) never registers. A change that does not satisfy `f` starts over with a new one.
 async fn until_phase<IO, S, B>(
     conn: &mut ServeConnection<IO, S, B>,
     shared: &Shared,
@@ -389,8 +392,6 @@ where
     loop {
         let changed = shared.changed.notified();
         let mut changed = std::pin::pin!(changed);
-        // Registered before the phase is read, so a change in between is not missed.
-        changed.as_mut().enable();
         let seen = shared.phase();
         let mut registered = false;
         let outcome = std::future::poll_fn(|cx| {
@@ -398,13 +399,16 @@ where
             if f(phase) {
                 return Poll::Ready(Some(true));
             }
+            if Pin::new(&mut *conn).poll(cx).is_ready() {
+                return Poll::Ready(Some(false));
+            }
             if !registered || phase != seen {
                 registered = true;
                 if changed.as_mut().poll(cx).is_ready() {
                     return Poll::Ready(None);
                 }
             }
-            Pin::new(&mut *conn).poll(cx).map(|_| Some(false))
+            Poll::Pending
         })
         .await;
         if let Some(reached) = outcome {
