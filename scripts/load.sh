@@ -8,7 +8,8 @@
 # page's requests (scripts/wrk-page.lua: document, stylesheets, scripts, images), all on
 # `GET $LOAD_PATH` (default `/`; the page's requests have their own paths, which the demo `serve`
 # answers with the page's own resources: compare on that scenario with
-# SERVE_BIN=target/release/examples/hello, which answers every GET as hyper's hello does). hyper and nginx answer with a body as long as
+# SERVE_BIN=target/release/h1conn-hello, built by `cargo build --release -p h1conn-hello`, which
+# answers every GET as hyper's hello does). hyper and nginx answer with a body as long as
 # the one `serve` sends for that path (read from its Content-Length first); `serve` runs with
 # `--max-requests 0` (unlimited, as hyper; nginx gets keepalive_requests 1000000) unless
 # MAX_REQUESTS says otherwise.

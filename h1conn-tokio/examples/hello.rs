@@ -1,6 +1,7 @@
 //! The same hello world as benches/hyper-hello, on h1conn-tokio: the baseline service for comparing
 //! the server itself with hyper (scripts/load.sh and scripts/server-cost.sh with
-//! `SERVE_BIN=target/release/examples/hello`). Flags as hyper-hello's: `--listen ADDR` (port 0
+//! `SERVE_BIN=target/release/h1conn-hello`: this file built by benches/h1conn-hello, without the
+//! dev-dependencies an example is built with). Flags as hyper-hello's: `--listen ADDR` (port 0
 //! allowed; prints `listening on ADDR` first), `--threads N`, `--max-requests 0`, `--body-bytes N`
 //! (default 6, `hello` and a newline). Every GET is answered 200 with that text, `server` and
 //! `content-type` fields; anything else gets 404.
