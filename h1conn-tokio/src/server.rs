@@ -348,8 +348,12 @@ where
 /// A plain function returning an `async move` block, not an `async fn`: an `async fn` keeps its
 /// arguments in its future and moves them into locals of the same future, which would hold the
 /// connection twice in every task (clippy's `manual_async_fn` would have it the other way).
+///
+/// The connection is boxed once here: spawning moves the task's future several times (into the
+/// task's cell, and from stage to stage), and a future that holds a pointer to the connection
+/// instead of the connection itself (several hundred bytes) makes each move a few words.
 #[allow(clippy::manual_async_fn)]
-fn drive<IO, S, B>(mut conn: ServeConnection<IO, S, B>, live: Live) -> impl Future<Output = ()>
+fn drive<IO, S, B>(conn: ServeConnection<IO, S, B>, live: Live) -> impl Future<Output = ()>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
     S: Service<Request<Incoming>, Response = Response<B>>,
@@ -357,6 +361,7 @@ where
     B: Body,
     B::Error: Into<BoxError>,
 {
+    let mut conn = Box::new(conn);
     async move {
         // Held until the task ends: it counts against the connection limit and in the server's
         // wait for its tasks.
@@ -438,16 +443,21 @@ mod tests {
         }
     }
 
-    /// Memory per connection: a connection task holds its connection once, plus a little for the
-    /// phase (an `async fn` holding the connection as an argument and as a local held it twice).
+    /// Memory per connection and the cost of spawning: a connection task holds its connection
+    /// once, behind a pointer, plus a little for the phase. Its future stays a few words however
+    /// large the connection is, so the moves of spawning stay cheap (an `async fn` holding the
+    /// connection as an argument and as a local held it twice, inline).
     #[tokio::test]
-    async fn a_connection_task_holds_its_connection_once() {
+    async fn a_connection_task_holds_its_connection_once_behind_a_pointer() {
         let (io, _client) = tokio::io::duplex(64);
         let conn = Builder::new().serve_connection(io, Empty);
         let own = std::mem::size_of_val(&conn);
         let shared = Arc::new(Shared::new(1));
         let task = drive(conn, Live::new(&shared));
         let size = std::mem::size_of_val(&task);
-        assert!(size <= own + 256, "task {size} B for a connection of {own} B");
+        assert!(
+            size <= 256 && size < own,
+            "task {size} B for a connection of {own} B"
+        );
     }
 }
