@@ -45,7 +45,7 @@ loop_cost() { # DUMP UNITS
 run() { # MODE REQUEST N -> dump file path
   local out="$work/$1.$2"
   valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
-    --callgrind-out-file="$out" "$bin" "$1" "$2" "$3" >/dev/null 2>&1
+    --callgrind-out-file="$out" "$bin" "$1" "$2" "$3" >"$out.txt" 2>/dev/null
   echo "$out"
 }
 
@@ -116,7 +116,7 @@ single=$(total "$(run h1conn_single browser $N)" $N)
 tn=160
 dump=$(run h1conn_trickle browser $tn)
 trickle=$(total "$dump" $tn)
-bytes=718
+bytes=$(awk '/bytes\/request/ {print $2}' "$dump.txt") # the bench says how long the head is
 loop=$(loop_cost "$dump" $((tn * bytes)))
 awk -v s="$single" -v t="$trickle" -v b="$bytes" -v l="$loop" 'BEGIN {
   printf "  %-58s %6d\n", "the head fed whole", s
